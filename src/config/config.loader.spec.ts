@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config.loader';
+
+const valid = { DATABASE_URL: 'postgresql://u@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('loadConfig', () => {
+  it('applies defaults to a minimal environment', () => {
+    const config = loadConfig(valid);
+    expect(config.PORT).toBe(3000);
+    expect(config.WORKER_CONCURRENCY).toBe(2);
+    expect(config.DOCKER_HOST).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'notaurl' }, /^invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\/ \(got "notaurl"\)$/],
+    [{ DATABASE_URL: undefined }, /^invalid configuration: DATABASE_URL .*\(it is not set\)$/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL must be a URL starting with redis:\/\//],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PORT: 'abc' }, /PORT/],
+    [{ DOCKER_HOST: 'docker.sock' }, /DOCKER_HOST must be unix:/],
+    [{ MEMGRADE_ADMIN_TOKEN: 'short' }, /MEMGRADE_ADMIN_TOKEN must be 24 to 200/],
+    [{ SANDBOX_DEFAULT_MEMORY_MIB: '4096', SANDBOX_MAX_MEMORY_MIB: '1024' }, /SANDBOX_DEFAULT_MEMORY_MIB \(4096\) must not exceed SANDBOX_MAX_MEMORY_MIB/],
+  ])('rejects %j with one line naming the variable', (override, message) => {
+    const attempt = () => loadConfig({ ...valid, ...override });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ ...valid, PORT: '' }).PORT).toBe(3000);
+  });
+});

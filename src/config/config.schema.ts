@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+/** Every environment variable memgrade reads, with its default. The README's table mirrors this. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(1, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  /** unix:///path/to/docker.sock or tcp://host:port; empty means the local socket. */
+  DOCKER_HOST: z
+    .string()
+    .regex(/^(unix:\/\/\/.+|tcp:\/\/[^/]+(:\d+)?\/?)$/, 'must be unix:///path/to/docker.sock or tcp://host:port')
+    .optional(),
+  MEMGRADE_ADMIN_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]{24,200}$/, 'must be 24 to 200 characters of letters, digits, "_", "-" or "."')
+    .optional(),
+  WORKER_CONCURRENCY: integer(1, 64).default(2),
+  /** Image that runs submissions; empty means the tag scripts/sandbox-image.sh builds from sandbox/. */
+  SANDBOX_IMAGE: z.string().min(1).optional(),
+  SANDBOX_DEFAULT_MEMORY_MIB: integer(16, 65536).default(256),
+  SANDBOX_MAX_MEMORY_MIB: integer(16, 65536).default(2048),
+  SANDBOX_DEFAULT_TIME_SECONDS: integer(1, 3600).default(20),
+  SANDBOX_MAX_TIME_SECONDS: integer(1, 3600).default(300),
+  SANDBOX_DEFAULT_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+  SANDBOX_MAX_CPUS: z.coerce.number().min(0.1).max(64).default(2),
+  SANDBOX_DEFAULT_PIDS: integer(8, 4096).default(64),
+  SANDBOX_MAX_PIDS: integer(8, 4096).default(256),
+  SANDBOX_DEFAULT_OUTPUT_BYTES: integer(1024, 1 << 30).default(1 << 20),
+  SANDBOX_MAX_OUTPUT_BYTES: integer(1024, 1 << 30).default(8 << 20),
+  /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
+  SANDBOX_POOL_SIZE: integer(0, 32).default(0),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
