@@ -1,1 +1,2 @@
-export default async function () {}
+/** Nothing to undo: the test database is kept for inspection and recreated by the next run. */
+export default async function globalTeardown(): Promise<void> {}

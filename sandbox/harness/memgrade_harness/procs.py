@@ -1,0 +1,295 @@
+"""Starting student-side processes and watching them from the supervisor.
+
+Every process that may run student code is started here: a fresh interpreter (fork + exec,
+so none of the supervisor's memory — the run key in particular — is inherited), in its own
+session, with rlimits, as the unprivileged student uid/gid (setgroups([]), setresgid,
+setresuid: with uid 0 gone, the kernel clears every capability).  Its stdout and stderr
+are pipes read (and capped) by the supervisor; a separate pipe carries signed messages.
+"""
+
+import errno
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import time
+
+from . import frame
+
+HARNESS_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def child_env(tmpdir):
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": tmpdir,
+        "TMPDIR": tmpdir,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONPATH": HARNESS_ROOT,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONIOENCODING": "utf-8:backslashreplace",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMEXPR_NUM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",
+        "MPLCONFIGDIR": tmpdir,
+    }
+
+
+class Outcome:
+    def __init__(self):
+        self.messages = []
+        self.channel_error = None
+        self.stdout = b""
+        self.stderr = b""
+        self.stdout_bytes = 0
+        self.stderr_bytes = 0
+        self.exit_code = None
+        self.signal = None
+        self.maxrss_kib = 0
+        self.utime = 0.0
+        self.stime = 0.0
+        self.timed_out = None       # None, "startup" or "run"
+        self.wall_s = 0.0
+        self.run_s = None           # from "ready" to exit
+        self.killed_by_supervisor = False
+
+    def first(self, mtype):
+        for m in self.messages:
+            if isinstance(m, dict) and m.get("type") == mtype:
+                return m
+        return None
+
+    def count(self, mtype):
+        return sum(1 for m in self.messages if isinstance(m, dict) and m.get("type") == mtype)
+
+    def describe_exit(self):
+        if self.signal is not None:
+            try:
+                name = signal.Signals(self.signal).name
+            except ValueError:
+                name = "signal %d" % self.signal
+            return "killed by %s" % name
+        return "exit code %s" % self.exit_code
+
+
+def kill_uid_processes(uid, rounds=50):
+    """SIGKILL every process whose real uid is *uid* (needs CAP_KILL). Returns how many."""
+    if uid is None or uid == 0:
+        return 0
+    killed = 0
+    me = os.getpid()
+    for _ in range(rounds):
+        found = 0
+        try:
+            pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        except OSError:
+            return killed
+        for pid in pids:
+            if pid == me:
+                continue
+            try:
+                with open("/proc/%d/status" % pid, "rb") as f:
+                    for line in f:
+                        if line.startswith(b"Uid:"):
+                            ruid = int(line.split()[1])
+                            break
+                    else:
+                        continue
+            except (OSError, ValueError):
+                continue
+            if ruid == uid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    found += 1
+                except OSError:
+                    pass
+        if not found:
+            return killed
+        killed += found
+        time.sleep(0.005)
+    return killed
+
+
+def run(module, config, key, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap=65536,
+        cwd=None, tmpdir="/tmp", rlimits=None, drop=True):
+    """Run ``python3 -m memgrade_harness.<module>`` as the student; return an Outcome.
+
+    *config* (a dict) and *key* (bytes, for the child's signed messages) are written as one
+    JSON line on the child's stdin, which the child closes after reading."""
+    out = Outcome()
+    r_res, w_res = os.pipe()
+    cfg = dict(config)
+    cfg["key"] = key.hex()
+    cfg["result_fd"] = w_res
+    limits = {
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_FSIZE: 64 << 20,
+        resource.RLIMIT_CPU: int(startup_limit_s + time_limit_s + 5),
+        resource.RLIMIT_NOFILE: 1024,
+    }
+    if rlimits:
+        limits.update(rlimits)
+
+    def preexec():
+        os.setsid()
+        for res, val in limits.items():
+            resource.setrlimit(res, (val, val))
+        os.umask(0o077)
+        if drop:
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+
+    argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, pass_fds=(w_res,), close_fds=True,
+                            preexec_fn=preexec, env=child_env(tmpdir), cwd=cwd or tmpdir)
+    os.close(w_res)
+    pid = proc.pid
+    try:
+        proc.stdin.write(frame._dumps(cfg).encode("utf-8") + b"\n")
+        proc.stdin.close()
+    except OSError:
+        pass
+    fds = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr", r_res: "result"}
+    for fd in fds:
+        os.set_blocking(fd, False)
+    bufs = {"stdout": bytearray(), "stderr": bytearray()}
+    totals = {"stdout": 0, "stderr": 0}
+    res_buf = bytearray()
+    parse_pos = [0]
+    ready_at = [None]
+    exited = False
+    status = None
+    rusage = None
+    drain_until = None
+
+    def parse_results():
+        if out.channel_error:
+            return
+        while parse_pos[0] < len(res_buf):
+            try:
+                doc, used = frame.decode_one(key, frame.CHILD_DOMAIN, bytes(res_buf[parse_pos[0]:]))
+            except frame.FrameError as exc:
+                out.channel_error = str(exc)
+                return
+            if doc is None:
+                return
+            parse_pos[0] += used
+            out.messages.append(doc)
+            if isinstance(doc, dict) and doc.get("type") == "ready" and ready_at[0] is None:
+                ready_at[0] = time.monotonic()
+            if len(out.messages) > 50:
+                out.channel_error = "too many messages"
+                return
+
+    def deadline():
+        if ready_at[0] is None:
+            return start + startup_limit_s
+        return ready_at[0] + time_limit_s
+
+    while True:
+        now = time.monotonic()
+        if exited and (not fds or (drain_until is not None and now >= drain_until)):
+            break
+        if not exited:
+            if now >= deadline():
+                out.timed_out = "startup" if ready_at[0] is None else "run"
+                out.killed_by_supervisor = True
+                _kill_group(pid)
+                if drop:
+                    kill_uid_processes(uid)
+                drain_until = now + 1.0
+            timeout = max(0.0, min(deadline() - now, 0.05))
+        else:
+            if drain_until is None:
+                drain_until = now + 0.5
+            timeout = max(0.0, min(drain_until - now, 0.05))
+        try:
+            if fds:
+                readable, _, _ = select.select(list(fds), [], [], timeout)
+            else:
+                time.sleep(min(timeout, 0.005))
+                readable = []
+        except InterruptedError:
+            readable = []
+        for fd in readable:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                del fds[fd]
+                continue
+            name = fds[fd]
+            if name == "result":
+                if len(res_buf) < (8 << 20):
+                    res_buf.extend(chunk)
+                else:
+                    out.channel_error = "result channel overflow"
+                parse_results()
+            else:
+                totals[name] += len(chunk)
+                room = output_cap - len(bufs[name])
+                if room > 0:
+                    bufs[name].extend(chunk[:room])
+        if not exited:
+            try:
+                wpid, status, rusage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                wpid = pid
+            if wpid == pid:
+                exited = True
+                end = time.monotonic()
+                # Anything the student left behind (daemons holding our pipes) goes now.
+                _kill_group(pid)
+                if drop:
+                    kill_uid_processes(uid)
+                if ready_at[0] is not None:
+                    out.run_s = end - ready_at[0]
+    proc.returncode = -1  # we reaped it ourselves
+    for f in (proc.stdout, proc.stderr):
+        try:
+            f.close()
+        except OSError:
+            pass
+    try:
+        os.close(r_res)
+    except OSError:
+        pass
+    out.wall_s = time.monotonic() - start
+    if status is not None:
+        if os.WIFSIGNALED(status):
+            out.signal = os.WTERMSIG(status)
+        else:
+            out.exit_code = os.WEXITSTATUS(status)
+    if rusage is not None:
+        out.maxrss_kib = rusage.ru_maxrss
+        out.utime = rusage.ru_utime
+        out.stime = rusage.ru_stime
+    if not out.channel_error and parse_pos[0] < len(res_buf):
+        out.channel_error = "truncated or unsigned data on the result channel"
+    out.stdout = bytes(bufs["stdout"])
+    out.stderr = bytes(bufs["stderr"])
+    out.stdout_bytes = totals["stdout"]
+    out.stderr_bytes = totals["stderr"]
+    return out
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError as exc:
+        if exc.errno not in (errno.ESRCH, errno.EPERM):
+            raise

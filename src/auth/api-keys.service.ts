@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { Role } from '../generated/prisma/enums';
+import { displayPrefix, hashApiKey, newApiKeySecret } from './api-key.secret';
+import type { Principal } from './principal';
+
+export interface IssuedKey {
+  id: string;
+  secret: string;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The principal behind a secret, or null when it is unknown or revoked. */
+  async authenticate(secret: string): Promise<Principal | null> {
+    const key = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(secret) }, include: { user: true } });
+    if (!key || key.revokedAt) return null;
+    return { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId };
+  }
+
+  async issue(userId: string, name: string, options: { courseId?: string; secret?: string } = {}): Promise<IssuedKey> {
+    const secret = options.secret ?? newApiKeySecret();
+    const key = await this.prisma.apiKey.create({
+      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret) },
+    });
+    return { id: key.id, secret };
+  }
+
+  /**
+   * Makes sure an admin can sign in. With a token given, that token becomes (or stays) an admin key;
+   * otherwise a key is generated only when no admin key exists yet. Returns a generated secret, once.
+   */
+  async ensureAdmin(token: string | undefined): Promise<{ generated: string | null }> {
+    if (token) {
+      const existing = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(token) }, include: { user: true } });
+      if (existing?.user.role === 'admin' && !existing.revokedAt) return { generated: null };
+      if (existing) {
+        throw new Error('MEMGRADE_ADMIN_TOKEN is already in use by a non-admin or revoked key; choose another token');
+      }
+      const admin = await this.findOrCreateAdminUser();
+      await this.issue(admin.id, 'admin (MEMGRADE_ADMIN_TOKEN)', { secret: token });
+      return { generated: null };
+    }
+    const activeAdminKey = await this.prisma.apiKey.findFirst({ where: { revokedAt: null, user: { role: 'admin' satisfies Role } } });
+    if (activeAdminKey) return { generated: null };
+    const admin = await this.findOrCreateAdminUser();
+    const { secret } = await this.issue(admin.id, 'admin (generated at first start)');
+    return { generated: secret };
+  }
+
+  private async findOrCreateAdminUser() {
+    return (
+      (await this.prisma.user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' } })) ??
+      (await this.prisma.user.create({ data: { role: 'admin', displayName: 'Administrator' } }))
+    );
+  }
+}

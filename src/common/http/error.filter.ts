@@ -1,0 +1,74 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, RateLimitedError } from '../errors/domain-errors';
+import type { ErrorBody } from './error-body';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/**
+ * The single place that decides what the outside sees of an error. Domain errors and Nest's
+ * HTTP exceptions keep their status; anything else is a 500 whose details stay in the log,
+ * reported to the client only by its request id.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const body = this.toBody(exception);
+    body.requestId = String(request.id ?? '');
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: body.requestId }, `unhandled error on ${request.method} ${request.path}`);
+    }
+    if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (response.headersSent) return;
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.status,
+        error: exception.code,
+        message: exception.message,
+        ...(exception.problems.length ? { fields: exception.problems } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      const message = typeof payload === 'string' ? payload : String((payload as { message?: unknown }).message ?? exception.message);
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'error', message };
+    }
+    // body-parser and similar middleware raise plain errors carrying an HTTP status.
+    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'invalid_request', message: describeClientError(exception, status) };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'internal error; quote the request id when reporting it' };
+  }
+}
+
+function describeClientError(exception: unknown, status: number): string {
+  const type = (exception as { type?: string }).type;
+  if (type === 'entity.parse.failed') return 'request body is not valid JSON';
+  if (type === 'entity.too.large') return 'request body is too large';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'request body encoding is not supported';
+  return status === 413 ? 'request body is too large' : 'malformed request';
+}

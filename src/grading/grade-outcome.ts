@@ -1,0 +1,43 @@
+import type { Verdict } from '../generated/prisma/enums';
+import type { ExerciseSpec } from '../exercises/exercise-spec';
+
+/** What a grader needs: the exercise version's files and spec, and the student's files. */
+export interface GradeInput {
+  submissionId: string;
+  spec: ExerciseSpec;
+  exerciseFiles: Record<string, string>;
+  studentFiles: Record<string, string>;
+}
+
+export interface TestOutcome {
+  name: string;
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  message: string;
+  hidden: boolean;
+  detail?: string;
+  measurements?: Record<string, unknown>;
+}
+
+/** The result of one grading run, as stored in GradingResult and TestResult. */
+export interface GradeOutcome {
+  verdict: Verdict;
+  tests: TestOutcome[];
+  exitCode: number | null;
+  wallMs: number | null;
+  peakMemoryBytes: number | null;
+  stdout: string;
+  stderr: string;
+  flags: unknown[];
+}
+
+/** The platform could not grade (engine down, image missing): retried, never blamed on the student. */
+export class InfrastructureError extends Error {
+  override readonly name = 'InfrastructureError';
+}
+
+/** Grades one submission. The worker's implementation runs the harness in the sandbox. */
+export abstract class SubmissionGrader {
+  abstract grade(input: GradeInput): Promise<GradeOutcome>;
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { GradingQueueService } from './grading-queue.service';
+
+/** The producer side of grading, shared by the API and the worker's sweeper. */
+@Module({ providers: [GradingQueueService], exports: [GradingQueueService] })
+export class GradingQueueModule {}

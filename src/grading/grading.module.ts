@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { SandboxModule } from '../sandbox';
+import { SubmissionGrader } from './grade-outcome';
+import { GradingQueueModule } from './grading-queue.module';
+import { GradingProcessor } from './grading.processor';
+import { GradingService } from './grading.service';
+import { SandboxProgramGrader } from './sandbox-program.grader';
+import { SubmissionSweeper } from './submission-sweeper';
+import { WorkerHeartbeatService } from './worker-heartbeat.service';
+
+/** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat. */
+@Module({
+  imports: [SandboxModule, GradingQueueModule],
+  providers: [
+    GradingService,
+    GradingProcessor,
+    SubmissionSweeper,
+    WorkerHeartbeatService,
+    { provide: SubmissionGrader, useClass: SandboxProgramGrader },
+  ],
+  exports: [GradingService],
+})
+export class GradingModule {}

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { ExerciseSpec } from '../exercises/exercise-spec';
+import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
+
+export type GradeRunResult = 'graded' | 'skipped';
+
+/** Moves a submission through running → graded and stores the result of its grader. */
+@Injectable()
+export class GradingService {
+  private readonly logger = new Logger(GradingService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly grader: SubmissionGrader,
+  ) {}
+
+  /**
+   * Grades a submission. `force` re-grades one that is already graded (a regrade); otherwise a
+   * graded submission is left alone, so a duplicate job cannot overwrite a stored result.
+   */
+  async grade(submissionId: string, force = false): Promise<GradeRunResult> {
+    const submission = await this.prisma.submission.findUnique({
+      where: { id: submissionId },
+      include: { exerciseVersion: true },
+    });
+    if (!submission) {
+      this.logger.warn(`submission ${submissionId} no longer exists; nothing to grade`);
+      return 'skipped';
+    }
+    if ((submission.status === 'graded' || submission.status === 'error') && !force) return 'skipped';
+
+    const startedAt = new Date();
+    await this.prisma.submission.update({
+      where: { id: submissionId },
+      data: { status: 'running', startedAt, attempts: { increment: 1 } },
+    });
+    const outcome = await this.grader.grade({
+      submissionId,
+      spec: submission.exerciseVersion.spec as unknown as ExerciseSpec,
+      exerciseFiles: submission.exerciseVersion.files as Record<string, string>,
+      studentFiles: submission.files as Record<string, string>,
+    });
+    await this.store(submissionId, outcome, startedAt);
+    return 'graded';
+  }
+
+  /** Ends a submission that cannot be graded, with the reason, so it never stays queued or running. */
+  async fail(submissionId: string, reason: string): Promise<void> {
+    await this.prisma.submission.updateMany({
+      where: { id: submissionId, status: { in: ['queued', 'running'] } },
+      data: { status: 'error', errorReason: reason.slice(0, 2000), finishedAt: new Date() },
+    });
+  }
+
+  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<void> {
+    const score = outcome.tests.reduce((sum, test) => sum + test.score, 0);
+    const maxScore = outcome.tests.reduce((sum, test) => sum + test.maxScore, 0);
+    const finishedAt = new Date();
+    await this.prisma.$transaction(async (tx) => {
+      const last = await tx.gradingResult.findFirst({ where: { submissionId }, orderBy: { run: 'desc' }, select: { run: true } });
+      await tx.gradingResult.create({
+        data: {
+          submissionId,
+          run: (last?.run ?? 0) + 1,
+          verdict: outcome.verdict,
+          score,
+          maxScore,
+          exitCode: outcome.exitCode,
+          wallMs: outcome.wallMs,
+          peakMemoryBytes: outcome.peakMemoryBytes === null ? null : BigInt(Math.round(outcome.peakMemoryBytes)),
+          stdout: outcome.stdout,
+          stderr: outcome.stderr,
+          flags: outcome.flags as object[],
+          tests: {
+            create: outcome.tests.map((test, position) => ({
+              position,
+              name: test.name,
+              score: test.score,
+              maxScore: test.maxScore,
+              passed: test.passed,
+              message: test.message,
+              hidden: test.hidden,
+              detail: test.detail,
+              measurements: (test.measurements ?? {}) as object,
+            })),
+          },
+        },
+      });
+      await tx.submission.update({
+        where: { id: submissionId },
+        data: {
+          status: 'graded',
+          verdict: outcome.verdict,
+          score,
+          errorReason: null,
+          finishedAt,
+          durationMs: finishedAt.getTime() - startedAt.getTime(),
+        },
+      });
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { RedisService } from '../redis/redis.module';
+import { GradingQueueService } from './grading-queue.service';
+import { GradingService } from './grading.service';
+
+const SWEEP_EVERY_MS = 15_000;
+/** A queued submission younger than this is left to the queue. */
+const QUEUED_GRACE_MS = 30_000;
+/** How many times a lost job is re-queued before the submission ends as error. */
+const MAX_SWEEPS = 3;
+const LOCK_KEY = 'memgrade:sweeper-lock';
+
+/**
+ * The guarantee behind "nothing is lost": Postgres is the truth about which submissions still need
+ * grading. A submission queued or running whose job is no longer pending in Redis (Redis lost it,
+ * or the enqueue never reached it) is queued again, and after MAX_SWEEPS it ends as error with a
+ * reason. One worker sweeps at a time (a Redis lock).
+ */
+@Injectable()
+export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SubmissionSweeper.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    private readonly gradingQueue: GradingQueueService,
+    private readonly grading: GradingService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.sweepWithLock(), SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweepWithLock(): Promise<void> {
+    try {
+      const locked = await this.redis.client.set(LOCK_KEY, String(process.pid), 'PX', SWEEP_EVERY_MS, 'NX');
+      if (locked) await this.sweep();
+    } catch (error) {
+      this.logger.warn(`sweep skipped: ${(error as Error).message}`);
+    }
+  }
+
+  /** One pass; returns how many submissions it re-queued or ended. */
+  async sweep(now = new Date()): Promise<{ requeued: number; failed: number }> {
+    const stale = await this.prisma.submission.findMany({
+      where: {
+        status: { in: ['queued', 'running'] },
+        updatedAt: { lt: new Date(now.getTime() - QUEUED_GRACE_MS) },
+      },
+      select: { id: true, jobId: true, status: true },
+      take: 500,
+    });
+    let requeued = 0;
+    let failed = 0;
+    for (const submission of stale) {
+      if (submission.jobId && (await this.gradingQueue.isPending(submission.jobId))) continue;
+      const sweeps = sweepCount(submission.jobId);
+      if (sweeps >= MAX_SWEEPS) {
+        await this.grading.fail(submission.id, `grading was lost ${sweeps} times (worker or queue failure); submit again`);
+        failed++;
+        continue;
+      }
+      await this.gradingQueue.enqueue(submission.id, 'sweep', sweeps + 1);
+      requeued++;
+    }
+    if (requeued || failed) this.logger.warn({ requeued, failed }, 'swept submissions whose grading job was lost');
+    return { requeued, failed };
+  }
+}
+
+/** Job ids are "<id>" for the first grading and "<id>:<n>" for the n-th re-queue. */
+export function sweepCount(jobId: string | null): number {
+  const match = /:(\d+)$/.exec(jobId ?? '');
+  return match ? Number(match[1]) : 0;
+}

@@ -1,0 +1,44 @@
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY_PREFIX, HEARTBEAT_TTL_SECONDS, type WorkerHeartbeat } from '../health/worker-heartbeat';
+import { RedisService } from '../redis/redis.module';
+import { SandboxService } from '../sandbox';
+
+/** Tells the API (through Redis) that this worker lives and whether its Docker engine answers. */
+@Injectable()
+export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerHeartbeatService.name);
+  private readonly workerId = `${hostname()}:${process.pid}`;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly sandbox: SandboxService,
+  ) {}
+
+  onModuleInit(): void {
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.redis.client.del(HEARTBEAT_KEY_PREFIX + this.workerId).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    const heartbeat: WorkerHeartbeat = { workerId: this.workerId, host: hostname(), pid: process.pid, docker: 'up', at: new Date().toISOString() };
+    try {
+      await this.sandbox.ping();
+    } catch (error) {
+      heartbeat.docker = 'down';
+      heartbeat.dockerError = (error as Error).message;
+    }
+    try {
+      await this.redis.client.set(HEARTBEAT_KEY_PREFIX + this.workerId, JSON.stringify(heartbeat), 'EX', HEARTBEAT_TTL_SECONDS);
+    } catch (error) {
+      this.logger.debug(`heartbeat not written: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { RedisService } from '../redis/redis.module';
+import { HEARTBEAT_KEY_PREFIX, type WorkerHeartbeat } from './worker-heartbeat';
+
+export type CheckStatus = 'up' | 'down' | 'unknown';
+
+export interface HealthCheck {
+  status: CheckStatus;
+  latencyMs?: number;
+  error?: string;
+  [detail: string]: unknown;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  checks: { postgres: HealthCheck; redis: HealthCheck; docker: HealthCheck };
+}
+
+const CHECK_TIMEOUT_MS = 1_500;
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function timed(what: string, probe: () => Promise<unknown>): Promise<HealthCheck> {
+  const started = performance.now();
+  try {
+    await withTimeout(probe(), what);
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { status: 'down', error: (error as Error).message.split('\n')[0] };
+  }
+}
+
+/**
+ * Checks every dependency on each call, so the report recovers by itself when a service comes
+ * back. Docker is reported from the workers' heartbeats: only workers talk to Docker.
+ */
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+  ) {}
+
+  async report(): Promise<HealthReport> {
+    const [postgres, redis] = await Promise.all([
+      timed('postgres', () => this.prisma.$queryRaw`SELECT 1`),
+      timed('redis', () => this.redis.ping()),
+    ]);
+    const docker = redis.status === 'up' ? await this.dockerFromHeartbeats() : { status: 'unknown' as const, error: 'redis is down' };
+    const status = postgres.status === 'down' || redis.status === 'down' ? 'down' : docker.status === 'up' ? 'ok' : 'degraded';
+    return { status, checks: { postgres, redis, docker } };
+  }
+
+  private async dockerFromHeartbeats(): Promise<HealthCheck> {
+    try {
+      const keys = await withTimeout(this.scanHeartbeatKeys(), 'redis');
+      const beats = keys.length ? await this.redis.client.mget(keys) : [];
+      const workers = beats.filter((beat): beat is string => !!beat).map((beat) => JSON.parse(beat) as WorkerHeartbeat);
+      if (!workers.length) return { status: 'unknown', workers: 0, error: 'no worker is running' };
+      const up = workers.filter((worker) => worker.docker === 'up');
+      return up.length
+        ? { status: 'up', workers: workers.length, workersWithDocker: up.length }
+        : { status: 'down', workers: workers.length, workersWithDocker: 0, error: workers[0].dockerError ?? 'docker is unreachable' };
+    } catch (error) {
+      return { status: 'unknown', error: (error as Error).message };
+    }
+  }
+
+  private async scanHeartbeatKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.client.scan(cursor, 'MATCH', `${HEARTBEAT_KEY_PREFIX}*`, 'COUNT', 200);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return keys;
+  }
+}

@@ -1,0 +1,36 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './common/http/error.filter';
+import { createValidationPipe } from './common/http/validation';
+import type { AppConfig } from './config/config.schema';
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** Builds the HTTP application (used by main.ts and by the e2e tests, so both run the same thing). */
+export async function createHttpApp(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.use(json({ limit: MAX_BODY_BYTES }), urlencoded({ extended: false, limit: MAX_BODY_BYTES }));
+  app.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
+  // Body-parser errors happen before routing; this filter instance turns them into the same JSON errors.
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('memgrade API')
+      .setDescription('Grading of Python memory management: submissions, exercises, courses. Authenticate with `Authorization: Bearer <api key>`.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  return app;
+}

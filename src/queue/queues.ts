@@ -1,0 +1,49 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Every queue, job name, payload and default job option of memgrade, in one place.
+ * The API enqueues; workers consume. Job ids are domain ids, so a job cannot be queued twice.
+ */
+export const GRADING_QUEUE = 'grading';
+export const WEBHOOKS_QUEUE = 'webhooks';
+
+export const GradingJob = {
+  grade: 'grade-submission',
+} as const;
+
+export interface GradeSubmissionPayload {
+  submissionId: string;
+  /** Why grading was requested, for the logs. */
+  reason: 'submitted' | 'regrade' | 'sweep';
+}
+
+export const WebhookJob = {
+  deliver: 'deliver-webhook',
+} as const;
+
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
+
+/**
+ * Only infrastructure failures (sandbox_error, a lost database) are retried: the grading processor
+ * throws UnrecoverableError for anything caused by the student's code, so backoff never re-runs it.
+ */
+export const gradingJobOptions: JobsOptions = {
+  attempts: 4,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const webhookJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** A job id per grading request: the first grading of a submission uses the submission's id. */
+export function gradingJobId(submissionId: string, attempt = 0): string {
+  return attempt === 0 ? submissionId : `${submissionId}:${attempt}`;
+}

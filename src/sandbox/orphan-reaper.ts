@@ -1,0 +1,71 @@
+import type { LoggerService } from '@nestjs/common';
+import type Docker from 'dockerode';
+import { LABEL, type SandboxOwner } from './container-spec';
+
+/** Seconds past its own lifetime label after which any sandbox container is an orphan. */
+export const ORPHAN_GRACE_SECONDS = 60;
+/** Lifetime assumed for a container without the label (made by an older version). */
+const UNLABELLED_LIFETIME_SECONDS = 3600;
+
+export interface ContainerSummary {
+  Id: string;
+  /** Unix seconds. */
+  Created: number;
+  Labels: Record<string, string>;
+}
+
+export interface OrphanContext {
+  owner: SandboxOwner;
+  nowSeconds: number;
+  /** Containers of this service's runs in progress, or idle in its pool. */
+  isInUse: (id: string) => boolean;
+  isProcessAlive: (pid: number) => boolean;
+}
+
+/**
+ * Whether nobody will remove this sandbox container. It is an orphan when it is
+ * - this service's own and not in use (a removal that failed), or
+ * - older than its lifetime plus a grace: its holder has ended, so no run can be going on in it
+ *   (this is the only rule for containers of workers on other hosts, whose processes we cannot see), or
+ * - made by a worker on this host whose process is gone (killed, crashed).
+ * A live worker's containers (another process on this host) are never touched before their lifetime ends.
+ */
+export function isOrphan(container: ContainerSummary, context: OrphanContext): boolean {
+  if (context.isInUse(container.Id)) return false;
+  const labels = container.Labels ?? {};
+  if (labels[LABEL.worker] === context.owner.workerId) return true;
+  const lifetime = Number(labels[LABEL.lifetime]) || UNLABELLED_LIFETIME_SECONDS;
+  if (context.nowSeconds - container.Created > lifetime + ORPHAN_GRACE_SECONDS) return true;
+  if (labels[LABEL.host] === context.owner.hostname) {
+    const pid = Number(labels[LABEL.pid]);
+    return !Number.isSafeInteger(pid) || pid <= 0 || !context.isProcessAlive(pid);
+  }
+  return false;
+}
+
+/** Signal 0 probes a process without touching it: ESRCH means gone, EPERM means alive but not ours. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function reapOrphanContainers(
+  docker: Docker,
+  options: {
+    owner: SandboxOwner;
+    isInUse: (id: string) => boolean;
+    remove: (container: Docker.Container) => Promise<void>;
+    logger?: LoggerService;
+  },
+): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=1`] } });
+  const context: OrphanContext = { owner: options.owner, nowSeconds: Date.now() / 1000, isInUse: options.isInUse, isProcessAlive };
+  const orphans = containers.filter((container) => isOrphan(container, context));
+  await Promise.all(orphans.map((container) => options.remove(docker.getContainer(container.Id))));
+  if (orphans.length > 0) options.logger?.log(`removed ${orphans.length} orphaned sandbox container(s)`);
+  return orphans.length;
+}

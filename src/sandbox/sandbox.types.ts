@@ -1,0 +1,56 @@
+/** Resource limits of one run. Requests are clamped into range by clampLimits (sandbox-limits.ts). */
+export interface SandboxLimits {
+  /** Memory of the whole container, swap off (memory-swap = memory). Scratch files count too: /tmp is tmpfs. */
+  memoryMiB: number;
+  /** Wall-clock seconds from the program's start until it is killed. */
+  timeSeconds: number;
+  /** CPU share (1 = one core). */
+  cpus: number;
+  /** Processes and threads in the container, including the sandbox's own two (init and the idle holder). */
+  pids: number;
+  /** Cap on each of stdout and stderr; the run is killed when either goes past it. */
+  outputBytes: number;
+}
+
+export interface SandboxRunRequest {
+  /** Files delivered read-only under /task (the working directory), e.g. { 'solution.py': '…', 'data/in.txt': '…' }. */
+  files: Record<string, string | Buffer>;
+  /** The program and its arguments, run in /task, e.g. ['python3', '-m', 'memgrade_harness']. */
+  argv: string[];
+  limits?: Partial<SandboxLimits>;
+  /** Written to the program's stdin, which is then closed. Without it the program gets no stdin (EOF). */
+  stdin?: string | Buffer;
+  /** Environment of the program on top of the image's own (PATH, PYTHONPATH …). The worker's never leaks in. */
+  env?: Record<string, string>;
+  /** "uid:gid" or a user name of the image; default "10001:10001" (runner). Never root. */
+  user?: string;
+  /** Extra container labels, e.g. { 'memgrade.submission': id }; keys starting memgrade.sandbox are reserved. */
+  labels?: Record<string, string>;
+}
+
+/**
+ * ok: exited 0, nothing killed. timeout / output_limit: we killed it for going past that limit.
+ * memory_limit: the kernel OOM-killed a process in the container (even if the program then exited 0).
+ * crashed: non-zero exit or death by a signal. sandbox_error: the infrastructure failed (engine down,
+ * image missing, create failed …) — the only verdict worth retrying.
+ */
+export type SandboxVerdict = 'ok' | 'timeout' | 'memory_limit' | 'output_limit' | 'crashed' | 'sandbox_error';
+
+export interface SandboxRunResult {
+  verdict: SandboxVerdict;
+  /** The program's exit status (128 + n for signal n), or null when it was never known. */
+  exitCode: number | null;
+  /** The kernel OOM-killed some process of the run (the program or any child). */
+  oomKilled: boolean;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  /** From the program's start until its exit was seen (or it was killed). */
+  wallMs: number;
+  /** High-water mark of the container's memory cgroup (program, its children, tmpfs scratch), or null if unreadable. */
+  peakMemoryBytes: number | null;
+  limits: SandboxLimits;
+  /** What went wrong, for sandbox_error (and for a kill we could not confirm). */
+  error?: string;
+}

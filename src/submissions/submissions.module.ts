@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CoursesModule } from '../courses/courses.module';
+import { ExercisesModule } from '../exercises/exercises.module';
+import { GradingQueueModule } from '../grading/grading-queue.module';
+import { SubmissionsController } from './submissions.controller';
+import { SubmissionsService } from './submissions.service';
+
+@Module({
+  imports: [CoursesModule, ExercisesModule, GradingQueueModule],
+  controllers: [SubmissionsController],
+  providers: [SubmissionsService],
+})
+export class SubmissionsModule {}

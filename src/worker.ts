@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { loadConfigOrExit } from './config/config.loader';
+import { SandboxService } from './sandbox';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  // Containers left by a worker that died (SIGKILL, power loss) are removed before taking new work.
+  await app.get(SandboxService).reapOrphans();
+  process.stdout.write(`memgrade worker started (concurrency ${config.WORKER_CONCURRENCY})\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`memgrade: worker failed to start: ${error.message}\n`);
+  process.exit(1);
+});

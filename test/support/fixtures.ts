@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import type { PrismaService } from '../../src/database/prisma.service';
+import { maxScoreOf, type ExerciseSpec } from '../../src/exercises/exercise-spec';
+import type { Role } from '../../src/generated/prisma/enums';
+
+/** Reads a file under test/fixtures. */
+export function fixture(path: string): string {
+  return readFileSync(resolve(__dirname, '../fixtures', path), 'utf8');
+}
+
+const unique = () => randomUUID().slice(0, 8);
+
+/** Test data helpers: each call makes fresh rows, so specs never depend on each other. */
+export class TestData {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async newUser(role: Role, name = `${role}-${unique()}`): Promise<{ id: string; key: string }> {
+    const user = await this.prisma.user.create({ data: { role, displayName: name } });
+    const { secret } = await new ApiKeysService(this.prisma).issue(user.id, `${name} key`);
+    return { id: user.id, key: secret };
+  }
+
+  async newCourse(slug = `course-${unique()}`) {
+    return this.prisma.course.create({ data: { slug, title: `Course ${slug}` } });
+  }
+
+  async enrol(courseId: string, userId: string, role: 'student' | 'instructor') {
+    return this.prisma.enrolment.create({ data: { courseId, userId, role } });
+  }
+
+  /** A published exercise whose current version is valid. */
+  async newExercise(courseId: string, spec: Partial<ExerciseSpec> = {}, files: Record<string, string> = {}) {
+    const slug = `exercise-${unique()}`;
+    const full: ExerciseSpec = {
+      title: `Exercise ${slug}`,
+      statement: 'Write a program.',
+      studentFiles: ['solution.py'],
+      tests: [{ name: 'runs', points: 1, hidden: false }],
+      limits: { memoryMiB: 64, timeSeconds: 10 },
+      ...spec,
+    };
+    const exercise = await this.prisma.exercise.create({ data: { courseId, slug, title: full.title } });
+    const version = await this.prisma.exerciseVersion.create({
+      data: {
+        exerciseId: exercise.id,
+        number: 1,
+        contentHash: unique(),
+        spec: full as object,
+        files,
+        maxScore: maxScoreOf(full),
+        status: 'valid',
+      },
+    });
+    await this.prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id } });
+    return { exercise, version, slug };
+  }
+}
