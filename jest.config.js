@@ -26,6 +26,8 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFiles: ['<rootDir>/test/setup/env.ts'],
+      // Real containers and real queues: seconds, not milliseconds.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
     },
   ],
 };

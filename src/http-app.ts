@@ -5,7 +5,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config.schema';
 
@@ -19,9 +18,6 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
   app.use(json({ limit: MAX_BODY_BYTES }), urlencoded({ extended: false, limit: MAX_BODY_BYTES }));
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
-  // Body-parser errors happen before routing; this filter instance turns them into the same JSON errors.
-  app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

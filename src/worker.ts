@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { closeOnSignals } from './common/shutdown';
 import { loadConfigOrExit } from './config/config.loader';
 import { SandboxService } from './sandbox';
 import { WorkerModule } from './worker.module';
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, (error) => process.stderr.write(`memgrade: worker did not stop cleanly: ${error.message}\n`));
   // Containers left by a worker that died (SIGKILL, power loss) are removed before taking new work.
   await app.get(SandboxService).reapOrphans();
   process.stdout.write(`memgrade worker started (concurrency ${config.WORKER_CONCURRENCY})\n`);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { gradingAttemptOf } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
 import { GradingQueueService } from './grading-queue.service';
 import { GradingService } from './grading.service';
@@ -54,29 +55,25 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
         status: { in: ['queued', 'running'] },
         updatedAt: { lt: new Date(now.getTime() - QUEUED_GRACE_MS) },
       },
-      select: { id: true, jobId: true, status: true },
+      select: { id: true, jobId: true },
       take: 500,
     });
     let requeued = 0;
     let failed = 0;
     for (const submission of stale) {
       if (submission.jobId && (await this.gradingQueue.isPending(submission.jobId))) continue;
-      const sweeps = sweepCount(submission.jobId);
+      // Its job may have finished since the query: a finished job has already stored its outcome.
+      const current = await this.prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true } });
+      if (current?.status !== 'queued' && current?.status !== 'running') continue;
+      const sweeps = gradingAttemptOf(submission.jobId);
       if (sweeps >= MAX_SWEEPS) {
         await this.grading.fail(submission.id, `grading was lost ${sweeps} times (worker or queue failure); submit again`);
         failed++;
         continue;
       }
-      await this.gradingQueue.enqueue(submission.id, 'sweep', sweeps + 1);
-      requeued++;
+      if (await this.gradingQueue.enqueue(submission.id, 'sweep', sweeps + 1)) requeued++;
     }
     if (requeued || failed) this.logger.warn({ requeued, failed }, 'swept submissions whose grading job was lost');
     return { requeued, failed };
   }
-}
-
-/** Job ids are "<id>" for the first grading and "<id>:<n>" for the n-th re-queue. */
-export function sweepCount(jobId: string | null): number {
-  const match = /:(\d+)$/.exec(jobId ?? '');
-  return match ? Number(match[1]) : 0;
 }

@@ -10,6 +10,8 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
   private readonly logger = new Logger(WorkerHeartbeatService.name);
   private readonly workerId = `${hostname()}:${process.pid}`;
   private timer?: NodeJS.Timeout;
+  private inFlight: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly redis: RedisService,
@@ -17,13 +19,19 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
   ) {}
 
   onModuleInit(): void {
-    void this.beat();
-    this.timer = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
+    const beat = () => {
+      this.inFlight = this.beat();
+    };
+    beat();
+    this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    // A beat still in flight must not write the key again after it is deleted.
+    await this.inFlight;
     await this.redis.client.del(HEARTBEAT_KEY_PREFIX + this.workerId).catch(() => undefined);
   }
 
@@ -35,6 +43,7 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
       heartbeat.docker = 'down';
       heartbeat.dockerError = (error as Error).message;
     }
+    if (this.stopped) return;
     try {
       await this.redis.client.set(HEARTBEAT_KEY_PREFIX + this.workerId, JSON.stringify(heartbeat), 'EX', HEARTBEAT_TTL_SECONDS);
     } catch (error) {

@@ -43,7 +43,16 @@ export const webhookJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** A job id per grading request: the first grading of a submission uses the submission's id. */
+/**
+ * A job id per grading request: the first grading of a submission uses the submission's id, the
+ * n-th re-queue "<id>_<n>" (BullMQ refuses ":" in custom ids).
+ */
 export function gradingJobId(submissionId: string, attempt = 0): string {
-  return attempt === 0 ? submissionId : `${submissionId}:${attempt}`;
+  return attempt === 0 ? submissionId : `${submissionId}_${attempt}`;
+}
+
+/** The n of a job id made by gradingJobId (0 for the first grading). */
+export function gradingAttemptOf(jobId: string | null): number {
+  const match = /_(\d+)$/.exec(jobId ?? '');
+  return match ? Number(match[1]) : 0;
 }

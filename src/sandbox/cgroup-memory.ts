@@ -29,8 +29,8 @@ export function parseKeyedCount(text: string, key: string): number | null {
 }
 
 function parseCount(text: string): number | null {
-  const value = Number(text.trim());
-  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  const trimmed = text.trim();
+  return /^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed)) ? Number(trimmed) : null;
 }
 
 /**

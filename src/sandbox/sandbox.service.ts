@@ -33,6 +33,10 @@ export const SANDBOX_OPTIONS = Symbol('SANDBOX_OPTIONS');
 const HOLDER_MARGIN_SECONDS = 60;
 /** How long we wait for the exec stream to close after killing a run. */
 const AFTER_KILL_WAIT_MS = 3000;
+/** How often a running program's exit is checked besides the end of its output stream. */
+const EXIT_POLL_MS = 250;
+/** Output still in flight when the exit is seen gets this long to arrive. */
+const EXIT_DRAIN_MS = 200;
 
 /** Everything the service learnt while one program ran. */
 interface ExecutionRecord {
@@ -271,7 +275,12 @@ export class SandboxService implements OnModuleDestroy {
       stream.end();
     }
 
-    await ended;
+    // Usually the stream ends when the program does. A detached descendant holding its stdout keeps
+    // the stream open (the daemon waits up to 2 s), so the exit is also watched for directly.
+    const watch = { stopped: false };
+    const exited = this.watchExit(exec, watch);
+    await Promise.race([ended, exited.then(() => Promise.race([ended, sleep(EXIT_DRAIN_MS)]))]);
+    watch.stopped = true;
     const wallMs = performance.now() - started;
     clearTimeout(timer);
     if (kill.done) await kill.done;
@@ -289,6 +298,19 @@ export class SandboxService implements OnModuleDestroy {
     if (killedFor) error = null;
     const memory = killedFor ? kill.memoryBefore : await this.readMemory(container, { allowExec: true });
     return { killedFor, exitCode, memory, wallMs, capture, error };
+  }
+
+  /** Resolves when the daemon reports the exec finished (polled; stops when `watch.stopped` is set). */
+  private async watchExit(exec: Docker.Exec, watch: { stopped: boolean }): Promise<void> {
+    for (;;) {
+      await sleep(EXIT_POLL_MS);
+      if (watch.stopped) return new Promise(() => undefined);
+      try {
+        if (!(await exec.inspect()).Running) return;
+      } catch {
+        // The container may be going away (a kill); the stream's end covers that.
+      }
+    }
   }
 
   /** The exec's exit status, waiting briefly for the daemon to record it; null if it never does. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
@@ -23,6 +23,8 @@ export interface CreatedSubmission {
 
 @Injectable()
 export class SubmissionsService {
+  private readonly logger = new Logger(SubmissionsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly exercises: ExercisesService,
@@ -65,7 +67,8 @@ export class SubmissionsService {
       }
       throw error;
     }
-    await this.gradingQueue.enqueue(submission.id, 'submitted');
+    const enqueued = await this.gradingQueue.enqueue(submission.id, 'submitted');
+    this.logger.log({ submissionId: submission.id, exercise: dto.exercise, enqueued }, 'submission accepted');
     return { id: submission.id, status: submission.status, replayed: false };
   }
 

@@ -8,7 +8,7 @@ import { LABEL } from '../../src/sandbox/container-spec';
 import { SandboxService, type SandboxOptions } from '../../src/sandbox/sandbox.service';
 
 /** The configuration the sandbox tests run with: the environment's, with placeholders for what they never use. */
-export function sandboxTestConfig(overrides: Record<string, string> = {}): AppConfig {
+export function sandboxConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     DATABASE_URL: 'postgresql://unused@127.0.0.1:5432/unused',
     REDIS_URL: 'redis://127.0.0.1:6379',
@@ -18,12 +18,12 @@ export function sandboxTestConfig(overrides: Record<string, string> = {}): AppCo
 }
 
 export function makeSandboxService(options: SandboxOptions = {}, overrides: Record<string, string> = {}): SandboxService {
-  const config = sandboxTestConfig(overrides);
+  const config = sandboxConfig(overrides);
   return new SandboxService(createDockerClient(config.DOCKER_HOST), { values: config }, options);
 }
 
 export function dockerClient(): Docker {
-  return createDockerClient(sandboxTestConfig().DOCKER_HOST);
+  return createDockerClient(sandboxConfig().DOCKER_HOST);
 }
 
 /** Sandbox containers present now (any state), optionally only those of one service. */

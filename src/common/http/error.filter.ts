@@ -53,20 +53,21 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
-      const message = typeof payload === 'string' ? payload : String((payload as { message?: unknown }).message ?? exception.message);
+      // Nest wraps body-parser's errors; their own messages are parser internals.
+      const parserType = (exception.cause as { type?: unknown } | undefined)?.type;
+      const message =
+        typeof parserType === 'string'
+          ? describeParserError(parserType, status)
+          : typeof payload === 'string'
+            ? payload
+            : String((payload as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: STATUS_CODES[status] ?? 'error', message };
-    }
-    // body-parser and similar middleware raise plain errors carrying an HTTP status.
-    const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'invalid_request', message: describeClientError(exception, status) };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'internal error; quote the request id when reporting it' };
   }
 }
 
-function describeClientError(exception: unknown, status: number): string {
-  const type = (exception as { type?: string }).type;
+function describeParserError(type: string, status: number): string {
   if (type === 'entity.parse.failed') return 'request body is not valid JSON';
   if (type === 'entity.too.large') return 'request body is too large';
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'request body encoding is not supported';

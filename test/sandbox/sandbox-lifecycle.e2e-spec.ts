@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fixture, makeSandboxService, mapConcurrently, sandboxContainers } from './sandbox-kit';
+import { dockerClient } from './sandbox-kit';
+
+// Containers come and go as they should: many runs at once leak nothing, a worker killed mid-run
+// leaves containers that the next worker's start-up reaps (and a live worker's are left alone), and
+// pooled containers serve exactly one run each.
+jest.setTimeout(90_000);
+
+const hello = { 'hello.py': fixture('sandbox/hello.py') };
+
+/** The container id as the program sees it (cgroup v1 path; hostname is the same in every sandbox). */
+const whoAmI = {
+  'whoami.py': "import re\nprint(re.search(r'[0-9a-f]{64}', open('/proc/self/cgroup').read()).group(0))",
+};
+
+it('20 runs at concurrency 4 all succeed and leak no container', async () => {
+  const sandbox = makeSandboxService();
+  const results = await mapConcurrently([...Array(20).keys()], 4, (n) =>
+    sandbox.run({ files: hello, argv: ['python3', 'hello.py'], stdin: `run ${n}` }),
+  );
+  expect(results.map((r) => r.verdict)).toEqual(Array(20).fill('ok'));
+  expect(results.map((r) => r.stdout.split('\n')[1])).toEqual([...Array(20).keys()].map((n) => `stdin: 'run ${n}'`));
+  expect(await sandboxContainers(sandbox)).toEqual([]);
+});
+
+it("a worker SIGKILLed mid-run leaves a container that the restarted worker's reaper removes", async () => {
+  const child = spawn(process.execPath, [join(__dirname, 'worker-child.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const lines = createInterface({ input: child.stdout! });
+  const { workerId } = JSON.parse(await new Promise<string>((resolve) => lines.once('line', resolve))) as { workerId: string };
+  const byWorker = { all: true, filters: { label: [`memgrade.sandbox.worker=${workerId}`] } };
+
+  // Wait until its run has a running container, then kill the worker without warning.
+  const deadline = Date.now() + 20_000;
+  while ((await dockerClient().listContainers({ filters: { label: [`memgrade.sandbox.worker=${workerId}`] } })).length === 0) {
+    if (Date.now() > deadline) throw new Error('the child worker never started its run');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  expect(await dockerClient().listContainers(byWorker)).toHaveLength(1);
+
+  // Another live worker's run in progress must survive the reaping.
+  const live = makeSandboxService();
+  const liveRun = live.run({ files: { 'solution.py': fixture('hostile/sleep_forever.py') }, argv: ['python3', 'solution.py'], limits: { timeSeconds: 3 } });
+  while ((await sandboxContainers(live)).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+
+  const restarted = makeSandboxService();
+  expect(await restarted.reapOrphans()).toBeGreaterThanOrEqual(1);
+  expect(await dockerClient().listContainers(byWorker)).toEqual([]);
+  expect(await sandboxContainers(live)).toHaveLength(1);
+  expect(await liveRun).toMatchObject({ verdict: 'timeout' });
+  expect(await sandboxContainers(live)).toEqual([]);
+});
+
+describe('with a pool of started containers', () => {
+  const pooled = makeSandboxService({ poolSize: 2 });
+  afterAll(async () => {
+    await pooled.onModuleDestroy();
+    expect(await sandboxContainers(pooled)).toEqual([]);
+  });
+
+  it('keeps the pool full and uses each container for exactly one run', async () => {
+    await pooled.warmUp();
+    const idle = (await sandboxContainers(pooled)).map((c) => c.Id);
+    expect(idle).toHaveLength(2);
+    const seen: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await pooled.run({ files: whoAmI, argv: ['python3', 'whoami.py'] });
+      expect(result).toMatchObject({ verdict: 'ok' });
+      seen.push(result.stdout.trim());
+    }
+    expect(new Set(seen).size).toBe(5);
+    expect(idle).toContain(seen[0]);
+    // A used container is gone; the pool has refilled (or is refilling) with fresh ones.
+    const now = (await sandboxContainers(pooled)).map((c) => c.Id);
+    expect(now.filter((id) => seen.includes(id))).toEqual([]);
+  });
+
+  it('applies other limits to a pooled container before the run', async () => {
+    await pooled.warmUp();
+    const result = await pooled.run({
+      files: { 'solution.py': fixture('hostile/memory_hog.py') },
+      argv: ['python3', 'solution.py', '48'],
+      limits: { memoryMiB: 48, timeSeconds: 5 },
+    });
+    expect(result).toMatchObject({ verdict: 'memory_limit', oomKilled: true });
+    expect(result.peakMemoryBytes).toBeLessThanOrEqual(48 * 1024 * 1024);
+  });
+
+  it('keeps hostile programs contained (a detached child does not reach the next run)', async () => {
+    await pooled.warmUp();
+    const marker = String(800000 + Math.floor(Math.random() * 99999));
+    const first = await pooled.run({ files: { 'solution.py': fixture('hostile/detach.py') }, argv: ['python3', 'solution.py', marker] });
+    expect(first).toMatchObject({ verdict: 'ok' });
+    const next = await pooled.run({ files: { 'ps.py': 'import os\nprint(sorted(open(f"/proc/{p}/cmdline").read() for p in os.listdir("/proc") if p.isdigit()))' }, argv: ['python3', 'ps.py'] });
+    expect(next.stdout).not.toContain(marker);
+  });
+});
