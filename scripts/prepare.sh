@@ -24,7 +24,7 @@ fi
 stamp=dist/.build-stamp
 if [[ ! -f $stamp ]] || [[ -n "$(find src prisma package-lock.json tsconfig*.json -newer "$stamp" -print -quit)" ]]; then
   log "generating the Prisma client and building"
-  PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(command -v true)}" npx prisma generate >/dev/null
+  PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}" npx prisma generate >/dev/null
   rm -rf dist && npx tsc -p tsconfig.build.json
   touch "$stamp"
 fi

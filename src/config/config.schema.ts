@@ -30,6 +30,10 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_\-.]{24,200}$/, 'must be 24 to 200 characters of letters, digits, "_", "-" or "."')
     .optional(),
   WORKER_CONCURRENCY: integer(1, 64).default(2),
+  /** Submissions one API key may create per minute (429 with Retry-After beyond). */
+  SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
+  /** How long a webhook receiver has to answer before the delivery counts as failed and is retried. */
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5_000),
   /** Image that runs submissions; empty means the tag scripts/sandbox-image.sh builds from sandbox/. */
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_DEFAULT_MEMORY_MIB: integer(16, 65536).default(256),

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config';
+import { QueueErrorLogger } from './queue-error-logger';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from './queues';
 
 /** The BullMQ connection and queues, shared by the API (producer) and the worker (consumer). */
@@ -19,6 +20,7 @@ import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } f
       { name: WEBHOOKS_QUEUE, defaultJobOptions: webhookJobOptions },
     ),
   ],
+  providers: [QueueErrorLogger],
   exports: [BullModule],
 })
 export class QueueModule {}

@@ -300,13 +300,18 @@ export class SandboxService implements OnModuleDestroy {
     return { killedFor, exitCode, memory, wallMs, capture, error };
   }
 
-  /** Resolves when the daemon reports the exec finished (polled; stops when `watch.stopped` is set). */
+  /**
+   * Resolves when the daemon reports the exec finished (polled; stops when `watch.stopped` is set).
+   * "Not running" alone is not enough: under load the daemon answers the start request before the
+   * process runs, and until then the exec is not running either — only an exit code means it ended.
+   */
   private async watchExit(exec: Docker.Exec, watch: { stopped: boolean }): Promise<void> {
     for (;;) {
       await sleep(EXIT_POLL_MS);
       if (watch.stopped) return new Promise(() => undefined);
       try {
-        if (!(await exec.inspect()).Running) return;
+        const info = await exec.inspect();
+        if (!info.Running && info.ExitCode !== null && info.ExitCode !== undefined) return;
       } catch {
         // The container may be going away (a kill); the stream's end covers that.
       }

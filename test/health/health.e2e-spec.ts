@@ -47,6 +47,7 @@ describe('GET /health', () => {
     const app = await startApi();
     try {
       // Heartbeats of workers that earlier specs stopped expire on their own; do not wait for that.
+      await app.get(RedisService).ping();
       const redis = app.get(RedisService).client;
       const beats = await redis.keys(`${HEARTBEAT_KEY_PREFIX}*`);
       if (beats.length) await redis.del(...beats);

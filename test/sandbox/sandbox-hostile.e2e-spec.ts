@@ -45,7 +45,7 @@ async function runHostile(
   const left = await dockerClient().listContainers({ all: true, filters: { label: [`memgrade.test.case=${caseLabel}`] } });
   expect(left).toEqual([]);
   const next = await sandbox.run({ files: { 'hello.py': fixture('sandbox/hello.py') }, argv: ['python3', 'hello.py'], stdin: 'after' });
-  expect(next.verdict).toBe('ok');
+  expect(next).toMatchObject({ verdict: 'ok' });
   expect(next.stdout).toContain("stdin: 'after'");
   return result;
 }

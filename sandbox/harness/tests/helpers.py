@@ -1,0 +1,116 @@
+"""Shared helpers for the harness's unittest suite: build task directories from fixtures and
+run the real supervisor (``python3 -m memgrade_harness``) as a separate process."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+HARNESS = os.path.dirname(TESTS)
+FIXTURES = os.path.join(TESTS, "fixtures")
+sys.path.insert(0, HARNESS)
+
+from memgrade_harness import frame  # noqa: E402
+
+KEY = b"unit-test-run-key-0123456789abcdef"
+IS_ROOT = os.geteuid() == 0
+_tmp_root = None
+
+
+def tmp_root():
+    global _tmp_root
+    if _tmp_root is None:
+        _tmp_root = tempfile.mkdtemp(prefix="memgrade-tests-")
+        os.chmod(_tmp_root, 0o755)
+    return _tmp_root
+
+
+def fixture_source(fixture, name):
+    path = os.path.join(FIXTURES, fixture, "solutions", name)
+    if not os.path.exists(path):
+        path = os.path.join(FIXTURES, "tamper", name)
+    with open(path) as f:
+        return f.read()
+
+
+def make_task(fixture, solution=None, files=None, plan_patch=None, tests=None):
+    """A task dir with the fixture's plan.json and tests/, and student/ holding *solution*
+    (source text, or a file name under the fixture's solutions/ or fixtures/tamper/)."""
+    task = tempfile.mkdtemp(prefix="task-", dir=tmp_root())
+    src = os.path.join(FIXTURES, fixture)
+    shutil.copytree(os.path.join(src, "tests"), os.path.join(task, "tests"))
+    with open(os.path.join(src, "plan.json")) as f:
+        plan = json.load(f)
+    if plan_patch:
+        plan_patch(plan)
+    with open(os.path.join(task, "plan.json"), "w") as f:
+        json.dump(plan, f)
+    if tests:
+        for name, text in tests.items():
+            with open(os.path.join(task, "tests", name), "w") as f:
+                f.write(text)
+    os.mkdir(os.path.join(task, "student"))
+    all_files = dict(files or {})
+    if solution is not None:
+        if "\n" not in solution and solution.endswith(".py"):
+            solution = fixture_source(fixture, solution)
+        all_files["solution.py"] = solution
+    for name, text in all_files.items():
+        with open(os.path.join(task, "student", name), "w") as f:
+            f.write(text)
+    for dirpath, dirnames, filenames in os.walk(task):
+        os.chmod(dirpath, 0o755)
+        for fn in filenames:
+            os.chmod(os.path.join(dirpath, fn), 0o644)
+    return task
+
+
+class Run:
+    def __init__(self, proc, doc):
+        self.proc = proc
+        self.doc = doc
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+
+    def test(self, name):
+        for t in self.doc["tests"]:
+            if t["name"] == name:
+                return t
+        raise KeyError(name)
+
+    @property
+    def score(self):
+        return self.doc["score"]
+
+    def flags(self, kind=None, code=None):
+        return [f for f in self.doc["flags"] if (kind is None or f["kind"] == kind)
+                and (code is None or f["code"] == code)]
+
+
+def run_supervisor(task, key=KEY, args=(), timeout=300):
+    """Run the supervisor like the container does; verify and decode its one frame."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-B", "-m", "memgrade_harness", "--task", task]
+    if not IS_ROOT:
+        argv.append("--no-drop")
+    argv.extend(args)
+    proc = subprocess.run(argv, input=key + b"\n", capture_output=True, timeout=timeout, env=env,
+                          cwd="/")
+    if proc.returncode != 0:
+        raise AssertionError("supervisor exited %d: %s" % (proc.returncode, proc.stderr.decode()[-3000:]))
+    docs = frame.decode_all(key, frame.RESULT_DOMAIN, proc.stdout)
+    if len(docs) != 1:
+        raise AssertionError("expected exactly one frame, got %d" % len(docs))
+    return Run(proc, docs[0])
+
+
+def grade(fixture, solution=None, **kw):
+    args = kw.pop("args", ())
+    return run_supervisor(make_task(fixture, solution, **kw), args=args)
+
+
+needs_root = unittest.skipUnless(IS_ROOT, "needs root to switch to the student uid")

@@ -1,0 +1,300 @@
+"""End to end: the real supervisor, real child processes as the student uid, signed frames."""
+
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from helpers import HARNESS, IS_ROOT, KEY, grade, make_task, needs_root, run_supervisor
+from memgrade_harness import frame
+
+
+class FixtureScores(unittest.TestCase):
+    """The sample exercises: correct solutions get full marks, leaking ones lose exactly the
+    memory tests, with feedback that names the problem."""
+
+    def test_cache_correct(self):
+        r = grade("cache", "correct.py")
+        self.assertEqual(r.doc["status"], "ok")
+        self.assertEqual((r.score, r.doc["max_score"]), (4, 4))
+        self.assertEqual(r.doc["out_of_process"][0]["passed"], True)
+        self.assertLess(r.doc["out_of_process"][0]["growth_mib"], 5)
+        self.assertEqual(r.test("process keeps no reference to its record")["measurements"]["leaked"], 0)
+
+    def test_cache_leaking(self):
+        r = grade("cache", "leaking.py")
+        self.assertEqual(r.score, 1)
+        t = r.test("process keeps no reference to its record")
+        self.assertFalse(t["passed"])
+        self.assertEqual(t["measurements"]["leaked"], 100)
+        self.assertEqual(t["measurements"]["refcount_delta"], 1)
+        self.assertIn("module-level variable `_seen`", t["message"])
+        self.assertTrue(r.test("refcount delta is zero")["hidden"])
+        oop = r.doc["out_of_process"][0]
+        self.assertFalse(oop["passed"])
+        self.assertGreater(oop["growth_mib"], 60)
+        self.assertEqual(r.flags("contradiction"), [])   # in-process already failed: no contradiction
+
+    def test_tree(self):
+        good = grade("tree", "correct.py")
+        self.assertEqual(good.score, 5)
+        bad = grade("tree", "leaking.py")
+        self.assertEqual(bad.score, 2)
+        t = bad.test("tree is freed by reference counting")
+        self.assertIn("reference cycles", t["message"])
+        self.assertIn(".parent", t["message"])
+        self.assertGreater(bad.doc["out_of_process"][0]["growth_mib"], 30)
+
+    def test_pipeline(self):
+        good = grade("pipeline", "correct.py")
+        self.assertEqual(good.score, 6, [t["message"] for t in good.doc["tests"]])
+        mem = good.test("pipeline stays under budget")["measurements"]["memory"]
+        self.assertEqual(mem["method"], "rss")
+        self.assertGreater(len(mem["samples"]), 0)
+        bad = grade("pipeline", "leaking.py")
+        self.assertEqual(bad.score, 1)
+        t = bad.test("pipeline stays under budget")
+        self.assertGreater(t["measurements"]["memory"]["peak_mib"], 30)
+        self.assertIn("reference solution", t["message"])
+        self.assertIn("__slots__", bad.test("points use __slots__")["message"])
+
+
+class ResultDocument(unittest.TestCase):
+    def test_shape(self):
+        r = grade("cache", "correct.py")
+        d = r.doc
+        for k in ("format", "status", "score", "max_score", "tests", "flags", "out_of_process",
+                  "student_output", "harness_version", "python_version", "warnings", "duration_ms"):
+            self.assertIn(k, d)
+        for t in d["tests"]:
+            for k in ("name", "score", "max_score", "passed", "message", "hidden", "detail",
+                      "measurements", "status"):
+                self.assertIn(k, t)
+        self.assertEqual(d["format"], "memgrade-result/1")
+        self.assertEqual(r.stderr, b"")
+
+    def test_stdout_is_only_the_frame(self):
+        task = make_task("cache", "import sys\nprint('hello from student')\nsys.stderr.write('err!\\n')\n"
+                                  "def process(r):\n    print('called')\n    return 0\n")
+        r = run_supervisor(task)
+        # decode_all in run_supervisor already proved stdout is one frame and nothing else
+        out = r.doc["student_output"]
+        self.assertIn("hello from student", out["stdout"])
+        self.assertIn("called", out["stdout"])
+        self.assertIn("err!", out["stderr"])
+        self.assertNotIn(b"hello", r.stdout.split(b"\n", 1)[0])
+
+    def test_output_capped(self):
+        task = make_task("cache", "import sys\nsys.stdout.write('x' * 300000)\n"
+                                  "def process(r):\n    return len(r.payload or b'')\n")
+        r = run_supervisor(task)
+        out = r.doc["student_output"]
+        self.assertTrue(out["truncated"])
+        self.assertLessEqual(len(out["stdout"]), 65536 + 100)
+        self.assertGreaterEqual(out["bytes"]["stdout"], 300000)
+        self.assertEqual(r.score, 4)
+
+    def test_key_required(self):
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": HARNESS}
+        p = subprocess.run([sys.executable, "-m", "memgrade_harness", "--task", "/nonexistent"],
+                           input=b"short\n", capture_output=True, env=env)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stdout, b"")
+
+    def test_plan_error_is_signed(self):
+        task = make_task("cache", "correct.py", plan_patch=lambda p: p.update(tests="nope"))
+        r = run_supervisor(task)
+        self.assertEqual(r.doc["status"], "plan_error")
+        self.assertIn("plan.tests", r.doc["error"])
+
+
+class StudentErrors(unittest.TestCase):
+    def test_syntax_error(self):
+        r = grade("cache", "x = 1\n\ndef process(r:\n    return 1\n")
+        self.assertEqual(r.doc["status"], "student_error")
+        for t in r.doc["tests"]:
+            self.assertFalse(t["passed"])
+            self.assertTrue(t["message"].startswith("solution.py, line 3: SyntaxError"), t["message"])
+            self.assertIn("def process(r:", t["message"])
+            self.assertNotIn("memgrade_harness", t["message"])
+        self.assertEqual(r.score, 0)
+        self.assertEqual(r.doc["out_of_process"], [])
+
+    def test_import_error(self):
+        r = grade("cache", "import os\n\nLIMIT = int(os.environ['NOPE'])\n\ndef process(r):\n    return 0\n")
+        self.assertEqual(r.doc["status"], "student_error")
+        msg = r.doc["tests"][0]["message"]
+        self.assertTrue(msg.startswith("solution.py, line 3: KeyError: 'NOPE'"), msg)
+        self.assertIn("LIMIT = int(os.environ['NOPE'])", msg)
+        self.assertNotIn("memgrade_harness", msg + (r.doc["tests"][0]["detail"] or ""))
+        self.assertNotIn("importlib", msg + (r.doc["tests"][0]["detail"] or ""))
+
+    def test_missing_module_import(self):
+        r = grade("cache", "import numpy_not_there\n")
+        msg = r.doc["tests"][0]["message"]
+        self.assertIn("solution.py, line 1: ModuleNotFoundError", msg)
+
+    def test_missing_file(self):
+        r = grade("cache", None, files={"other.py": "x = 1\n"})
+        self.assertEqual(r.doc["status"], "student_error")
+        self.assertIn("missing", r.doc["tests"][0]["message"])
+
+    def test_exit_at_import(self):
+        r = grade("cache", "import sys\nsys.exit(3)\n")
+        self.assertIn("exit", r.doc["tests"][0]["message"])
+        self.assertEqual(r.score, 0)
+
+    def test_runtime_error_points_at_student_line(self):
+        src = "def helper(d):\n    return d['missing']\n\ndef process(r):\n    return helper({})\n"
+        r = grade("cache", src)
+        t = r.test("process returns the payload size")
+        self.assertEqual(t["status"], "error")
+        self.assertTrue(t["message"].startswith("solution.py, line 2, in helper: KeyError: 'missing'"), t["message"])
+        self.assertIn('File "solution.py", line 5, in process', t["detail"])
+        self.assertNotIn("memgrade_harness", t["detail"])
+
+    def test_endless_import(self):
+        r = grade("cache", "while True:\n    pass\n",
+                  plan_patch=lambda p: p.setdefault("defaults", {}).update(time_limit_s=1))
+        self.assertIn("did not finish", r.doc["tests"][0]["message"])
+
+
+class Isolation(unittest.TestCase):
+    """A crash, timeout or memory blow-up in one test fails that test only."""
+
+    TESTS = '''
+from memgrade_harness import student, test
+
+@test("fine", points=1)
+def _():
+    assert student("solution").ok() == 1
+
+@test("slow", points=1)
+def _():
+    student("solution").spin()
+
+@test("hog", points=1)
+def _():
+    student("solution").hog()
+
+@test("segfault", points=1)
+def _():
+    student("solution").crash()
+
+@test("exits", points=1)
+def _():
+    student("solution").leave()
+
+@test("fine again", points=1)
+def _():
+    assert student("solution").ok() == 1
+'''
+    SOLUTION = '''
+import os
+def ok():
+    return 1
+def spin():
+    while True:
+        pass
+def hog():
+    blocks = []
+    while True:
+        blocks.append(b"x" * (16 << 20))
+def crash():
+    import ctypes
+    ctypes.string_at(0)
+def leave():
+    os._exit(0)
+'''
+
+    def patch(self, plan):
+        plan["tests"] = [{"module": "test_iso", "name": n, "points": 1} for n in
+                         ("fine", "slow", "hog", "segfault", "exits", "fine again")]
+        plan["tests"][1]["time_limit_s"] = 1
+        plan["tests"][2]["memory_mib"] = 64
+        plan["amplified"] = []
+
+    def test_isolation(self):
+        r = grade("cache", self.SOLUTION, plan_patch=self.patch, tests={"test_iso.py": self.TESTS})
+        st = {t["name"]: t for t in r.doc["tests"]}
+        self.assertTrue(st["fine"]["passed"])
+        self.assertTrue(st["fine again"]["passed"])
+        self.assertEqual(st["slow"]["status"], "timeout")
+        self.assertIn("time limit of 1 s", st["slow"]["message"])
+        self.assertEqual(st["hog"]["status"], "memory_limit")
+        self.assertIn("memory ceiling is 64 MiB", st["hog"]["message"])
+        self.assertIn("solution.py, line 11, in hog", st["hog"]["message"])
+        self.assertEqual(st["segfault"]["status"], "crashed")
+        self.assertIn("SIGSEGV", st["segfault"]["message"])
+        self.assertEqual(st["exits"]["status"], "crashed")
+        self.assertIn("os._exit()", st["exits"]["message"])
+        self.assertEqual(r.score, 2)
+
+
+@needs_root
+class Privileges(unittest.TestCase):
+    """Student code runs as uid/gid 10001 with no capabilities and cannot see the supervisor."""
+
+    PROBE = r'''
+import os
+def report():
+    st = {}
+    for line in open("/proc/self/status"):
+        k, _, v = line.partition(":")
+        st[k] = v.split()
+    out = {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(), "groups": os.getgroups(),
+           "CapEff": st["CapEff"][0], "CapPrm": st["CapPrm"][0], "NoNewPrivs": st.get("NoNewPrivs", ["?"])[0]}
+    ppid = os.getppid()
+    for what in ("environ", "mem", "fd", "maps", "cmdline"):
+        try:
+            p = "/proc/%d/%s" % (ppid, what)
+            os.listdir(p) if what == "fd" else open(p, "rb").read(64)
+            out[what] = "readable"
+        except OSError as e:
+            out[what] = type(e).__name__
+    try:
+        os.kill(ppid, 0)
+        out["kill_parent"] = "allowed"
+    except OSError as e:
+        out["kill_parent"] = type(e).__name__
+    try:
+        out["stdin"] = repr(os.read(0, 100))
+    except OSError as e:
+        out["stdin"] = type(e).__name__
+    try:
+        open(__file__, "a").write("# modified\n")
+        out["write_own_file"] = "allowed"
+    except OSError as e:
+        out["write_own_file"] = type(e).__name__
+    print("PROBE " + __import__("json").dumps(out))
+    return 0
+'''
+
+    def test_child_identity(self):
+        tests = '''
+from memgrade_harness import student, test
+@test("probe", points=1)
+def _():
+    student("solution").report()
+'''
+
+        def patch(plan):
+            plan["tests"] = [{"module": "test_probe", "name": "probe"}]
+            plan["amplified"] = []
+        r = grade("cache", self.PROBE, plan_patch=patch, tests={"test_probe.py": tests})
+        line = [l for l in r.doc["student_output"]["stdout"].splitlines() if l.startswith("PROBE ")][0]
+        info = json.loads(line[6:])
+        self.assertEqual((info["uid"], info["euid"], info["gid"], info["groups"]), (10001, 10001, 10001, []))
+        self.assertEqual(int(info["CapEff"], 16), 0)
+        self.assertEqual(int(info["CapPrm"], 16), 0)
+        self.assertEqual(info["NoNewPrivs"], "1")
+        for what in ("environ", "mem", "fd", "maps"):
+            self.assertEqual(info[what], "PermissionError", what)
+        self.assertEqual(info["kill_parent"], "PermissionError")
+        self.assertEqual(info["stdin"], "b''")
+        self.assertEqual(info["write_own_file"], "PermissionError")
+
+
+if __name__ == "__main__":
+    unittest.main()
