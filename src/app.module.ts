@@ -1,16 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { CoursesModule } from './courses/courses.module';
 import { ErrorFilter } from './common/http/error.filter';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { ExercisesModule } from './exercises/exercises.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { UsersModule } from './users/users.module';
 
 /** The HTTP API. It never talks to Docker: grading happens in the worker (worker.module.ts). */
 @Module({})
@@ -23,9 +26,12 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        EventsModule,
         QueueModule,
         AuthModule,
         HealthModule,
+        UsersModule,
+        CoursesModule,
         ExercisesModule,
         SubmissionsModule,
       ],

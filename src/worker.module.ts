@@ -2,10 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { GradingModule } from './grading/grading.module';
 import { WorkerLoggingModule } from './logging/worker-logging.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
+import { WebhookDeliveryModule } from './webhooks/webhooks.module';
 
 /** The worker: an application context without HTTP that grades submissions in the sandbox. */
 @Module({})
@@ -13,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, QueueModule, GradingModule],
+      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule],
     };
   }
 }

@@ -4,6 +4,8 @@ import type { Role } from '../generated/prisma/enums';
 import { displayPrefix, hashApiKey, newApiKeySecret } from './api-key.secret';
 import type { Principal } from './principal';
 
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export interface IssuedKey {
   id: string;
   secret: string;
@@ -17,6 +19,10 @@ export class ApiKeysService {
   async authenticate(secret: string): Promise<Principal | null> {
     const key = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(secret) }, include: { user: true } });
     if (!key || key.revokedAt) return null;
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      // Best effort and at most once a minute per key: authentication must not wait for a write.
+      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    }
     return { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId };
   }
 

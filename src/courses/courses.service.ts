@@ -1,34 +1,161 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
+import { isUniqueViolation } from '../database/prisma-errors';
+import type { Course } from '../generated/prisma/client';
+import { UsersService, type IssuedKeyView } from '../users/users.service';
+import { toUserView, type UserView } from '../users/user-views';
+import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
+import type { CreateCourseDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
 
 @Injectable()
 export class CoursesService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly users: UsersService,
+  ) {}
 
   /**
    * A course the caller may see: admins see all, an lms key its own course, everyone else the
    * courses they are enrolled in. Others get 404, so course slugs do not leak.
    */
-  async findVisible(principal: Principal, slug: string) {
+  async findVisible(principal: Principal, slug: string): Promise<Course> {
     const course = await this.prisma.course.findUnique({ where: { slug } });
     if (course && (await this.canSee(principal, course.id))) return course;
     throw new NotFoundError(`course "${slug}" does not exist`, [{ field: 'course', reason: `no course "${slug}"` }]);
   }
 
+  /** A course the caller may manage (its staff: admins, its instructors, its lms key); 403 for its students. */
+  async findManaged(principal: Principal, slug: string): Promise<Course> {
+    const course = await this.findVisible(principal, slug);
+    if (!(await this.canReadAll(principal, course.id))) throw new ForbiddenError(`only the staff of course "${slug}" may do this`);
+    return course;
+  }
+
+  /** Like findManaged, but for what only people may do (not lms keys): enrolments, keys, publishing. */
+  async findTaught(principal: Principal, slug: string): Promise<Course> {
+    const course = await this.findManaged(principal, slug);
+    if (principal.role === 'lms') throw new ForbiddenError(`an lms key may not do this in course "${slug}"`);
+    return course;
+  }
+
   async canSee(principal: Principal, courseId: string): Promise<boolean> {
     if (principal.role === 'admin') return true;
     if (principal.role === 'lms') return principal.courseId === courseId;
-    const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId, userId: principal.userId } } });
-    return !!enrolment;
+    return !!(await this.enrolmentOf(principal.userId, courseId));
   }
 
   /** Whether the caller may see every submission of the course (not only their own). */
   async canReadAll(principal: Principal, courseId: string): Promise<boolean> {
     if (principal.role === 'admin') return true;
     if (principal.role === 'lms') return principal.courseId === courseId;
-    const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId, userId: principal.userId } } });
-    return enrolment?.role === 'instructor';
+    return (await this.enrolmentOf(principal.userId, courseId))?.role === 'instructor';
+  }
+
+  async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {
+    try {
+      const course = await this.prisma.course.create({
+        data: {
+          slug: dto.slug,
+          title: dto.title,
+          gradebookPolicy: dto.gradebookPolicy,
+          // The instructor who creates a course teaches it.
+          ...(principal.role === 'instructor' ? { enrolments: { create: { userId: principal.userId, role: 'instructor' } } } : {}),
+        },
+      });
+      return toCourseView(course);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`course "${dto.slug}" exists`, [{ field: 'slug', reason: 'is already taken' }]);
+      throw error;
+    }
+  }
+
+  async list(principal: Principal): Promise<CourseView[]> {
+    const where =
+      principal.role === 'admin'
+        ? {}
+        : principal.role === 'lms'
+          ? { id: principal.courseId ?? undefined }
+          : { enrolments: { some: { userId: principal.userId } } };
+    return (await this.prisma.course.findMany({ where, orderBy: { slug: 'asc' } })).map(toCourseView);
+  }
+
+  async update(principal: Principal, slug: string, dto: UpdateCourseDto): Promise<CourseView> {
+    const course = await this.findTaught(principal, slug);
+    return toCourseView(await this.prisma.course.update({ where: { id: course.id }, data: dto }));
+  }
+
+  async enrolments(principal: Principal, slug: string): Promise<EnrolmentView[]> {
+    const course = await this.findManaged(principal, slug);
+    const enrolments = await this.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
+    return enrolments.map(toEnrolmentView);
+  }
+
+  async enrol(principal: Principal, slug: string, dto: EnrolDto): Promise<EnrolmentView> {
+    const course = await this.findTaught(principal, slug);
+    const user = await this.prisma.user.findUnique({ where: { id: dto.userId } });
+    if (!user) throw InvalidInputError.field('userId', 'is not the id of a user');
+    if (user.role === 'lms') throw InvalidInputError.field('userId', 'is an lms identity, which cannot be enrolled');
+    try {
+      const enrolment = await this.prisma.enrolment.create({ data: { courseId: course.id, userId: user.id, role: dto.role }, include: { user: true } });
+      return toEnrolmentView(enrolment);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('this user is already enrolled', [{ field: 'userId', reason: 'is already enrolled' }]);
+      throw error;
+    }
+  }
+
+  async unenrol(principal: Principal, slug: string, userId: string): Promise<void> {
+    const course = await this.findTaught(principal, slug);
+    const { count } = await this.prisma.enrolment.deleteMany({ where: { courseId: course.id, userId } });
+    if (!count) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
+  }
+
+  /** An lms identity for the course and its key (shown once). */
+  async createLmsKey(principal: Principal, slug: string, name: string): Promise<IssuedKeyView> {
+    const course = await this.findTaught(principal, slug);
+    const lms = await this.prisma.user.create({ data: { role: 'lms', displayName: `${name} (lms for ${course.slug})` } });
+    return this.users.issueKey(lms.id, name, course.id);
+  }
+
+  /**
+   * The LMS's student with this external id, created and enrolled on first sight. Returns whether
+   * it was created, so the API can answer 201 or 200; calling it again is harmless.
+   */
+  async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
+    const course = await this.findManaged(principal, slug);
+    const key = { externalSource: course.id, externalId: dto.externalId };
+    let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+    let created = false;
+    if (!user) {
+      try {
+        user = await this.prisma.user.create({
+          data: { role: 'student', displayName: dto.displayName, ...key, enrolments: { create: { courseId: course.id, role: 'student' } } },
+        });
+        created = true;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        user = await this.prisma.user.findUniqueOrThrow({ where: { externalSource_externalId: key } });
+      }
+    }
+    return { student: toUserView(user), created };
+  }
+
+  /** The id of the LMS student `externalId` of this course, or 404. */
+  async lmsStudentId(course: Course, externalId: string): Promise<string> {
+    const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } } });
+    if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'student', reason: 'is not a student of this course; create it first' }]);
+    return user.id;
+  }
+
+  /** A key for an LMS student, for the LMS to hand out (a sign-in link). */
+  async issueLmsStudentKey(principal: Principal, slug: string, externalId: string): Promise<IssuedKeyView> {
+    const course = await this.findManaged(principal, slug);
+    return this.users.issueKey(await this.lmsStudentId(course, externalId), `issued by the lms of ${course.slug}`);
+  }
+
+  private enrolmentOf(userId: string, courseId: string) {
+    return this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } } });
   }
 }

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { PrismaService } from '../database/prisma.service';
-import { GRADING_QUEUE, GradingJob, gradingJobId, type GradeSubmissionPayload } from '../queue/queues';
+import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload } from '../queue/queues';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
@@ -17,14 +17,38 @@ export class GradingQueueService {
   ) {}
 
   /**
-   * Enqueues one grading of a submission; `attempt` > 0 gives a new job id (regrade, sweep), the
-   * same attempt twice is one job. Returns false when Redis did not take it in time: the submission
-   * is stored as queued, and the sweeper enqueues it later, so nothing is lost.
+   * Enqueues the first grading of a new submission (job id = submission id, so it cannot be queued
+   * twice). Returns false when Redis did not take it in time: the submission is stored as queued,
+   * and the sweeper enqueues it later, so nothing is lost.
    */
-  async enqueue(submissionId: string, reason: GradeSubmissionPayload['reason'], attempt = 0): Promise<boolean> {
-    const jobId = gradingJobId(submissionId, attempt);
-    // Recorded first: the sweeper judges a submission by the job that is meant to be grading it.
+  async enqueueNew(submissionId: string): Promise<boolean> {
+    const jobId = gradingJobId(submissionId);
     await this.prisma.submission.update({ where: { id: submissionId }, data: { jobId } });
+    return this.add(submissionId, 'submitted', jobId);
+  }
+
+  /**
+   * Grades a submission again (a regrade, or a sweep of a lost job): it goes back to queued under a
+   * new job id, numbered on from its current one, so retained old jobs never swallow the new one.
+   */
+  async requeue(submissionId: string, reason: 'regrade' | 'sweep'): Promise<boolean> {
+    const jobId = await this.prisma.$transaction(async (tx) => {
+      const current = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { jobId: true } });
+      const next = gradingJobId(submissionId, gradingAttemptOf(current.jobId) + 1);
+      await tx.submission.update({
+        where: { id: submissionId },
+        data: {
+          jobId: next,
+          status: 'queued',
+          ...(reason === 'sweep' ? { sweeps: { increment: 1 } } : { sweeps: 0 }),
+        },
+      });
+      return next;
+    });
+    return this.add(submissionId, reason, jobId);
+  }
+
+  private async add(submissionId: string, reason: GradeSubmissionPayload['reason'], jobId: string): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

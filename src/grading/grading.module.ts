@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SandboxModule } from '../sandbox';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SubmissionGrader } from './grade-outcome';
 import { GradingQueueModule } from './grading-queue.module';
 import { GradingProcessor } from './grading.processor';
@@ -10,7 +11,7 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
 /** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat. */
 @Module({
-  imports: [SandboxModule, GradingQueueModule],
+  imports: [SandboxModule, GradingQueueModule, WebhooksModule],
   providers: [
     GradingService,
     GradingProcessor,

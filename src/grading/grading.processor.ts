@@ -28,7 +28,7 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit {
   async process(job: Job<GradeSubmissionPayload>): Promise<string> {
     if (job.name !== GradingJob.grade) throw new Error(`unknown grading job ${job.name}`);
     const { submissionId, reason } = job.data;
-    const result = await this.grading.grade(submissionId, reason === 'regrade');
+    const result = await this.grading.grade(submissionId);
     this.logger.log({ submissionId, reason, attempt: job.attemptsMade + 1, result }, `submission ${result}`);
     return result;
   }

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
+import { SubmissionEventsService } from '../events/submission-events.service';
 import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
 
 export type GradeRunResult = 'graded' | 'skipped';
@@ -13,13 +15,15 @@ export class GradingService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly grader: SubmissionGrader,
+    private readonly events: SubmissionEventsService,
+    private readonly webhooks: WebhookDispatcher,
   ) {}
 
   /**
-   * Grades a submission. `force` re-grades one that is already graded (a regrade); otherwise a
-   * graded submission is left alone, so a duplicate job cannot overwrite a stored result.
+   * Grades a submission that is queued or running (a retry). A graded or failed one is left alone,
+   * so a duplicate job cannot overwrite a stored result; a regrade first puts it back to queued.
    */
-  async grade(submissionId: string, force = false): Promise<GradeRunResult> {
+  async grade(submissionId: string): Promise<GradeRunResult> {
     const submission = await this.prisma.submission.findUnique({
       where: { id: submissionId },
       include: { exerciseVersion: true },
@@ -28,32 +32,38 @@ export class GradingService {
       this.logger.warn(`submission ${submissionId} no longer exists; nothing to grade`);
       return 'skipped';
     }
-    if ((submission.status === 'graded' || submission.status === 'error') && !force) return 'skipped';
+    if (submission.status === 'graded' || submission.status === 'error') return 'skipped';
 
     const startedAt = new Date();
     await this.prisma.submission.update({
       where: { id: submissionId },
       data: { status: 'running', startedAt, attempts: { increment: 1 } },
     });
+    await this.events.publish({ submissionId, status: 'running' });
     const outcome = await this.grader.grade({
       submissionId,
       spec: submission.exerciseVersion.spec as unknown as ExerciseSpec,
       exerciseFiles: submission.exerciseVersion.files as Record<string, string>,
       studentFiles: submission.files as Record<string, string>,
     });
-    await this.store(submissionId, outcome, startedAt);
+    const score = await this.store(submissionId, outcome, startedAt);
+    // Webhooks are queued, never sent here, and their trouble never fails grading.
+    await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
+    await this.events.publish({ submissionId, status: 'graded', score });
     return 'graded';
   }
 
   /** Ends a submission that cannot be graded, with the reason, so it never stays queued or running. */
   async fail(submissionId: string, reason: string): Promise<void> {
-    await this.prisma.submission.updateMany({
+    const { count } = await this.prisma.submission.updateMany({
       where: { id: submissionId, status: { in: ['queued', 'running'] } },
       data: { status: 'error', errorReason: reason.slice(0, 2000), finishedAt: new Date() },
     });
+    if (count) await this.events.publish({ submissionId, status: 'error' });
   }
 
-  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<void> {
+  /** Stores one grading run and its tests, and the submission's new score (returned), atomically. */
+  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<number> {
     const score = outcome.tests.reduce((sum, test) => sum + test.score, 0);
     const maxScore = outcome.tests.reduce((sum, test) => sum + test.maxScore, 0);
     const finishedAt = new Date();
@@ -99,5 +109,6 @@ export class GradingService {
         },
       });
     });
+    return score;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import { gradingAttemptOf } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
 import { GradingQueueService } from './grading-queue.service';
 import { GradingService } from './grading.service';
@@ -55,7 +54,7 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
         status: { in: ['queued', 'running'] },
         updatedAt: { lt: new Date(now.getTime() - QUEUED_GRACE_MS) },
       },
-      select: { id: true, jobId: true },
+      select: { id: true, jobId: true, sweeps: true },
       take: 500,
     });
     let requeued = 0;
@@ -65,13 +64,12 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
       // Its job may have finished since the query: a finished job has already stored its outcome.
       const current = await this.prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true } });
       if (current?.status !== 'queued' && current?.status !== 'running') continue;
-      const sweeps = gradingAttemptOf(submission.jobId);
-      if (sweeps >= MAX_SWEEPS) {
-        await this.grading.fail(submission.id, `grading was lost ${sweeps} times (worker or queue failure); submit again`);
+      if (submission.sweeps >= MAX_SWEEPS) {
+        await this.grading.fail(submission.id, `grading was lost ${submission.sweeps + 1} times (worker or queue failure); submit again`);
         failed++;
         continue;
       }
-      if (await this.gradingQueue.enqueue(submission.id, 'sweep', sweeps + 1)) requeued++;
+      if (await this.gradingQueue.requeue(submission.id, 'sweep')) requeued++;
     }
     if (requeued || failed) this.logger.warn({ requeued, failed }, 'swept submissions whose grading job was lost');
     return { requeued, failed };

@@ -2,7 +2,7 @@ import { buildContainerSpec, checkRunUser, sandboxLabels } from './container-spe
 import { SandboxRequestError } from './sandbox-errors';
 
 const limits = { memoryMiB: 64, timeSeconds: 5, cpus: 0.5, pids: 32, outputBytes: 4096 };
-const owner = { workerId: 'host/42/abcd', hostname: 'host', pid: 42 };
+const owner = { workerId: 'host/42/abcd', hostname: 'host', processSpace: 'boot/pid:[1]', pid: 42 };
 
 describe('buildContainerSpec', () => {
   const spec = buildContainerSpec({ image: 'img:1', limits, lifetimeSeconds: 65, labels: sandboxLabels(owner, 65) });
@@ -39,6 +39,7 @@ describe('buildContainerSpec', () => {
       'memgrade.sandbox': '1',
       'memgrade.sandbox.worker': 'host/42/abcd',
       'memgrade.sandbox.host': 'host',
+      'memgrade.sandbox.process-space': 'boot/pid:[1]',
       'memgrade.sandbox.pid': '42',
       'memgrade.sandbox.lifetime': '65',
     });

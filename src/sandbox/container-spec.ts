@@ -18,6 +18,8 @@ export const LABEL = {
   sandbox: 'memgrade.sandbox',
   worker: 'memgrade.sandbox.worker',
   host: 'memgrade.sandbox.host',
+  /** The process space the pid belongs to (boot id and pid namespace): only there can the pid be checked. */
+  processSpace: 'memgrade.sandbox.process-space',
   pid: 'memgrade.sandbox.pid',
   /** Seconds the idle holder sleeps: past this (plus a grace) the container is an orphan whoever owns it. */
   lifetime: 'memgrade.sandbox.lifetime',
@@ -27,6 +29,11 @@ export const LABEL = {
 export interface SandboxOwner {
   workerId: string;
   hostname: string;
+  /**
+   * Boot id and pid namespace of the worker process. Processes on one machine may live in different
+   * pid namespaces (containers, sandboxes) with the same hostname: a pid means nothing outside its own.
+   */
+  processSpace: string;
   pid: number;
 }
 
@@ -54,6 +61,7 @@ export function sandboxLabels(owner: SandboxOwner, lifetimeSeconds: number, extr
     [LABEL.sandbox]: '1',
     [LABEL.worker]: owner.workerId,
     [LABEL.host]: owner.hostname,
+    [LABEL.processSpace]: owner.processSpace,
     [LABEL.pid]: String(owner.pid),
     [LABEL.lifetime]: String(Math.ceil(lifetimeSeconds)),
     ...(pooled ? { [LABEL.pooled]: '1' } : {}),

@@ -1,7 +1,7 @@
-import { isOrphan, isProcessAlive, ORPHAN_GRACE_SECONDS, type ContainerSummary, type OrphanContext } from './orphan-reaper';
+import { currentProcessSpace, isOrphan, isProcessAlive, ORPHAN_GRACE_SECONDS, type ContainerSummary, type OrphanContext } from './orphan-reaper';
 
 const now = 1_000_000;
-const me = { workerId: 'here/100/aaaa', hostname: 'here', pid: 100 };
+const me = { workerId: 'here/100/aaaa', hostname: 'here', processSpace: 'boot/pid:[1]', pid: 100 };
 const alive = new Set([100, 200]);
 const context: OrphanContext = { owner: me, nowSeconds: now, isInUse: (id) => id === 'busy', isProcessAlive: (pid) => alive.has(pid) };
 
@@ -9,7 +9,7 @@ function container(labels: Record<string, string>, ageSeconds = 10, id = 'c1'): 
   return {
     Id: id,
     Created: now - ageSeconds,
-    Labels: { 'memgrade.sandbox': '1', 'memgrade.sandbox.lifetime': '80', ...labels },
+    Labels: { 'memgrade.sandbox': '1', 'memgrade.sandbox.lifetime': '80', 'memgrade.sandbox.process-space': 'boot/pid:[1]', ...labels },
   };
 }
 
@@ -22,6 +22,15 @@ describe('isOrphan', () => {
     const other = { 'memgrade.sandbox.worker': 'here/200/cccc', 'memgrade.sandbox.host': 'here', 'memgrade.sandbox.pid': '200' };
     expect(isOrphan(container(other), context)).toBe(false);
     expect(isOrphan(container(other, 80 + ORPHAN_GRACE_SECONDS + 1), context)).toBe(true);
+  });
+
+  it('does not trust a pid from another pid namespace or boot of this host', () => {
+    const elsewhere = { 'memgrade.sandbox.worker': 'here/300/eeee', 'memgrade.sandbox.host': 'here', 'memgrade.sandbox.pid': '300' };
+    for (const space of ['boot/pid:[2]', 'other-boot/pid:[1]']) {
+      const labels = { ...elsewhere, 'memgrade.sandbox.process-space': space };
+      expect(isOrphan(container(labels), context)).toBe(false);
+      expect(isOrphan(container(labels, 80 + ORPHAN_GRACE_SECONDS + 1), context)).toBe(true);
+    }
   });
 
   it('judges containers of other hosts by age alone', () => {
@@ -41,6 +50,12 @@ describe('isOrphan', () => {
     const bare = { Id: 'x', Created: now - 3000, Labels: { 'memgrade.sandbox': '1' } };
     expect(isOrphan(bare, context)).toBe(false);
     expect(isOrphan({ ...bare, Created: now - 4000 }, context)).toBe(true);
+  });
+});
+
+describe('currentProcessSpace', () => {
+  it('names the boot and the pid namespace', () => {
+    expect(currentProcessSpace()).toMatch(/^[0-9a-f-]{36}\/pid:\[\d+\]$/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync, readlinkSync } from 'node:fs';
 import type { LoggerService } from '@nestjs/common';
 import type Docker from 'dockerode';
 import { LABEL, type SandboxOwner } from './container-spec';
@@ -27,8 +28,9 @@ export interface OrphanContext {
  * - this service's own and not in use (a removal that failed), or
  * - older than its lifetime plus a grace: its holder has ended, so no run can be going on in it
  *   (this is the only rule for containers of workers on other hosts, whose processes we cannot see), or
- * - made by a worker on this host whose process is gone (killed, crashed).
- * A live worker's containers (another process on this host) are never touched before their lifetime ends.
+ * - made by a worker in this process space (same machine boot, same pid namespace) whose process is
+ *   gone (killed, crashed). Elsewhere a pid cannot be checked, so only the age rule applies there.
+ * A live worker's containers are never touched before their lifetime ends.
  */
 export function isOrphan(container: ContainerSummary, context: OrphanContext): boolean {
   if (context.isInUse(container.Id)) return false;
@@ -36,11 +38,23 @@ export function isOrphan(container: ContainerSummary, context: OrphanContext): b
   if (labels[LABEL.worker] === context.owner.workerId) return true;
   const lifetime = Number(labels[LABEL.lifetime]) || UNLABELLED_LIFETIME_SECONDS;
   if (context.nowSeconds - container.Created > lifetime + ORPHAN_GRACE_SECONDS) return true;
-  if (labels[LABEL.host] === context.owner.hostname) {
+  if (labels[LABEL.host] === context.owner.hostname && labels[LABEL.processSpace] === context.owner.processSpace) {
     const pid = Number(labels[LABEL.pid]);
     return !Number.isSafeInteger(pid) || pid <= 0 || !context.isProcessAlive(pid);
   }
   return false;
+}
+
+/** "<boot id>/<pid namespace>" of this process, e.g. "49f8…7/pid:[4026531836]"; parts that cannot be read are empty. */
+export function currentProcessSpace(): string {
+  const read = (action: () => string) => {
+    try {
+      return action().trim();
+    } catch {
+      return '';
+    }
+  };
+  return `${read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'))}/${read(() => readlinkSync('/proc/self/ns/pid'))}`;
 }
 
 /** Signal 0 probes a process without touching it: ESRCH means gone, EPERM means alive but not ours. */

@@ -7,7 +7,7 @@ import { AppConfigService } from '../config/app-config';
 import { readHostCgroupMemory, IN_CONTAINER_CGROUP_READ, parseInContainerCgroupRead, type CgroupMemoryReading } from './cgroup-memory';
 import { buildContainerSpec, checkRunUser, DEFAULT_RUN_USER, KEEPER_USER, sandboxLabels, TASK_DIR, type SandboxOwner } from './container-spec';
 import { DOCKER_CLIENT } from './docker-client';
-import { reapOrphanContainers } from './orphan-reaper';
+import { currentProcessSpace, reapOrphanContainers } from './orphan-reaper';
 import { OutputCapture } from './output-capture';
 import { SandboxInfrastructureError, SandboxRequestError } from './sandbox-errors';
 import { resolveSandboxImage } from './sandbox-image';
@@ -78,7 +78,12 @@ export class SandboxService implements OnModuleDestroy {
     this.image = options.image ?? resolveSandboxImage(config.values.SANDBOX_IMAGE);
     this.bounds = limitBoundsFromConfig(config.values);
     this.cgroupRoot = options.cgroupRoot;
-    this.owner = { workerId: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`, hostname: hostname(), pid: process.pid };
+    this.owner = {
+      workerId: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+      hostname: hostname(),
+      processSpace: currentProcessSpace(),
+      pid: process.pid,
+    };
     const poolSize = options.poolSize ?? config.values.SANDBOX_POOL_SIZE;
     this.pool =
       poolSize > 0
@@ -154,17 +159,28 @@ export class SandboxService implements OnModuleDestroy {
     let container: Docker.Container | null = null;
     try {
       try {
-        container = (await this.pool?.acquire(limits, extraLabels)) ?? null;
-        if (container) {
-          this.inFlight.add(container.id);
-          await container.putArchive(archive, { path: TASK_DIR });
-        } else {
-          container = await this.createStartedContainer(limits, limits.timeSeconds + HOLDER_MARGIN_SECONDS, extraLabels, false, archive);
+        const pooled = (await this.pool?.acquire(limits, extraLabels)) ?? null;
+        if (pooled) {
+          this.inFlight.add(pooled.id);
+          try {
+            await pooled.putArchive(archive, { path: TASK_DIR });
+            container = pooled;
+          } catch (error) {
+            // A pooled container that went away (engine restart, someone's cleanup) is no reason to fail the run.
+            this.logger.warn(`pooled sandbox container ${pooled.id.slice(0, 12)} unusable, making a fresh one: ${describe(error)}`);
+            await this.removeContainer(pooled);
+          }
         }
+        container ??= await this.createStartedContainer(limits, limits.timeSeconds + HOLDER_MARGIN_SECONDS, extraLabels, false, archive);
       } catch (error) {
         return failedRun(limits, `could not prepare the sandbox container: ${describe(error)}`);
       }
-      const record = await this.execute(container, request.argv, user, env, request.stdin, limits);
+      let record: ExecutionRecord;
+      try {
+        record = await this.execute(container, request.argv, user, env, request.stdin, limits);
+      } catch (error) {
+        return failedRun(limits, `the sandbox failed while the program ran: ${describe(error)}`);
+      }
       const oomKilled = (record.memory?.oomKills ?? 0) > 0 || (record.memory?.oomKills == null && (await this.stateOomKilled(container)));
       const verdict = classifyVerdict({ killedFor: record.killedFor, exitCode: record.exitCode, oomKilled, infrastructureError: record.error });
       return {

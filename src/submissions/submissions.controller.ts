@@ -1,7 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, type MessageEvent, Param, Post, Query, Sse, UseInterceptors } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CreateSubmissionDto } from './dto/create-submission.dto';
+import { ListSubmissionsDto } from './dto/list-submissions.dto';
+import { MultipartFilesInterceptor } from './multipart-files.interceptor';
+import { SubmissionStreamService } from './submission-stream.service';
 import type { SubmissionView } from './submission-view';
 import { SubmissionsService } from './submissions.service';
 
@@ -9,11 +13,16 @@ import { SubmissionsService } from './submissions.service';
 @ApiBearerAuth()
 @Controller('api/v1/submissions')
 export class SubmissionsController {
-  constructor(private readonly submissions: SubmissionsService) {}
+  constructor(
+    private readonly submissions: SubmissionsService,
+    private readonly stream: SubmissionStreamService,
+  ) {}
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Submit files for an exercise; grading happens asynchronously' })
+  @UseInterceptors(MultipartFilesInterceptor)
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiOperation({ summary: 'Submit files for an exercise (JSON, or multipart with "files" parts); graded asynchronously' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the same submission' })
   @ApiAcceptedResponse({ description: '{ id, status: "queued" }' })
   async create(
@@ -25,9 +34,28 @@ export class SubmissionsController {
     return { id, status };
   }
 
+  @Get()
+  @ApiOperation({ summary: 'Submissions you may read, newest first; filter and page with nextCursor' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListSubmissionsDto) {
+    return this.submissions.list(principal, query);
+  }
+
   @Get(':id')
   @ApiOperation({ summary: 'A submission with its status, verdict, score and per-test results' })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView> {
     return this.submissions.get(principal, id);
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'Live status as Server-Sent Events ("status" events), ending after graded or error' })
+  events(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Observable<MessageEvent>> {
+    return this.stream.watch(principal, id);
+  }
+
+  @Post(':id/regrade')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Grade again against the same exercise version (course staff)' })
+  regrade(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.submissions.regrade(principal, id);
   }
 }

@@ -3,11 +3,13 @@ import { CoursesModule } from '../courses/courses.module';
 import { ExercisesModule } from '../exercises/exercises.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
 import { SubmissionsController } from './submissions.controller';
+import { SubmissionStreamService } from './submission-stream.service';
 import { SubmissionsService } from './submissions.service';
 
 @Module({
   imports: [CoursesModule, ExercisesModule, GradingQueueModule],
   controllers: [SubmissionsController],
-  providers: [SubmissionsService],
+  providers: [SubmissionsService, SubmissionStreamService],
+  exports: [SubmissionsService],
 })
 export class SubmissionsModule {}

@@ -4,10 +4,13 @@ import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
+import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
-import { Prisma } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
 import { GradingQueueService } from '../grading/grading-queue.service';
+import { decodeCursor, encodeCursor } from './cursor';
 import type { CreateSubmissionDto } from './dto/create-submission.dto';
+import type { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { checkSubmissionFiles } from './submission-files';
 import { toSubmissionView, type SubmissionView } from './submission-view';
 
@@ -20,6 +23,19 @@ export interface CreatedSubmission {
   /** True when an earlier request with the same Idempotency-Key created it. */
   replayed: boolean;
 }
+
+export interface SubmissionSummary {
+  id: string;
+  exercise: string;
+  studentId: string;
+  status: string;
+  verdict: string | null;
+  score: number | null;
+  maxScore: number;
+  createdAt: string;
+}
+
+const withCourse = { exerciseVersion: { include: { exercise: { include: { course: true } } } } } as const;
 
 @Injectable()
 export class SubmissionsService {
@@ -36,12 +52,12 @@ export class SubmissionsService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw InvalidInputError.field('Idempotency-Key', 'must be 1 to 200 characters of letters, digits, "_", ".", ":" or "-"');
     }
-    if (principal.role === 'lms') {
-      throw new ForbiddenError('an lms key submits on behalf of a student; that route comes with student management');
-    }
-    const { version, spec } = await this.exercises.currentVersionFor(principal, dto.exercise);
+    if (principal.role === 'lms' && !dto.student) throw InvalidInputError.field('student', 'is required for lms keys: the external id of the student');
+    if (principal.role !== 'lms' && dto.student) throw InvalidInputError.field('student', 'may only be given by lms keys');
+    const { course, version, spec } = await this.exercises.currentVersionFor(principal, dto.exercise);
+    const userId = dto.student ? await this.courses.lmsStudentId(course, dto.student) : principal.userId;
     const files = checkSubmissionFiles(dto.files, spec.studentFiles);
-    const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, files])).digest('hex');
+    const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, userId, files])).digest('hex');
 
     if (idempotencyKey) {
       const earlier = await this.findByIdempotencyKey(principal.keyId, idempotencyKey);
@@ -50,43 +66,96 @@ export class SubmissionsService {
     let submission;
     try {
       submission = await this.prisma.submission.create({
-        data: {
-          exerciseVersionId: version.id,
-          userId: principal.userId,
-          apiKeyId: principal.keyId,
-          idempotencyKey,
-          requestHash,
-          files,
-          maxScore: version.maxScore,
-        },
+        data: { exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore },
       });
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser returns the winner's submission.
-      if (idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (idempotencyKey && isUniqueViolation(error)) {
         return this.replay((await this.findByIdempotencyKey(principal.keyId, idempotencyKey))!, requestHash);
       }
       throw error;
     }
-    const enqueued = await this.gradingQueue.enqueue(submission.id, 'submitted');
+    const enqueued = await this.gradingQueue.enqueueNew(submission.id);
     this.logger.log({ submissionId: submission.id, exercise: dto.exercise, enqueued }, 'submission accepted');
     return { id: submission.id, status: submission.status, replayed: false };
   }
 
   async get(principal: Principal, id: string): Promise<SubmissionView> {
+    const { submission, staff } = await this.findReadable(principal, id);
+    const results = await this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } });
+    const { exercise } = submission.exerciseVersion;
+    return toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff);
+  }
+
+  /** Submissions the caller may read, newest first, a page at a time. */
+  async list(principal: Principal, query: ListSubmissionsDto): Promise<{ items: SubmissionSummary[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    const where: Prisma.SubmissionWhereInput = {};
+    if (query.status) where.status = query.status;
+    if (query.exercise && !query.course) throw InvalidInputError.field('exercise', 'needs course as well');
+    if (query.course) {
+      const course = await this.courses.findVisible(principal, query.course);
+      where.exerciseVersion = { exercise: { courseId: course.id, ...(query.exercise ? { slug: query.exercise } : {}) } };
+      if (!(await this.courses.canReadAll(principal, course.id))) where.userId = principal.userId;
+    } else if (principal.role === 'lms') {
+      where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
+    } else if (principal.role !== 'admin') {
+      // Own submissions, plus every submission of the courses one teaches.
+      where.OR = [
+        { userId: principal.userId },
+        { exerciseVersion: { exercise: { course: { enrolments: { some: { userId: principal.userId, role: 'instructor' } } } } } },
+      ];
+    }
+    if (query.student) {
+      if (where.userId && where.userId !== query.student) throw new ForbiddenError('students may only list their own submissions');
+      where.userId = query.student;
+    }
+    if (query.cursor) {
+      const { createdAt, id } = decodeCursor(query.cursor);
+      where.AND = [{ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] }];
+    }
+    const rows = await this.prisma.submission.findMany({
+      where,
+      include: withCourse,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((s) => ({
+        id: s.id,
+        exercise: `${s.exerciseVersion.exercise.course.slug}/${s.exerciseVersion.exercise.slug}`,
+        studentId: s.userId,
+        status: s.status,
+        verdict: s.verdict,
+        score: s.score,
+        maxScore: s.maxScore,
+        createdAt: s.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  /** Grades one submission again, against the exercise version it was submitted to (course staff). */
+  async regrade(principal: Principal, id: string): Promise<{ id: string; status: string }> {
+    const { submission, staff } = await this.findReadable(principal, id);
+    if (!staff) throw new ForbiddenError('only course staff may regrade');
+    if (submission.status === 'queued' || submission.status === 'running') {
+      throw new ConflictError('the submission is being graded already; regrade it once it is finished', [{ field: 'id', reason: `is ${submission.status}` }]);
+    }
+    await this.gradingQueue.requeue(id, 'regrade');
+    return { id, status: 'queued' };
+  }
+
+  /** The submission and whether the caller sees it as staff; 404 for what is not theirs to see. */
+  async findReadable(principal: Principal, id: string) {
     const notFound = new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);
     if (!UUID.test(id)) throw notFound;
-    const submission = await this.prisma.submission.findUnique({
-      where: { id },
-      include: {
-        results: { orderBy: { run: 'desc' }, take: 1, include: { tests: true } },
-        exerciseVersion: { include: { exercise: { include: { course: true } } } },
-      },
-    });
+    const submission = await this.prisma.submission.findUnique({ where: { id }, include: withCourse });
     if (!submission) throw notFound;
-    const { exercise } = submission.exerciseVersion;
-    const staff = await this.courses.canReadAll(principal, exercise.courseId);
+    const staff = await this.courses.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
-    return toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, staff);
+    return { submission, staff };
   }
 
   private findByIdempotencyKey(apiKeyId: string, idempotencyKey: string) {

@@ -88,7 +88,7 @@ describe('entry points', () => {
 
     it('reports docker up once the worker has sent its heartbeat', async () => {
       const body = await until('docker to be reported up', async () => {
-        const report = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+        const report = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { checks: { docker: { status: string } } };
         return report.checks.docker.status === 'up' ? report : undefined;
       });
       expect(body).toMatchObject({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' }, docker: { status: 'up' } } });

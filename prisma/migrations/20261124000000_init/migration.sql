@@ -111,6 +111,7 @@ CREATE TABLE "submissions" (
     "error_reason" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "job_id" TEXT,
+    "sweeps" INTEGER NOT NULL DEFAULT 0,
     "duration_ms" INTEGER,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

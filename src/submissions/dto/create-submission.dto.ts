@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmptyObject, IsObject, IsString, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmptyObject, IsObject, IsOptional, IsString, Matches } from 'class-validator';
 
 export const EXERCISE_REFERENCE = /^[a-z0-9][a-z0-9-]{0,62}\/[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -13,4 +13,10 @@ export class CreateSubmissionDto {
   @IsObject({ message: 'must be an object mapping file names to their source' })
   @IsNotEmptyObject({}, { message: 'must contain at least one file' })
   files!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'lms-user-4711', description: "lms keys only: the LMS's id of the student submitting" })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:@-]{1,200}$/, { message: 'must be the external id of a student of the course' })
+  student?: string;
 }

@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { uuidPipe } from '../common/http/uuid.pipe';
+import { toCourseView } from './course-views';
+import { CoursesService } from './courses.service';
+import { CreateCourseDto, CreateLmsKeyDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@Controller('api/v1/courses')
+export class CoursesController {
+  constructor(private readonly courses: CoursesService) {}
+
+  @Post()
+  @Roles('admin', 'instructor')
+  @ApiOperation({ summary: 'Create a course (an instructor who creates one teaches it)' })
+  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCourseDto) {
+    return this.courses.create(principal, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Courses you can see' })
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.courses.list(principal);
+  }
+
+  @Get(':courseSlug')
+  @ApiOperation({ summary: 'One course' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string) {
+    return toCourseView(await this.courses.findVisible(principal, slug));
+  }
+
+  @Patch(':courseSlug')
+  @ApiOperation({ summary: 'Change the title or gradebook policy (course instructors, admins)' })
+  update(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: UpdateCourseDto) {
+    return this.courses.update(principal, slug, dto);
+  }
+
+  @Get(':courseSlug/enrolments')
+  @ApiOperation({ summary: 'Students and instructors of the course (staff)' })
+  enrolments(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string) {
+    return this.courses.enrolments(principal, slug);
+  }
+
+  @Post(':courseSlug/enrolments')
+  @ApiOperation({ summary: 'Enrol a user as student or instructor (course instructors, admins)' })
+  enrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: EnrolDto) {
+    return this.courses.enrol(principal, slug, dto);
+  }
+
+  @Delete(':courseSlug/enrolments/:userId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an enrolment (course instructors, admins)' })
+  async unenrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Param('userId', uuidPipe('userId')) userId: string) {
+    await this.courses.unenrol(principal, slug, userId);
+  }
+
+  @Post(':courseSlug/lms-keys')
+  @ApiOperation({ summary: 'An API key for an LMS, bound to this course (shown once)' })
+  createLmsKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: CreateLmsKeyDto) {
+    return this.courses.createLmsKey(principal, slug, dto.name);
+  }
+
+  @Post(':courseSlug/students')
+  @ApiOperation({ summary: 'Create (201) or find (200) a student by the LMS user id, enrolled in the course' })
+  async ensureStudent(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug') slug: string,
+    @Body() dto: LmsStudentDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { student, created } = await this.courses.ensureLmsStudent(principal, slug, dto);
+    response.status(created ? 201 : 200);
+    return student;
+  }
+
+  @Post(':courseSlug/students/:externalId/keys')
+  @ApiOperation({ summary: "An API key for an LMS student, for the LMS's sign-in link (shown once)" })
+  issueStudentKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Param('externalId') externalId: string) {
+    return this.courses.issueLmsStudentKey(principal, slug, externalId);
+  }
+}

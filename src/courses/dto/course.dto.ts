@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+export const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const SLUG_MESSAGE = 'must be 1 to 63 lower-case letters, digits or "-", starting with a letter or digit';
+
+export class CreateCourseDto {
+  @ApiProperty({ example: 'python-memory' })
+  @IsString()
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  slug!: string;
+
+  @ApiProperty({ example: 'Memory management in Python' })
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiPropertyOptional({ enum: ['best', 'latest'], description: 'Which score per exercise the gradebook shows' })
+  @IsOptional()
+  @IsIn(['best', 'latest'])
+  gradebookPolicy?: 'best' | 'latest';
+}
+
+export class UpdateCourseDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ enum: ['best', 'latest'] })
+  @IsOptional()
+  @IsIn(['best', 'latest'])
+  gradebookPolicy?: 'best' | 'latest';
+}
+
+export class EnrolDto {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a user id (uuid)' })
+  userId!: string;
+
+  @ApiProperty({ enum: ['student', 'instructor'] })
+  @IsIn(['student', 'instructor'])
+  role!: 'student' | 'instructor';
+}
+
+export class LmsStudentDto {
+  @ApiProperty({ example: 'lms-user-4711', description: "The student's id in the LMS" })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:@-]{1,200}$/, { message: 'must be 1 to 200 characters of letters, digits, "_", ".", ":", "@" or "-"' })
+  externalId!: string;
+
+  @ApiProperty({ example: 'Grace Hopper' })
+  @IsString()
+  @Length(1, 200)
+  displayName!: string;
+}
+
+export class CreateLmsKeyDto {
+  @ApiProperty({ example: 'Moodle production' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+}

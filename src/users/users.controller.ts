@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { uuidPipe } from '../common/http/uuid.pipe';
+import { CreateKeyDto } from './dto/create-key.dto';
+import { CreateUserDto } from './dto/create-user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users and keys')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('users')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user (admin) with a first API key, shown once' })
+  create(@Body() dto: CreateUserDto) {
+    return this.users.create(dto);
+  }
+
+  @Get('users')
+  @Roles('admin')
+  @ApiOperation({ summary: 'All users (admin)' })
+  list() {
+    return this.users.list();
+  }
+
+  @Get('users/me')
+  @ApiOperation({ summary: 'Who the key belongs to' })
+  me(@CurrentPrincipal() principal: Principal) {
+    return this.users.me(principal);
+  }
+
+  @Post('keys')
+  @Roles('admin', 'instructor', 'student')
+  @ApiOperation({ summary: 'Another API key for yourself, shown once' })
+  createKey(@CurrentPrincipal() principal: Principal, @Body() dto: CreateKeyDto) {
+    return this.users.issueKey(principal.userId, dto.name);
+  }
+
+  @Get('keys')
+  @ApiOperation({ summary: 'Your API keys (never their secrets)' })
+  listKeys(@CurrentPrincipal() principal: Principal) {
+    return this.users.listKeys(principal);
+  }
+
+  @Delete('keys/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke one of your keys (admins: any key)' })
+  async revokeKey(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('id')) id: string): Promise<void> {
+    await this.users.revokeKey(principal, id);
+  }
+}

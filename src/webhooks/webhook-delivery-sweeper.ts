@@ -1,0 +1,65 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { PrismaService } from '../database/prisma.service';
+import { WEBHOOKS_QUEUE, type DeliverWebhookPayload } from '../queue/queues';
+import { RedisService } from '../redis/redis.module';
+import { WebhookDispatcher } from './webhook-dispatcher';
+
+const SWEEP_EVERY_MS = 30_000;
+/** A pending delivery younger than this is left to the dispatcher that created it. */
+const PENDING_GRACE_MS = 60_000;
+const LOCK_KEY = 'memgrade:webhook-sweeper-lock';
+
+/**
+ * Postgres is the truth about deliveries still owed: a pending delivery whose job Redis does not
+ * have (the enqueue timed out, Redis lost its data) is queued again. One worker sweeps at a time.
+ */
+@Injectable()
+export class WebhookDeliverySweeper implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliverySweeper.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisService,
+    private readonly dispatcher: WebhookDispatcher,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookPayload>,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.sweepWithLock(), SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweepWithLock(): Promise<void> {
+    try {
+      const locked = await this.redis.client.set(LOCK_KEY, String(process.pid), 'PX', SWEEP_EVERY_MS, 'NX');
+      if (locked) await this.sweep();
+    } catch (error) {
+      this.logger.warn(`webhook sweep skipped: ${(error as Error).message}`);
+    }
+  }
+
+  /** One pass; returns how many deliveries it queued again. */
+  async sweep(now = new Date()): Promise<number> {
+    const pending = await this.prisma.webhookDelivery.findMany({
+      where: { status: 'pending', createdAt: { lt: new Date(now.getTime() - PENDING_GRACE_MS) } },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take: 500,
+    });
+    const lost: string[] = [];
+    for (const { id } of pending) {
+      if ((await this.queue.getJobState(id)) === 'unknown') lost.push(id);
+    }
+    if (lost.length && (await this.dispatcher.enqueue(lost))) {
+      this.logger.warn({ requeued: lost.length }, 'queued webhook deliveries whose job was lost');
+    }
+    return lost.length;
+  }
+}

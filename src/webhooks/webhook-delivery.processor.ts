@@ -1,0 +1,95 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { AppConfigService } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
+import { postWebhook } from './webhook-sender';
+import { signatureHeader, WEBHOOK_HEADERS } from './webhook-signature';
+
+/** Deliveries sent at once per worker: they wait on the network, not on the CPU. */
+export const WEBHOOK_CONCURRENCY = 16;
+const USER_AGENT = 'memgrade-webhooks/1';
+
+export type DeliveryJobResult = 'delivered' | 'gone' | 'skipped' | 'abandoned';
+
+/**
+ * Sends webhook deliveries (worker only). Each attempt POSTs the stored payload, signed afresh with
+ * the current time, and records itself in the delivery row (attempts, last status code or error).
+ * 2xx → delivered. Anything else throws, so BullMQ retries with the backoff of webhookJobOptions;
+ * the last attempt marks the delivery failed. Runs on its own queue and worker, so receivers that
+ * hang never hold up grading.
+ */
+@Processor(WEBHOOKS_QUEUE, { concurrency: WEBHOOK_CONCURRENCY })
+export class WebhookDeliveryProcessor extends WorkerHost {
+  private readonly logger = new Logger(WebhookDeliveryProcessor.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfigService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<DeliverWebhookPayload>): Promise<DeliveryJobResult> {
+    if (job.name !== WebhookJob.deliver) throw new UnrecoverableError(`unknown webhook job ${job.name}`);
+    const { deliveryId } = job.data;
+    const delivery = await this.prisma.webhookDelivery.findUnique({
+      where: { id: deliveryId },
+      include: { endpoint: { include: { apiKey: { select: { revokedAt: true } } } } },
+    });
+    // The endpoint was deleted (its log with it), or a duplicate job found the work done.
+    if (!delivery) return 'gone';
+    if (delivery.status !== 'pending') return 'skipped';
+    const { endpoint } = delivery;
+    if (!endpoint.active || endpoint.apiKey?.revokedAt) {
+      const reason = endpoint.active ? 'the API key that registered this endpoint was revoked' : 'the endpoint is disabled';
+      await this.prisma.webhookDelivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status: 'failed', lastError: reason } });
+      return 'abandoned';
+    }
+
+    const body = JSON.stringify(delivery.payload);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const result = await postWebhook(
+      endpoint.url,
+      body,
+      {
+        'Content-Type': 'application/json',
+        'User-Agent': USER_AGENT,
+        [WEBHOOK_HEADERS.event]: delivery.event,
+        [WEBHOOK_HEADERS.delivery]: delivery.id,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: signatureHeader(endpoint.secret, timestamp, body),
+      },
+      this.config.values.WEBHOOK_TIMEOUT_MS,
+    );
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const log = { deliveryId, endpointId: endpoint.id, attempt, statusCode: result.statusCode, durationMs: result.durationMs };
+    if (result.ok) {
+      await this.prisma.webhookDelivery.updateMany({
+        where: { id: deliveryId },
+        data: { status: 'delivered', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: null, deliveredAt: new Date() },
+      });
+      this.logger.log(log, 'webhook delivered');
+      return 'delivered';
+    }
+    const last = attempt >= maxAttempts;
+    // updateMany: the endpoint (and this row) may have been deleted while the request was out.
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id: deliveryId },
+      data: { status: last ? 'failed' : 'pending', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: result.error },
+    });
+    this.logger.warn({ ...log, error: result.error, last }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    throw new Error(`attempt ${attempt}/${maxAttempts} to ${endpoint.url}: ${result.error}`);
+  }
+
+  /** A delivery whose attempts are spent ends failed even when the last attempt could not record itself. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<DeliverWebhookPayload> | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    await this.prisma.webhookDelivery
+      .updateMany({ where: { id: job.data.deliveryId, status: 'pending' }, data: { status: 'failed', lastError: error.message.slice(0, 2000) } })
+      .catch((failure: Error) => this.logger.warn(`could not mark delivery ${job.data.deliveryId} failed: ${failure.message}`));
+  }
+}

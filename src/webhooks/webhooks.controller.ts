@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CreateWebhookDto } from './dto/create-webhook.dto';
+import { ListDeliveriesQuery } from './dto/list-deliveries.query';
+import {
+  WebhooksService,
+  type CreatedWebhookEndpoint,
+  type DeliveryPage,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+} from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post('courses/:courseSlug/webhooks')
+  @ApiOperation({
+    summary: 'Register a webhook endpoint (course staff: for the course; an lms key: tied to that key)',
+    description: 'The signing secret is in this response only. See the README for the signature recipe.',
+  })
+  @ApiCreatedResponse({ description: '{ id, course, url, events, active, owner, apiKeyId, createdAt, secret }' })
+  register(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
+    return this.webhooks.register(principal, courseSlug, dto);
+  }
+
+  @Get('courses/:courseSlug/webhooks')
+  @ApiOperation({ summary: 'Webhook endpoints of a course (an lms key sees its own); secrets are never listed' })
+  list(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string): Promise<WebhookEndpointView[]> {
+    return this.webhooks.list(principal, courseSlug);
+  }
+
+  @Get('webhooks/:id')
+  @ApiOperation({ summary: 'One webhook endpoint (no secret)' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<WebhookEndpointView> {
+    return this.webhooks.get(principal, id);
+  }
+
+  @Delete('webhooks/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook endpoint and its delivery log' })
+  @ApiNoContentResponse()
+  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.webhooks.remove(principal, id);
+  }
+
+  @Get('webhooks/:id/deliveries')
+  @ApiOperation({ summary: 'Delivery log of an endpoint, newest first: { items, nextCursor }' })
+  deliveries(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: ListDeliveriesQuery): Promise<DeliveryPage> {
+    return this.webhooks.deliveries(principal, id, query);
+  }
+
+  @Get('webhooks/:id/deliveries/:deliveryId')
+  @ApiOperation({ summary: 'One delivery with its JSON payload' })
+  delivery(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('deliveryId') deliveryId: string,
+  ): Promise<WebhookDeliveryView & { payload: unknown }> {
+    return this.webhooks.delivery(principal, id, deliveryId);
+  }
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { CoursesService } from '../courses/courses.service';
+import { PrismaService } from '../database/prisma.service';
+import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
+import type { CreateWebhookDto } from './dto/create-webhook.dto';
+import { DEFAULT_PAGE_SIZE, type ListDeliveriesQuery } from './dto/list-deliveries.query';
+import { WEBHOOK_EVENTS } from './webhook-events';
+import { newWebhookSecret } from './webhook-secret';
+
+/** More endpoints than this per course would make every grading fan out too far. */
+export const MAX_ENDPOINTS_PER_COURSE = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface WebhookEndpointView {
+  id: string;
+  course: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  /** "course": registered by course staff; "api-key": registered by (and tied to) an lms key. */
+  owner: 'course' | 'api-key';
+  apiKeyId: string | null;
+  createdAt: string;
+}
+
+export interface CreatedWebhookEndpoint extends WebhookEndpointView {
+  /** The HMAC-SHA256 signing key. Shown only in this response. */
+  secret: string;
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  endpointId: string;
+  event: string;
+  submissionId: string | null;
+  status: WebhookDelivery['status'];
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryPage {
+  items: WebhookDeliveryView[];
+  /** Pass as ?cursor= for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+type EndpointWithCourse = WebhookEndpoint & { course: { slug: string } | null };
+
+/**
+ * Webhook endpoints of a course and their delivery logs. Course staff (admin, the course's
+ * instructors) manage the course's endpoints and see every endpoint of the course; an lms key
+ * registers endpoints tied to itself and sees only those.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly courses: CoursesService,
+  ) {}
+
+  async register(principal: Principal, courseSlug: string, dto: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
+    const course = await this.courseToManage(principal, courseSlug);
+    const events = dto.events ?? [...WEBHOOK_EVENTS];
+    const apiKeyId = principal.role === 'lms' ? principal.keyId : null;
+    const existing = await this.prisma.webhookEndpoint.findMany({ where: { courseId: course.id }, select: { url: true, apiKeyId: true } });
+    if (existing.length >= MAX_ENDPOINTS_PER_COURSE) {
+      throw new ConflictError(`course "${course.slug}" already has ${MAX_ENDPOINTS_PER_COURSE} webhook endpoints; delete one first`, [
+        { field: 'url', reason: `a course has at most ${MAX_ENDPOINTS_PER_COURSE} webhook endpoints` },
+      ]);
+    }
+    if (existing.some((endpoint) => endpoint.url === dto.url && endpoint.apiKeyId === apiKeyId)) {
+      throw new ConflictError(`${dto.url} is already registered`, [{ field: 'url', reason: 'is already registered for this course by this owner' }]);
+    }
+    const secret = newWebhookSecret();
+    const endpoint = await this.prisma.webhookEndpoint.create({
+      data: { courseId: course.id, apiKeyId, url: dto.url, events, secret },
+      include: { course: { select: { slug: true } } },
+    });
+    return { ...toEndpointView(endpoint), secret };
+  }
+
+  async list(principal: Principal, courseSlug: string): Promise<WebhookEndpointView[]> {
+    const course = await this.courseToManage(principal, courseSlug);
+    const endpoints = await this.prisma.webhookEndpoint.findMany({
+      where: { courseId: course.id, ...(principal.role === 'lms' ? { apiKeyId: principal.keyId } : {}) },
+      include: { course: { select: { slug: true } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return endpoints.map(toEndpointView);
+  }
+
+  async get(principal: Principal, id: string): Promise<WebhookEndpointView> {
+    return toEndpointView(await this.endpointToManage(principal, id));
+  }
+
+  /** Deletes the endpoint and its delivery log; deliveries still queued are dropped by the worker. */
+  async remove(principal: Principal, id: string): Promise<void> {
+    const endpoint = await this.endpointToManage(principal, id);
+    await this.prisma.webhookEndpoint.deleteMany({ where: { id: endpoint.id } });
+  }
+
+  /** The delivery log, newest first, by keyset pagination (stable while new deliveries arrive). */
+  async deliveries(principal: Principal, id: string, query: ListDeliveriesQuery): Promise<DeliveryPage> {
+    const endpoint = await this.endpointToManage(principal, id);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    let after: { createdAt: Date; id: string } | null = null;
+    if (query.cursor) {
+      after = await this.prisma.webhookDelivery.findFirst({ where: { id: query.cursor, endpointId: endpoint.id }, select: { id: true, createdAt: true } });
+      if (!after) throw InvalidInputError.field('cursor', 'is not a delivery of this endpoint; use the nextCursor of a previous page');
+    }
+    const rows = await this.prisma.webhookDelivery.findMany({
+      where: {
+        endpointId: endpoint.id,
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      omit: { payload: true },
+    });
+    const items = rows.slice(0, limit).map(toDeliveryView);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  /** One delivery with the exact JSON it sends (the body is re-serialised from it at each attempt). */
+  async delivery(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryView & { payload: unknown }> {
+    const endpoint = await this.endpointToManage(principal, id);
+    const row = UUID.test(deliveryId) ? await this.prisma.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id } }) : null;
+    if (!row) throw new NotFoundError(`delivery ${deliveryId} does not exist`, [{ field: 'deliveryId', reason: 'no such delivery of this endpoint' }]);
+    return { ...toDeliveryView(row), payload: row.payload };
+  }
+
+  private async courseToManage(principal: Principal, courseSlug: string) {
+    const course = await this.courses.findVisible(principal, courseSlug);
+    if (!(await this.courses.canReadAll(principal, course.id))) {
+      throw new ForbiddenError(`webhooks of course "${course.slug}" are managed by its instructors, an admin or its lms key`);
+    }
+    return course;
+  }
+
+  /** The endpoint when the caller may manage it; 404 otherwise, so ids of other courses do not leak. */
+  private async endpointToManage(principal: Principal, id: string): Promise<EndpointWithCourse> {
+    const notFound = new NotFoundError(`webhook endpoint ${id} does not exist`, [{ field: 'id', reason: 'no such webhook endpoint' }]);
+    if (!UUID.test(id)) throw notFound;
+    const endpoint = await this.prisma.webhookEndpoint.findUnique({ where: { id }, include: { course: { select: { slug: true } } } });
+    if (!endpoint) throw notFound;
+    const allowed =
+      principal.role === 'admin' ||
+      (principal.role === 'lms'
+        ? endpoint.apiKeyId === principal.keyId
+        : !!endpoint.courseId && (await this.courses.canReadAll(principal, endpoint.courseId)));
+    if (!allowed) throw notFound;
+    return endpoint;
+  }
+}
+
+function toEndpointView(endpoint: EndpointWithCourse): WebhookEndpointView {
+  return {
+    id: endpoint.id,
+    course: endpoint.course?.slug ?? '',
+    url: endpoint.url,
+    events: endpoint.events,
+    active: endpoint.active,
+    owner: endpoint.apiKeyId ? 'api-key' : 'course',
+    apiKeyId: endpoint.apiKeyId,
+    createdAt: endpoint.createdAt.toISOString(),
+  };
+}
+
+function toDeliveryView(delivery: Omit<WebhookDelivery, 'payload'>): WebhookDeliveryView {
+  return {
+    id: delivery.id,
+    endpointId: delivery.endpointId,
+    event: delivery.event,
+    submissionId: delivery.submissionId,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    createdAt: delivery.createdAt.toISOString(),
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+  };
+}
