@@ -8,12 +8,15 @@ import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { ExercisesModule } from './exercises/exercises.module';
+import { GradebookModule } from './gradebook/gradebook.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { QueueModule } from './queue/queue.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 /** The HTTP API. It never talks to Docker: grading happens in the worker (worker.module.ts). */
 @Module({})
@@ -34,6 +37,9 @@ export class AppModule {
         CoursesModule,
         ExercisesModule,
         SubmissionsModule,
+        RateLimitModule,
+        WebhooksApiModule,
+        GradebookModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

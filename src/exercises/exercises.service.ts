@@ -13,6 +13,26 @@ export interface ExerciseSummary {
   limits: { memoryMiB: number; timeSeconds: number };
 }
 
+export interface ExerciseDetail extends ExerciseSummary {
+  /** Markdown. */
+  statement: string;
+  /** The starter code of each student file. */
+  starter: Record<string, string>;
+  tests: { name: string; points: number; hidden: boolean }[];
+  version: { number: number; contentHash: string };
+}
+
+export interface ExerciseVersionView {
+  number: number;
+  contentHash: string;
+  status: string;
+  current: boolean;
+  maxScore: number;
+  validation: unknown;
+  referencePeaks: unknown;
+  createdAt: string;
+}
+
 @Injectable()
 export class ExercisesService {
   constructor(
@@ -38,6 +58,43 @@ export class ExercisesService {
         limits: { memoryMiB: spec.limits.memoryMiB, timeSeconds: spec.limits.timeSeconds },
       };
     });
+  }
+
+  /** One published exercise with its statement and starter code. */
+  async detail(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseDetail> {
+    const { exercise, version, spec } = await this.currentVersionFor(principal, `${courseSlug}/${exerciseSlug}`);
+    const files = version.files as Record<string, string>;
+    return {
+      slug: exercise.slug,
+      title: spec.title,
+      maxScore: version.maxScore,
+      studentFiles: spec.studentFiles,
+      limits: { memoryMiB: spec.limits.memoryMiB, timeSeconds: spec.limits.timeSeconds },
+      statement: spec.statement,
+      starter: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`starter/${name}`] ?? ''])),
+      tests: spec.tests.map(({ name, points, hidden }) => ({ name, points, hidden })),
+      version: { number: version.number, contentHash: version.contentHash },
+    };
+  }
+
+  /** Every version of an exercise with its validation report (course staff). */
+  async versions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseVersionView[]> {
+    const course = await this.courses.findManaged(principal, courseSlug);
+    const exercise = await this.prisma.exercise.findUnique({
+      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
+      include: { versions: { orderBy: { number: 'desc' } } },
+    });
+    if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
+    return exercise.versions.map((v) => ({
+      number: v.number,
+      contentHash: v.contentHash,
+      status: v.status,
+      current: v.id === exercise.currentVersionId,
+      maxScore: v.maxScore,
+      validation: v.validation,
+      referencePeaks: v.referencePeaks,
+      createdAt: v.createdAt.toISOString(),
+    }));
   }
 
   /** The version a new submission to "<course>/<exercise>" is graded against. */

@@ -41,8 +41,9 @@ describe('isOrphan', () => {
 
   it("reaps its own leftovers but never a container in use", () => {
     const mine = { 'memgrade.sandbox.worker': me.workerId, 'memgrade.sandbox.host': 'here', 'memgrade.sandbox.pid': '100' };
-    expect(isOrphan(container(mine), context)).toBe(true);
-    expect(isOrphan(container(mine, 10, 'busy'), context)).toBe(false);
+    expect(isOrphan(container(mine, ORPHAN_GRACE_SECONDS + 1), context)).toBe(true);
+    expect(isOrphan(container(mine, 1), context)).toBe(false); // may be a run's container being made
+    expect(isOrphan(container(mine, 1e6, 'busy'), context)).toBe(false);
     expect(isOrphan(container({}, 1e6, 'busy'), context)).toBe(false);
   });
 

@@ -25,7 +25,7 @@ export interface OrphanContext {
 
 /**
  * Whether nobody will remove this sandbox container. It is an orphan when it is
- * - this service's own and not in use (a removal that failed), or
+ * - this service's own, not in use and older than the grace (a removal that failed), or
  * - older than its lifetime plus a grace: its holder has ended, so no run can be going on in it
  *   (this is the only rule for containers of workers on other hosts, whose processes we cannot see), or
  * - made by a worker in this process space (same machine boot, same pid namespace) whose process is
@@ -35,9 +35,11 @@ export interface OrphanContext {
 export function isOrphan(container: ContainerSummary, context: OrphanContext): boolean {
   if (context.isInUse(container.Id)) return false;
   const labels = container.Labels ?? {};
-  if (labels[LABEL.worker] === context.owner.workerId) return true;
+  const age = context.nowSeconds - container.Created;
+  // Own containers get the grace too: one may be created but not yet registered as in use.
+  if (labels[LABEL.worker] === context.owner.workerId) return age > ORPHAN_GRACE_SECONDS;
   const lifetime = Number(labels[LABEL.lifetime]) || UNLABELLED_LIFETIME_SECONDS;
-  if (context.nowSeconds - container.Created > lifetime + ORPHAN_GRACE_SECONDS) return true;
+  if (age > lifetime + ORPHAN_GRACE_SECONDS) return true;
   if (labels[LABEL.host] === context.owner.hostname && labels[LABEL.processSpace] === context.owner.processSpace) {
     const pid = Number(labels[LABEL.pid]);
     return !Number.isSafeInteger(pid) || pid <= 0 || !context.isProcessAlive(pid);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, type MessageEvent, Param, Pos
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { RateLimit, SUBMISSIONS_RATE_LIMIT } from '../rate-limit/rate-limit.guard';
 import { CreateSubmissionDto } from './dto/create-submission.dto';
 import { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { MultipartFilesInterceptor } from './multipart-files.interceptor';
@@ -20,6 +21,7 @@ export class SubmissionsController {
 
   @Post()
   @HttpCode(202)
+  @RateLimit(SUBMISSIONS_RATE_LIMIT)
   @UseInterceptors(MultipartFilesInterceptor)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiOperation({ summary: 'Submit files for an exercise (JSON, or multipart with "files" parts); graded asynchronously' })

@@ -1,11 +1,15 @@
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { applyMigrations } from '../../src/database/migrator';
+import { acquireRunLock, releaseRunLock } from './run-lock';
 import { testDatabaseUrl, testRedisUrl } from './test-env';
 import { ensureSandboxImage } from './sandbox-image';
 
 /** Recreates the test database from the migrations, empties the test Redis database, builds the sandbox image. */
 export default async function globalSetup(): Promise<void> {
+  await acquireRunLock();
+  // Released by the global teardown; also when the run is interrupted.
+  process.once('exit', releaseRunLock);
   const url = new URL(testDatabaseUrl());
   const name = url.pathname.slice(1);
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected test database name ${name}`);

@@ -1,0 +1,15 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { GRADEBOOK_FORMATS, GRADEBOOK_POLICIES, type GradebookFormat, type GradebookPolicy } from '../gradebook.types';
+
+export class GradebookQuery {
+  @ApiPropertyOptional({ enum: GRADEBOOK_POLICIES, description: "which graded submission counts per exercise; default: the course's gradebookPolicy" })
+  @IsOptional()
+  @IsIn(GRADEBOOK_POLICIES, { message: `must be one of ${GRADEBOOK_POLICIES.join(', ')}` })
+  policy?: GradebookPolicy;
+
+  @ApiPropertyOptional({ enum: GRADEBOOK_FORMATS, description: 'json (default) or csv (also chosen by "Accept: text/csv")' })
+  @IsOptional()
+  @IsIn(GRADEBOOK_FORMATS, { message: `must be one of ${GRADEBOOK_FORMATS.join(', ')}` })
+  format?: GradebookFormat;
+}

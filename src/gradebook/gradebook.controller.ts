@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { GradebookQuery } from './dto/gradebook.query';
+import { gradebookToCsv } from './gradebook.csv';
+import { GradebookService } from './gradebook.service';
+import type { Gradebook } from './gradebook.types';
+
+@ApiTags('gradebook')
+@ApiBearerAuth()
+@Controller('api/v1/courses/:courseSlug/gradebook')
+export class GradebookController {
+  constructor(private readonly gradebook: GradebookService) {}
+
+  @Get()
+  @ApiOperation({ summary: "Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)" })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt } | null }, total }] }' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug') courseSlug: string,
+    @Query() query: GradebookQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Gradebook | string> {
+    const book = await this.gradebook.build(principal, courseSlug, query.policy);
+    // Grades are personal data: never kept by a shared cache.
+    response.setHeader('Cache-Control', 'no-store');
+    const format = query.format ?? (request.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json');
+    if (format === 'json') return book;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${book.course}-gradebook.csv"`);
+    return gradebookToCsv(book);
+  }
+}

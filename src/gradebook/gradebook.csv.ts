@@ -1,0 +1,38 @@
+import type { Gradebook } from './gradebook.types';
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, or leading/trailing
+ * space; quotes doubled. Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
+ * gets a leading apostrophe (OWASP's advice against CSV injection); numbers are written as they are.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'number' ? formatNumber(value) : value;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function formatNumber(value: number): string {
+  return Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : '';
+}
+
+/**
+ * `student_id,external_id,display_name,<exercise-slug>...,total`, one line per enrolled student,
+ * CRLF line ends; an exercise without a graded submission is an empty cell.
+ */
+export function gradebookToCsv(book: Gradebook): string {
+  const header = ['student_id', 'external_id', 'display_name', ...book.exercises.map((exercise) => exercise.slug), 'total'];
+  const lines = [header.map(csvField).join(',')];
+  for (const student of book.students) {
+    lines.push(
+      [
+        csvField(student.id),
+        csvField(student.externalId),
+        csvField(student.displayName),
+        ...book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.score)),
+        csvField(student.total),
+      ].join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}

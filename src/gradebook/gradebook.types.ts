@@ -1,0 +1,40 @@
+export const GRADEBOOK_POLICIES = ['best', 'latest'] as const;
+export type GradebookPolicy = (typeof GRADEBOOK_POLICIES)[number];
+export const GRADEBOOK_FORMATS = ['json', 'csv'] as const;
+export type GradebookFormat = (typeof GRADEBOOK_FORMATS)[number];
+
+export interface GradebookExercise {
+  slug: string;
+  title: string;
+  /** Points of the exercise's current version (what a full score is now). */
+  maxScore: number;
+}
+
+/** The graded submission that counts for one student and exercise. */
+export interface GradebookCell {
+  score: number;
+  /** Points of the version that submission was graded against. */
+  maxScore: number;
+  submissionId: string;
+  submittedAt: string;
+}
+
+export interface GradebookRow {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  /** exercise slug → the counting submission, or null when the student has no graded submission. */
+  grades: Record<string, GradebookCell | null>;
+  /** Sum of the counting scores. */
+  total: number;
+}
+
+export interface Gradebook {
+  course: string;
+  policy: GradebookPolicy;
+  generatedAt: string;
+  exercises: GradebookExercise[];
+  /** Sum of the exercises' maxScore. */
+  maxTotal: number;
+  students: GradebookRow[];
+}
