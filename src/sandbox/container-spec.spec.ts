@@ -27,6 +27,13 @@ describe('buildContainerSpec', () => {
     expect(spec.HostConfig!.Privileged).toBeUndefined();
   });
 
+  it('adds only the supervisor capabilities, and only when asked', () => {
+    expect(spec.HostConfig!.CapAdd).toBeUndefined();
+    const supervised = buildContainerSpec({ image: 'img:1', limits, lifetimeSeconds: 65, labels: {}, supervisor: true });
+    expect(supervised.HostConfig).toMatchObject({ CapDrop: ['ALL'], CapAdd: ['SETUID', 'SETGID', 'KILL'], SecurityOpt: ['no-new-privileges'] });
+    expect(supervised.User).toBe('0:0');
+  });
+
   it('holds the container open as the keeper, not root, and passes no environment', () => {
     expect(spec.Cmd).toEqual(['sleep', '65']);
     expect(spec.User).toBe('10000:10000');

@@ -10,6 +10,11 @@ export const KEEPER_USER = '10000:10000';
 export const DEFAULT_RUN_USER = '10001:10001';
 /** Size of the /tmp tmpfs, the only writable place; its pages also count against the memory limit. */
 export const SCRATCH_MIB = 64;
+/** The only capabilities a 'supervisor' run gets (the harness switches to the student uid and kills its processes). */
+export const SUPERVISOR_CAPABILITIES = ['SETUID', 'SETGID', 'KILL'];
+/** Who runs a 'supervisor' program: root, but with only SUPERVISOR_CAPABILITIES. */
+export const SUPERVISOR_USER = '0:0';
+
 /** Open files per process. */
 export const NOFILE_LIMIT = 256;
 
@@ -80,13 +85,18 @@ export function buildContainerSpec(params: {
   limits: SandboxLimits;
   lifetimeSeconds: number;
   labels: Record<string, string>;
+  /** Adds SUPERVISOR_CAPABILITIES to the container's (otherwise empty) capability set. */
+  supervisor?: boolean;
 }): ContainerCreateOptions {
   const memoryBytes = params.limits.memoryMiB * 1024 * 1024;
   const scratchBytes = SCRATCH_MIB * 1024 * 1024;
   return {
     Image: params.image,
     Cmd: ['sleep', String(Math.ceil(params.lifetimeSeconds))],
-    User: KEEPER_USER,
+    // Docker gives an exec the capabilities of the container's own process, and a container whose
+    // user is not root has none in effect: a supervisor container's holder must be root for its
+    // exec (as root) to hold the added capabilities. Its holder is still only `sleep`.
+    User: params.supervisor ? SUPERVISOR_USER : KEEPER_USER,
     WorkingDir: TASK_DIR,
     // Only the image's own environment; a run's env is given to its exec, the worker's never.
     Env: [],
@@ -108,6 +118,7 @@ export function buildContainerSpec(params: {
       IpcMode: 'private',
       ShmSize: 16 * 1024 * 1024,
       CapDrop: ['ALL'],
+      ...(params.supervisor ? { CapAdd: SUPERVISOR_CAPABILITIES } : {}),
       SecurityOpt: ['no-new-privileges'],
       PidsLimit: params.limits.pids,
       Memory: memoryBytes,

@@ -38,10 +38,9 @@ export class SandboxPool {
 
   /**
    * A started container with these limits, or null when none is ready (the caller makes one).
-   * Extra labels cannot be added to an existing container, so pooled runs carry only the sandbox's own.
+   * Labels cannot be added to an existing container, so pooled runs carry only the sandbox's own.
    */
-  async acquire(limits: SandboxLimits, extraLabels: Record<string, string>): Promise<Docker.Container | null> {
-    void extraLabels;
+  async acquire(limits: SandboxLimits): Promise<Docker.Container | null> {
     const now = Date.now();
     while (this.idle.length > 0) {
       const entry = this.idle.shift()!;

@@ -5,7 +5,16 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nes
 import type Docker from 'dockerode';
 import { AppConfigService } from '../config/app-config';
 import { readHostCgroupMemory, IN_CONTAINER_CGROUP_READ, parseInContainerCgroupRead, type CgroupMemoryReading } from './cgroup-memory';
-import { buildContainerSpec, checkRunUser, DEFAULT_RUN_USER, KEEPER_USER, sandboxLabels, TASK_DIR, type SandboxOwner } from './container-spec';
+import {
+  buildContainerSpec,
+  checkRunUser,
+  DEFAULT_RUN_USER,
+  KEEPER_USER,
+  sandboxLabels,
+  SUPERVISOR_USER,
+  TASK_DIR,
+  type SandboxOwner,
+} from './container-spec';
 import { DOCKER_CLIENT } from './docker-client';
 import { currentProcessSpace, reapOrphanContainers } from './orphan-reaper';
 import { OutputCapture } from './output-capture';
@@ -140,13 +149,18 @@ export class SandboxService implements OnModuleDestroy {
   /**
    * Runs one program. Never throws for what the program does, nor for infrastructure failures
    * (those come back as verdict sandbox_error, the only retriable one); throws SandboxRequestError
-   * only for a malformed request (bad file path, empty argv, root user, reserved label).
+   * only for a malformed request (bad file path, empty argv, root user, reserved label, unknown privileges).
    */
   async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.some((arg) => typeof arg !== 'string')) {
       throw new SandboxRequestError('argv must be a non-empty list of strings');
     }
-    const user = checkRunUser(request.user ?? DEFAULT_RUN_USER);
+    const supervisor = request.privileges === 'supervisor';
+    if (request.privileges !== undefined && request.privileges !== 'none' && !supervisor) {
+      throw new SandboxRequestError(`privileges must be 'none' or 'supervisor'`);
+    }
+    if (supervisor && request.user !== undefined) throw new SandboxRequestError("a 'supervisor' run always runs as root; leave user unset");
+    const user = supervisor ? SUPERVISOR_USER : checkRunUser(request.user ?? DEFAULT_RUN_USER);
     const env = Object.entries(request.env ?? {}).map(([key, value]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new SandboxRequestError(`env name ${JSON.stringify(key)} is not valid`);
       return `${key}=${value}`;
@@ -159,7 +173,8 @@ export class SandboxService implements OnModuleDestroy {
     let container: Docker.Container | null = null;
     try {
       try {
-        const pooled = (await this.pool?.acquire(limits, extraLabels)) ?? null;
+        // Pooled containers have no capabilities at all, so supervisor runs always get a fresh one.
+        const pooled = supervisor ? null : ((await this.pool?.acquire(limits)) ?? null);
         if (pooled) {
           this.inFlight.add(pooled.id);
           try {
@@ -171,7 +186,7 @@ export class SandboxService implements OnModuleDestroy {
             await this.removeContainer(pooled);
           }
         }
-        container ??= await this.createStartedContainer(limits, limits.timeSeconds + HOLDER_MARGIN_SECONDS, extraLabels, false, archive);
+        container ??= await this.createStartedContainer(limits, limits.timeSeconds + HOLDER_MARGIN_SECONDS, extraLabels, false, archive, supervisor);
       } catch (error) {
         return failedRun(limits, `could not prepare the sandbox container: ${describe(error)}`);
       }
@@ -208,12 +223,14 @@ export class SandboxService implements OnModuleDestroy {
     extraLabels: Record<string, string>,
     pooled: boolean,
     archive?: Buffer,
+    supervisor = false,
   ): Promise<Docker.Container> {
     const spec = buildContainerSpec({
       image: this.image,
       limits,
       lifetimeSeconds,
       labels: sandboxLabels(this.owner, lifetimeSeconds, extraLabels, pooled),
+      supervisor,
     });
     const container = await this.docker.createContainer(spec);
     this.inFlight.add(container.id);

@@ -24,7 +24,18 @@ export interface SandboxRunRequest {
   env?: Record<string, string>;
   /** "uid:gid" or a user name of the image; default "10001:10001" (runner). Never root. */
   user?: string;
-  /** Extra container labels, e.g. { 'memgrade.submission': id }; keys starting memgrade.sandbox are reserved. */
+  /**
+   * 'none' (default): the program runs as `user` with no capabilities at all.
+   * 'supervisor': for the grading harness's supervisor only — the program runs as root holding just
+   * CAP_SETUID, CAP_SETGID and CAP_KILL (no-new-privileges stays on), so that it can run student
+   * code under another uid (10002, "student") and kill it. Trusted code only; `user` must be unset.
+   * Such runs never use the pool.
+   */
+  privileges?: 'none' | 'supervisor';
+  /**
+   * Extra container labels, e.g. { 'memgrade.submission': id }, for people looking at `docker ps`;
+   * keys starting memgrade.sandbox are reserved. Not applied when the run gets a pooled container.
+   */
   labels?: Record<string, string>;
 }
 

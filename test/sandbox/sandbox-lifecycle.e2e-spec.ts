@@ -29,15 +29,16 @@ it('20 runs at concurrency 4 all succeed and leak no container', async () => {
 it("a worker SIGKILLed mid-run leaves a container that the restarted worker's reaper removes", async () => {
   const child = spawn(process.execPath, [join(__dirname, 'worker-child.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const lines = createInterface({ input: child.stdout! });
-  const { workerId } = JSON.parse(await new Promise<string>((resolve) => lines.once('line', resolve))) as { workerId: string };
+  const firstLine = new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the child worker exited (${code}) before starting`)));
+  });
+  const { workerId } = JSON.parse(await firstLine) as { workerId: string };
   const byWorker = { all: true, filters: { label: [`memgrade.sandbox.worker=${workerId}`] } };
 
   // Wait until its run has a running container, then kill the worker without warning.
-  const deadline = Date.now() + 20_000;
-  while ((await dockerClient().listContainers({ filters: { label: [`memgrade.sandbox.worker=${workerId}`] } })).length === 0) {
-    if (Date.now() > deadline) throw new Error('the child worker never started its run');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const running = { filters: { label: [`memgrade.sandbox.worker=${workerId}`] } };
+  await until(async () => (await dockerClient().listContainers(running)).length > 0, 'the child worker to start its run');
   await new Promise((resolve) => setTimeout(resolve, 300));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
@@ -47,7 +48,7 @@ it("a worker SIGKILLed mid-run leaves a container that the restarted worker's re
   // Another live worker's run in progress must survive the reaping.
   const live = makeSandboxService();
   const liveRun = live.run({ files: { 'solution.py': fixture('hostile/sleep_forever.py') }, argv: ['python3', 'solution.py'], limits: { timeSeconds: 3 } });
-  while ((await sandboxContainers(live)).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(async () => (await sandboxContainers(live)).length > 0, 'the live run to have its container');
 
   const restarted = makeSandboxService();
   expect(await restarted.reapOrphans()).toBeGreaterThanOrEqual(1);
@@ -101,3 +102,12 @@ describe('with a pool of started containers', () => {
     expect(next.stdout).not.toContain(marker);
   });
 });
+
+/** Polls `condition` every 50 ms for up to 20 s. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

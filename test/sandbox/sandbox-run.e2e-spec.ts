@@ -101,6 +101,22 @@ describe('SandboxService.run with normal programs', () => {
     await expect(sandbox.run({ files: {}, argv: [] })).rejects.toThrow(SandboxRequestError);
   });
 
+  it("a 'supervisor' run is root with only SETUID, SETGID and KILL, and its student child has nothing", async () => {
+    const result = await sandbox.run({ files: { 'supervisor.py': fixture('sandbox/supervisor.py') }, argv: ['python3', 'supervisor.py'], privileges: 'supervisor' });
+    expect(result).toMatchObject({ verdict: 'ok' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      uid: 0,
+      caps: '00000000000000e0', // bits 5 (KILL), 6 (SETGID), 7 (SETUID)
+      child: { uid: 10002, caps: '0000000000000000', 'write task': 'PermissionError', 'back to root': 'PermissionError' },
+    });
+    await expect(sandbox.run({ files: {}, argv: ['id'], privileges: 'supervisor', user: 'runner' })).rejects.toThrow(SandboxRequestError);
+  });
+
+  it('a normal run has no capabilities at all', async () => {
+    const result = await sandbox.run({ files: {}, argv: ['grep', 'CapEff', '/proc/self/status'] });
+    expect(result.stdout).toBe('CapEff:\t0000000000000000\n');
+  });
+
   it('has the measuring tools the graders use', async () => {
     const result = await sandbox.run({ files: { 'imports.py': fixture('sandbox/imports.py') }, argv: ['python3', 'imports.py'] });
     expect(result).toMatchObject({ verdict: 'ok' });
