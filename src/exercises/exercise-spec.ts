@@ -24,6 +24,11 @@ export interface ExerciseSpec {
   studentFiles: string[];
   tests: ExerciseTestSpec[];
   limits: ExerciseLimits;
+  /**
+   * The harness plan (plan.json) without its `reference` figures, which validation measures.
+   * Absent for exercises that predate the harness: those are graded by running the student's file.
+   */
+  plan?: Record<string, unknown>;
 }
 
 export function maxScoreOf(spec: ExerciseSpec): number {

@@ -4,7 +4,10 @@ import type { ExerciseSpec } from '../exercises/exercise-spec';
 /** What a grader needs: the exercise version's files and spec, and the student's files. */
 export interface GradeInput {
   submissionId: string;
+  exerciseSlug: string;
   spec: ExerciseSpec;
+  /** The reference solution's measured peaks, for budgets relative to it. */
+  referenceFigures: Record<string, unknown>;
   exerciseFiles: Record<string, string>;
   studentFiles: Record<string, string>;
 }
@@ -30,11 +33,18 @@ export interface GradeOutcome {
   stdout: string;
   stderr: string;
   flags: unknown[];
+  /** Instructor-only detail of the run (out-of-process checks, warnings, versions). */
+  report: Record<string, unknown>;
 }
 
 /** The platform could not grade (engine down, image missing): retried, never blamed on the student. */
 export class InfrastructureError extends Error {
   override readonly name = 'InfrastructureError';
+}
+
+/** The exercise itself is broken (a bad plan): retrying cannot help; the submission ends as error. */
+export class ExerciseDefectError extends Error {
+  override readonly name = 'ExerciseDefectError';
 }
 
 /** Grades one submission. The worker's implementation runs the harness in the sandbox. */

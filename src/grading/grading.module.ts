@@ -5,7 +5,7 @@ import { SubmissionGrader } from './grade-outcome';
 import { GradingQueueModule } from './grading-queue.module';
 import { GradingProcessor } from './grading.processor';
 import { GradingService } from './grading.service';
-import { SandboxProgramGrader } from './sandbox-program.grader';
+import { HarnessGrader } from './harness.grader';
 import { SubmissionSweeper } from './submission-sweeper';
 import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
@@ -17,7 +17,7 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
     GradingProcessor,
     SubmissionSweeper,
     WorkerHeartbeatService,
-    { provide: SubmissionGrader, useClass: SandboxProgramGrader },
+    { provide: SubmissionGrader, useClass: HarnessGrader },
   ],
   exports: [GradingService],
 })

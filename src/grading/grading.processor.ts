@@ -1,8 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleInit } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { GRADING_QUEUE, GradingJob, type GradeSubmissionPayload } from '../queue/queues';
+import { ExerciseDefectError } from './grade-outcome';
 import { GradingService } from './grading.service';
 
 /**
@@ -28,7 +29,15 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit {
   async process(job: Job<GradeSubmissionPayload>): Promise<string> {
     if (job.name !== GradingJob.grade) throw new Error(`unknown grading job ${job.name}`);
     const { submissionId, reason } = job.data;
-    const result = await this.grading.grade(submissionId);
+    let result;
+    try {
+      result = await this.grading.grade(submissionId);
+    } catch (error) {
+      if (!(error instanceof ExerciseDefectError)) throw error;
+      // A broken exercise fails the same way every time: end the submission now, with the reason.
+      await this.grading.fail(submissionId, error.message);
+      throw new UnrecoverableError(error.message);
+    }
     this.logger.log({ submissionId, reason, attempt: job.attemptsMade + 1, result }, `submission ${result}`);
     return result;
   }

@@ -26,7 +26,7 @@ export class GradingService {
   async grade(submissionId: string): Promise<GradeRunResult> {
     const submission = await this.prisma.submission.findUnique({
       where: { id: submissionId },
-      include: { exerciseVersion: true },
+      include: { exerciseVersion: { include: { exercise: true } } },
     });
     if (!submission) {
       this.logger.warn(`submission ${submissionId} no longer exists; nothing to grade`);
@@ -40,10 +40,13 @@ export class GradingService {
       data: { status: 'running', startedAt, attempts: { increment: 1 } },
     });
     await this.events.publish({ submissionId, status: 'running' });
+    const version = submission.exerciseVersion;
     const outcome = await this.grader.grade({
       submissionId,
-      spec: submission.exerciseVersion.spec as unknown as ExerciseSpec,
-      exerciseFiles: submission.exerciseVersion.files as Record<string, string>,
+      exerciseSlug: version.exercise.slug,
+      referenceFigures: (version.referencePeaks ?? {}) as Record<string, unknown>,
+      spec: version.spec as unknown as ExerciseSpec,
+      exerciseFiles: version.files as Record<string, string>,
       studentFiles: submission.files as Record<string, string>,
     });
     const score = await this.store(submissionId, outcome, startedAt);
@@ -82,6 +85,7 @@ export class GradingService {
           stdout: outcome.stdout,
           stderr: outcome.stderr,
           flags: outcome.flags as object[],
+          report: outcome.report as object,
           tests: {
             create: outcome.tests.map((test, position) => ({
               position,

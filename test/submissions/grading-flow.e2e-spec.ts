@@ -29,7 +29,7 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
     const course = await data.newCourse();
     student = await data.newUser('student');
     await data.enrol(course.id, student.id, 'student');
-    const { slug } = await data.newExercise(course.id, { tests: [{ name: 'runs', points: 2, hidden: false }], limits: { memoryMiB: 64, timeSeconds: 10 } });
+    const { slug } = await data.newExercise(course.id, 'squares');
     reference = `${course.slug}/${slug}`;
   });
 
@@ -44,25 +44,39 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
       .set({ Authorization: `Bearer ${student.key}`, ...headers })
       .send({ exercise: reference, files: { 'solution.py': source } });
 
-  it('grades a program that runs: 202 queued, then graded with full marks', async () => {
-    const created = await submit(fixture('submissions/prints-total.py')).expect(202);
+  it('grades the reference with full marks: 202 queued, then graded by the harness', async () => {
+    const created = await submit(fixture('exercises/squares/reference/solution.py')).expect(202);
     expect(created.body).toEqual({ id: expect.any(String), status: 'queued' });
     const result = await waitForResult(app, student.key, created.body.id);
-    expect(result).toMatchObject({ id: created.body.id, status: 'graded', verdict: 'ok', score: 2, maxScore: 2, durationMs: expect.any(Number) });
-    expect(result.tests).toEqual([expect.objectContaining({ name: 'solution.py runs to completion', passed: true, score: 2, maxScore: 2 })]);
-    const stored = await app.get(PrismaService).gradingResult.findFirstOrThrow({ where: { submissionId: created.body.id } });
-    expect(stored.stdout).toBe('total=499500\n');
+    expect(result).toMatchObject({ id: created.body.id, status: 'graded', verdict: 'ok', score: 3, maxScore: 3, durationMs: expect.any(Number) });
+    expect(result.tests).toEqual([
+      expect.objectContaining({ name: 'total is right', passed: true, score: 1, maxScore: 1 }),
+      { name: 'total stays within 5 MiB', passed: true, hidden: true },
+    ]);
+    const stored = await app.get(PrismaService).gradingResult.findFirstOrThrow({ where: { submissionId: created.body.id }, include: { tests: true } });
+    const budget = stored.tests.find((t) => t.hidden)!;
+    expect(budget.measurements).toMatchObject({ memory: { method: 'rss', limit_mib: 5, peak_mib: expect.any(Number) } });
+    expect(stored.report).toMatchObject({ harnessVersion: expect.any(String), pythonVersion: expect.stringMatching(/^3\./) });
   });
 
-  it('grades a crash and a memory blow-up as results the student can read, not errors', async () => {
-    const crashed = await submit(fixture('submissions/raises.py')).expect(202);
-    const hog = await submit(fixture('submissions/hogs-memory.py')).expect(202);
+  it('grades the list-building starter below the budget: the hidden test fails, students see only that', async () => {
+    const created = await submit(fixture('exercises/squares/starter/solution.py')).expect(202);
+    const result = await waitForResult(app, student.key, created.body.id);
+    expect(result).toMatchObject({ status: 'graded', verdict: 'ok', score: 1, maxScore: 3 });
+    expect(result.tests[1]).toEqual({ name: 'total stays within 5 MiB', passed: false, hidden: true });
+  });
+
+  it('tells the student which line broke the import, and grades a memory blow-up as a result', async () => {
+    const crashed = await submit(fixture('submissions/raises-at-import.py')).expect(202);
+    const hog = await submit(fixture('submissions/hogs-at-import.py')).expect(202);
     const crashResult = await waitForResult(app, student.key, crashed.body.id);
     expect(crashResult).toMatchObject({ status: 'graded', verdict: 'crashed', score: 0 });
-    expect(crashResult.tests[0].message).toBe('Your program stopped with exit code 1: ValueError: boom.');
+    expect(crashResult.tests[0].message).toMatch(/solution\.py, line 5/);
+    expect(crashResult.tests[0].message).toContain('ValueError: boom');
+    expect(crashResult.tests[0].message).not.toMatch(/memgrade_harness|supervisor\.py/);
     const hogResult = await waitForResult(app, student.key, hog.body.id);
-    expect(hogResult).toMatchObject({ status: 'graded', verdict: 'memory_limit', score: 0 });
-    expect(hogResult.tests[0].message).toMatch(/more memory than the limit of 64 MiB \(peak \d+\.\d MiB\)/);
+    expect(hogResult).toMatchObject({ status: 'graded', score: 0 });
+    expect(hogResult.tests[0].message).toMatch(/memory/i);
   });
 
   it('returns the same submission for a retried POST with the same Idempotency-Key, and 409 for another body', async () => {

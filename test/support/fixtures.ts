@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { PrismaService } from '../../src/database/prisma.service';
-import { maxScoreOf, type ExerciseSpec } from '../../src/exercises/exercise-spec';
+import { maxScoreOf } from '../../src/exercises/exercise-spec';
+import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
 import type { Role } from '../../src/generated/prisma/enums';
 
 /** Reads a file under test/fixtures. */
@@ -31,30 +32,29 @@ export class TestData {
     return this.prisma.enrolment.create({ data: { courseId, userId, role } });
   }
 
-  /** A published exercise whose current version is valid. */
-  async newExercise(courseId: string, spec: Partial<ExerciseSpec> = {}, files: Record<string, string> = {}) {
-    const slug = `exercise-${unique()}`;
-    const full: ExerciseSpec = {
-      title: `Exercise ${slug}`,
-      statement: 'Write a program.',
-      studentFiles: ['solution.py'],
-      tests: [{ name: 'runs', points: 1, hidden: false }],
-      limits: { memoryMiB: 64, timeSeconds: 10 },
-      ...spec,
-    };
-    const exercise = await this.prisma.exercise.create({ data: { courseId, slug, title: full.title } });
+  /**
+   * A published exercise whose current version is valid, from a folder under
+   * test/fixtures/exercises (parsed as the platform parses every exercise), with a fresh slug.
+   * The default, "imports", gives its one point to any submission that imports cleanly; add a
+   * folder there for an exercise of your own.
+   */
+  async newExercise(courseId: string, folder = 'imports', referenceFigures: Record<string, unknown> = {}) {
+    const parsed = loadExerciseFolder(resolve(__dirname, '../fixtures/exercises', folder));
+    const slug = `${folder}-${unique()}`;
+    const exercise = await this.prisma.exercise.create({ data: { courseId, slug, title: parsed.spec.title } });
     const version = await this.prisma.exerciseVersion.create({
       data: {
         exerciseId: exercise.id,
         number: 1,
-        contentHash: unique(),
-        spec: full as object,
-        files,
-        maxScore: maxScoreOf(full),
+        contentHash: parsed.contentHash,
+        spec: parsed.spec as object,
+        files: parsed.files,
+        maxScore: maxScoreOf(parsed.spec),
         status: 'valid',
+        referencePeaks: referenceFigures as object,
       },
     });
     await this.prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id } });
-    return { exercise, version, slug };
+    return { exercise, version, slug, files: parsed.files };
   }
 }

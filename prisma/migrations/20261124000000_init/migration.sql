@@ -135,6 +135,7 @@ CREATE TABLE "grading_results" (
     "stdout" TEXT NOT NULL DEFAULT '',
     "stderr" TEXT NOT NULL DEFAULT '',
     "flags" JSONB NOT NULL DEFAULT '[]',
+    "report" JSONB NOT NULL DEFAULT '{}',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "grading_results_pkey" PRIMARY KEY ("id")

@@ -176,6 +176,20 @@ def reset_hwm():
         os_close(fd)
 
 
+_libc = []
+
+
+def malloc_trim():
+    """Give free heap memory back to the OS (glibc) so it does not hide new allocations."""
+    try:
+        if not _libc:
+            import ctypes
+            _libc.append(ctypes.CDLL(None))
+        _libc[0].malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def threads_count():
     try:
         return len(os_listdir("/proc/self/task"))

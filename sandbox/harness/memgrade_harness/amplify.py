@@ -11,9 +11,6 @@ asynchronously (signal handlers, interval timers, trace/profile functions) is re
 the loop re-checks the timer signals after every call.
 """
 
-import os
-import sys
-
 from . import _trusted
 from . import child as _child
 from .probes import Probe

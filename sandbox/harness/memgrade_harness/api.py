@@ -4,7 +4,6 @@ import importlib.util
 import os
 import sys
 
-from . import _trusted
 from .errors import HarnessUsageError, StudentError, format_student_exception, format_syntax_error
 
 _REGISTRY = {}          # module name -> {test name: TestDef}

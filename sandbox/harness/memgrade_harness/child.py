@@ -160,8 +160,8 @@ def run_test(cfg, channel):
         return result
     result["decorator"] = tdef.meta()
     _trusted.gc_collect()
-    vm_before = _set_memory_ceiling(cfg.get("memory_mib"))
     reserve = bytearray(4 << 20)   # released on MemoryError so that reporting still works
+    vm_before = _set_memory_ceiling(cfg.get("memory_mib"))
     t0 = _trusted.perf_counter()
     try:
         tdef.func()

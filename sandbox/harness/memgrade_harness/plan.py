@@ -93,7 +93,7 @@ def validate(raw):
             "gc": a.get("gc", "on"),
             "max_growth_mib": _num(a, "max_growth_mib", 20, 0.1, 65536, where),
             "time_limit_s": _num(a, "time_limit_s", 60, 1, 600, where),
-            "memory_mib": _num(a, "memory_mib", 1024, 32, 16384, where),
+            "memory_mib": _num(a, "memory_mib", 256, 32, 16384, where),
             "message": a.get("message"),
         }
         if entry["gc"] not in ("on", "off"):

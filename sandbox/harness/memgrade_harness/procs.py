@@ -95,15 +95,16 @@ def kill_uid_processes(uid, rounds=50):
         for pid in pids:
             if pid == me:
                 continue
+            ruid = None
             try:
                 with open("/proc/%d/status" % pid, "rb") as f:
                     for line in f:
+                        if line.startswith(b"State:") and line.split()[1] in (b"Z", b"X"):
+                            break          # a zombie holds nothing; its parent reaps it
                         if line.startswith(b"Uid:"):
                             ruid = int(line.split()[1])
                             break
-                    else:
-                        continue
-            except (OSError, ValueError):
+            except (OSError, ValueError, IndexError):
                 continue
             if ruid == uid:
                 try:
@@ -141,6 +142,11 @@ def run(module, config, key, uid, gid, time_limit_s, startup_limit_s=30.0, outpu
     def preexec():
         os.setsid()
         for res, val in limits.items():
+            # Without CAP_SYS_RESOURCE a hard limit can only go down: never ask above the
+            # container's own (e.g. its nofile and fsize ulimits).
+            _, hard = resource.getrlimit(res)
+            if hard != resource.RLIM_INFINITY and (val == resource.RLIM_INFINITY or val > hard):
+                val = hard
             resource.setrlimit(res, (val, val))
         os.umask(0o077)
         if drop:
@@ -148,6 +154,8 @@ def run(module, config, key, uid, gid, time_limit_s, startup_limit_s=30.0, outpu
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
 
+    if drop:
+        kill_uid_processes(uid)   # nothing of the student's may outlive into the next process
     argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -213,6 +221,9 @@ def run(module, config, key, uid, gid, time_limit_s, startup_limit_s=30.0, outpu
         else:
             if drain_until is None:
                 drain_until = now + 0.5
+            elif fds and drop:
+                # Something still holds the pipes: a process forked late. Keep killing.
+                kill_uid_processes(uid)
             timeout = max(0.0, min(drain_until - now, 0.05))
         try:
             if fds:

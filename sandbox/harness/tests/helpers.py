@@ -1,6 +1,7 @@
 """Shared helpers for the harness's unittest suite: build task directories from fixtures and
 run the real supervisor (``python3 -m memgrade_harness``) as a separate process."""
 
+import atexit
 import json
 import os
 import shutil
@@ -17,6 +18,10 @@ sys.path.insert(0, HARNESS)
 from memgrade_harness import frame  # noqa: E402
 
 KEY = b"unit-test-run-key-0123456789abcdef"
+# The suite's student uid differs from the image's 10002: the supervisor SIGKILLs every process of
+# its student uid, and on a host (no pid namespace) that would include sandbox containers of
+# other test suites running at the same time.  Two runs of this suite still must not overlap.
+TEST_UID = int(os.environ.get("MEMGRADE_TEST_UID", "10102"))
 IS_ROOT = os.geteuid() == 0
 _tmp_root = None
 
@@ -26,6 +31,7 @@ def tmp_root():
     if _tmp_root is None:
         _tmp_root = tempfile.mkdtemp(prefix="memgrade-tests-")
         os.chmod(_tmp_root, 0o755)
+        atexit.register(shutil.rmtree, _tmp_root, True)
     return _tmp_root
 
 
@@ -91,11 +97,14 @@ class Run:
                 and (code is None or f["code"] == code)]
 
 
-def run_supervisor(task, key=KEY, args=(), timeout=300):
-    """Run the supervisor like the container does; verify and decode its one frame."""
+def run_supervisor(task, key=KEY, args=(), timeout=300, prefix=()):
+    """Run the supervisor like the container does; verify and decode its one frame.
+    *prefix*: a command to run it under (e.g. setpriv to drop capabilities)."""
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": HARNESS, "PYTHONDONTWRITEBYTECODE": "1"}
-    argv = [sys.executable, "-B", "-m", "memgrade_harness", "--task", task]
-    if not IS_ROOT:
+    argv = list(prefix) + [sys.executable, "-B", "-m", "memgrade_harness", "--task", task]
+    if IS_ROOT:
+        argv += ["--uid", str(TEST_UID), "--gid", str(TEST_UID)]
+    else:
         argv.append("--no-drop")
     argv.extend(args)
     proc = subprocess.run(argv, input=key + b"\n", capture_output=True, timeout=timeout, env=env,

@@ -2,12 +2,12 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import unittest
 
-from helpers import HARNESS, IS_ROOT, KEY, grade, make_task, needs_root, run_supervisor
-from memgrade_harness import frame
+from helpers import HARNESS, TEST_UID, grade, make_task, needs_root, run_supervisor
 
 
 class FixtureScores(unittest.TestCase):
@@ -107,6 +107,31 @@ class ResultDocument(unittest.TestCase):
         r = run_supervisor(task)
         self.assertEqual(r.doc["status"], "plan_error")
         self.assertIn("plan.tests", r.doc["error"])
+
+
+class CustomWorkload(unittest.TestCase):
+    WORKLOAD = """
+from memgrade_harness import Probe, student
+
+def storm(n):
+    m = student("solution")
+    for i in range(n):
+        m.process(Probe(i, 4096))
+"""
+
+    def patch(self, plan):
+        plan["amplified"] = [{"id": "storm", "max_growth_mib": 20,
+                              "workload": {"kind": "custom", "module": "workloads", "function": "storm",
+                                           "calls": 20000, "warmup": 10}}]
+        plan["tests"][0]["backed_by"] = ["storm"]
+
+    def test_custom(self):
+        bad = grade("cache", "leaking.py", plan_patch=self.patch, tests={"workloads.py": self.WORKLOAD})
+        self.assertGreater(bad.doc["out_of_process"][0]["growth_mib"], 60)
+        self.assertEqual(bad.doc["out_of_process"][0]["kind"], "custom")
+        good = grade("cache", "correct.py", plan_patch=self.patch, tests={"workloads.py": self.WORKLOAD})
+        self.assertTrue(good.doc["out_of_process"][0]["passed"])
+        self.assertEqual(good.score, 4)
 
 
 class StudentErrors(unittest.TestCase):
@@ -234,7 +259,7 @@ def leave():
 
 @needs_root
 class Privileges(unittest.TestCase):
-    """Student code runs as uid/gid 10001 with no capabilities and cannot see the supervisor."""
+    """Student code runs as the student uid/gid with no capabilities and cannot see the supervisor."""
 
     PROBE = r'''
 import os
@@ -285,7 +310,7 @@ def _():
         r = grade("cache", self.PROBE, plan_patch=patch, tests={"test_probe.py": tests})
         line = [l for l in r.doc["student_output"]["stdout"].splitlines() if l.startswith("PROBE ")][0]
         info = json.loads(line[6:])
-        self.assertEqual((info["uid"], info["euid"], info["gid"], info["groups"]), (10001, 10001, 10001, []))
+        self.assertEqual((info["uid"], info["euid"], info["gid"], info["groups"]), (TEST_UID, TEST_UID, TEST_UID, []))
         self.assertEqual(int(info["CapEff"], 16), 0)
         self.assertEqual(int(info["CapPrm"], 16), 0)
         self.assertEqual(info["NoNewPrivs"], "1")
@@ -294,6 +319,25 @@ def _():
         self.assertEqual(info["kill_parent"], "PermissionError")
         self.assertEqual(info["stdin"], "b''")
         self.assertEqual(info["write_own_file"], "PermissionError")
+
+
+@needs_root
+@unittest.skipUnless(shutil.which("setpriv"), "needs setpriv (util-linux)")
+class ContainerCapabilities(unittest.TestCase):
+    """As in the container: uid 0 with only CAP_SETUID, CAP_SETGID, CAP_KILL and no_new_privs,
+    reading a task whose files belong to another user (no CAP_DAC_OVERRIDE)."""
+
+    def test_three_capabilities_only(self):
+        task = make_task("cache", "leaking.py")
+        for dirpath, dirnames, filenames in os.walk(task):
+            os.chown(dirpath, 1234, 1234)
+            for fn in filenames:
+                os.chown(os.path.join(dirpath, fn), 1234, 1234)
+        prefix = ["setpriv", "--bounding-set=-all,+setuid,+setgid,+kill", "--inh-caps=-all", "--no-new-privs"]
+        r = run_supervisor(task, prefix=prefix)
+        self.assertEqual(r.doc["status"], "ok", r.doc.get("error"))
+        self.assertEqual(r.score, 1)
+        self.assertGreater(r.doc["out_of_process"][0]["growth_mib"], 60)
 
 
 if __name__ == "__main__":

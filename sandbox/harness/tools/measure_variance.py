@@ -4,7 +4,7 @@ Each (workload, method) is measured in a fresh process, RUNS times, as the stude
 run as root (like the sandbox).  Prints min / median / max / stdev (MiB) per case and a JSON
 summary (--json FILE).  Usage:
 
-    /usr/bin/python3 tools/measure_variance.py --runs 30 [--uid 10001] [--json out.json]
+    /usr/bin/python3 tools/measure_variance.py --runs 30 [--uid 10002] [--json out.json]
 """
 
 import argparse
@@ -54,7 +54,7 @@ def run_one(code, method, warm, uid):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=30)
-    ap.add_argument("--uid", type=int, default=10001 if os.geteuid() == 0 else None)
+    ap.add_argument("--uid", type=int, default=10002 if os.geteuid() == 0 else None)
     ap.add_argument("--json")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--cold", action="store_true", help="also measure without the memory_usage warm-up")

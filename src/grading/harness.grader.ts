@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { SandboxService, type SandboxRunResult } from '../sandbox';
+import { ExerciseDefectError, InfrastructureError, SubmissionGrader, type GradeInput, type GradeOutcome, type TestOutcome } from './grade-outcome';
+import { FrameError, decodeResultFrame } from './harness/result-frame';
+import { isHarnessResult, type HarnessResult } from './harness/harness-result';
+import { buildHarnessTask, HARNESS_TASK_DIR } from './harness/harness-task';
+import { verdictMessage } from './verdict-message';
+
+/** The result document carries samples for plots and the student's output: give it room. */
+const HARNESS_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Grades a submission with the memory harness (sandbox/harness): the supervisor runs as root with
+ * only SETUID/SETGID/KILL, runs every test in a child under the student uid, and writes one frame
+ * signed with a key it got on stdin. A frame that verifies is the result, whatever the container's
+ * OOM flag says (a test child may have been OOM-killed and reported as such). No frame means the
+ * whole run was stopped (time, memory, output: a graded result that says so) or the harness failed
+ * (infrastructure: retried).
+ */
+@Injectable()
+export class HarnessGrader extends SubmissionGrader {
+  constructor(private readonly sandbox: SandboxService) {
+    super();
+  }
+
+  async grade(input: GradeInput): Promise<GradeOutcome> {
+    const key = randomBytes(32).toString('hex');
+    const run = await this.sandbox.run({
+      files: buildHarnessTask(input.exerciseSlug, input.spec, input.exerciseFiles, input.referenceFigures, input.studentFiles),
+      argv: ['python3', '-m', 'memgrade_harness', '--task', HARNESS_TASK_DIR],
+      stdin: `${key}\n`,
+      privileges: 'supervisor',
+      limits: { ...input.spec.limits, outputBytes: HARNESS_OUTPUT_BYTES },
+      labels: { 'memgrade.submission': input.submissionId },
+    });
+    if (run.verdict === 'sandbox_error') throw new InfrastructureError(run.error ?? 'the sandbox failed');
+
+    let document: unknown;
+    try {
+      document = decodeResultFrame(Buffer.from(run.stdout, 'utf8'), key);
+    } catch (error) {
+      if (run.verdict === 'timeout' || run.verdict === 'memory_limit' || run.verdict === 'output_limit') return stoppedRun(input, run);
+      const why = error instanceof FrameError ? error.message : `unreadable result: ${(error as Error).message}`;
+      throw new InfrastructureError(`the harness gave no valid result (${why}; exit ${run.exitCode}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    if (!isHarnessResult(document)) throw new InfrastructureError('the harness result is not a memgrade-result/1 document');
+    if (document.status === 'plan_error') throw new ExerciseDefectError(`the exercise's plan is invalid: ${document.error ?? 'no detail'}`);
+    if (document.status === 'harness_error') throw new InfrastructureError(`the harness failed: ${document.error ?? 'no detail'}`);
+    return gradedRun(input, run, document);
+  }
+}
+
+function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult): GradeOutcome {
+  const hiddenByName = new Map(input.spec.tests.map((test) => [test.name, test.hidden]));
+  return {
+    verdict: doc.status === 'student_error' ? 'crashed' : 'ok',
+    tests: doc.tests.map(
+      (test): TestOutcome => ({
+        name: test.name,
+        score: test.score,
+        maxScore: test.max_score,
+        passed: test.passed,
+        message: test.message ?? '',
+        hidden: test.hidden ?? hiddenByName.get(test.name) ?? false,
+        detail: test.detail,
+        measurements: { ...(test.measurements ?? {}), ...(test.status ? { status: test.status } : {}), ...(test.duration_ms === undefined ? {} : { duration_ms: test.duration_ms }) },
+      }),
+    ),
+    exitCode: run.exitCode,
+    wallMs: run.wallMs,
+    peakMemoryBytes: run.peakMemoryBytes,
+    stdout: doc.student_output?.stdout ?? '',
+    stderr: doc.student_output?.stderr ?? '',
+    flags: doc.flags ?? [],
+    report: {
+      outOfProcess: doc.out_of_process ?? [],
+      warnings: doc.warnings ?? [],
+      harnessVersion: doc.harness_version,
+      pythonVersion: doc.python_version,
+      harnessMs: doc.duration_ms,
+      studentOutputTruncated: doc.student_output?.truncated ?? false,
+    },
+  };
+}
+
+/** The sandbox stopped the whole run before the harness could report: every test fails, saying why. */
+function stoppedRun(input: GradeInput, run: SandboxRunResult): GradeOutcome {
+  const message = verdictMessage(run);
+  const peakMiB = run.peakMemoryBytes === null ? undefined : Math.round((run.peakMemoryBytes / 2 ** 20) * 10) / 10;
+  return {
+    verdict: run.verdict,
+    tests: input.spec.tests.map((test) => ({
+      name: test.name,
+      score: 0,
+      maxScore: test.points,
+      passed: false,
+      message,
+      hidden: test.hidden,
+      measurements: { status: run.verdict, limit_mib: run.limits.memoryMiB, ...(peakMiB === undefined ? {} : { peak_mib: peakMiB }) },
+    })),
+    exitCode: run.exitCode,
+    wallMs: run.wallMs,
+    peakMemoryBytes: run.peakMemoryBytes,
+    stdout: '',
+    stderr: '',
+    flags: [],
+    report: { stoppedBy: run.verdict },
+  };
+}
