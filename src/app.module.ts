@@ -16,6 +16,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 /** The HTTP API. It never talks to Docker: grading happens in the worker (worker.module.ts). */
@@ -40,6 +41,7 @@ export class AppModule {
         RateLimitModule,
         WebhooksApiModule,
         GradebookModule,
+        WebModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

@@ -1,13 +1,38 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { PublishExerciseDto } from './dto/publish-exercise.dto';
+import { ExerciseArchiveInterceptor } from './exercise-archive.interceptor';
+import { ExercisePublishingService, type PublishedVersion } from './exercise-publishing.service';
 import { ExercisesService, type ExerciseDetail, type ExerciseSummary, type ExerciseVersionView } from './exercises.service';
 
 @ApiTags('exercises')
 @ApiBearerAuth()
 @Controller('api/v1/courses/:courseSlug/exercises')
 export class ExercisesController {
-  constructor(private readonly exercises: ExercisesService) {}
+  constructor(
+    private readonly exercises: ExercisesService,
+    private readonly publishing: ExercisePublishingService,
+  ) {}
+
+  @Post()
+  @UseInterceptors(ExerciseArchiveInterceptor)
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiOperation({
+    summary:
+      'Publish an exercise folder (JSON { slug, files } or a .zip as multipart "archive"): 202 and a new version that is validated in the sandbox before students get it; 200 when this content was published before',
+  })
+  async publish(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug') courseSlug: string,
+    @Body() dto: PublishExerciseDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PublishedVersion> {
+    const published = await this.publishing.publishAs(principal, courseSlug, dto.slug, dto.files);
+    response.status(published.created ? 202 : 200);
+    return published;
+  }
 
   @Get()
   @ApiOperation({ summary: 'Published exercises of a course, with the files a student submits and the limits' })

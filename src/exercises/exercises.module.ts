@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
+import { GradingQueueModule } from '../grading/grading-queue.module';
+import { CatalogService } from './catalog.service';
+import { ExercisePublishingService } from './exercise-publishing.service';
 import { ExercisesController } from './exercises.controller';
 import { ExercisesService } from './exercises.service';
 
-@Module({ imports: [CoursesModule], controllers: [ExercisesController], providers: [ExercisesService], exports: [ExercisesService] })
+@Module({
+  imports: [CoursesModule, GradingQueueModule],
+  controllers: [ExercisesController],
+  providers: [ExercisesService, ExercisePublishingService, CatalogService],
+  exports: [ExercisesService, ExercisePublishingService, CatalogService],
+})
 export class ExercisesModule {}

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { PrismaService } from '../database/prisma.service';
-import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload } from '../queue/queues';
+import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
@@ -12,7 +12,7 @@ export class GradingQueueService {
   private readonly logger = new Logger(GradingQueueService.name);
 
   constructor(
-    @InjectQueue(GRADING_QUEUE) private readonly queue: Queue<GradeSubmissionPayload>,
+    @InjectQueue(GRADING_QUEUE) private readonly queue: Queue<GradeSubmissionPayload | ValidateExercisePayload>,
     private readonly prisma: PrismaService,
   ) {}
 
@@ -48,18 +48,30 @@ export class GradingQueueService {
     return this.add(submissionId, reason, jobId);
   }
 
+  /** Queues the validation of a new exercise version (job id = version, so it runs once). */
+  async enqueueValidation(exerciseVersionId: string): Promise<boolean> {
+    return this.withTimeout(
+      this.queue.add(GradingJob.validateExercise, { exerciseVersionId }, { jobId: validationJobId(exerciseVersionId) }),
+      `validation of exercise version ${exerciseVersionId}`,
+    );
+  }
+
   private async add(submissionId: string, reason: GradeSubmissionPayload['reason'], jobId: string): Promise<boolean> {
+    return this.withTimeout(this.queue.add(GradingJob.grade, { submissionId, reason }, { jobId }), `submission ${submissionId} (${reason})`);
+  }
+
+  private async withTimeout(adding: Promise<unknown>, what: string): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add(GradingJob.grade, { submissionId, reason }, { jobId }),
+        adding,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
         }),
       ]);
       return true;
     } catch (error) {
-      this.logger.warn(`could not enqueue submission ${submissionId} (${reason}); the sweeper will: ${(error as Error).message}`);
+      this.logger.warn(`could not enqueue ${what}; the sweeper will: ${(error as Error).message}`);
       return false;
     } finally {
       clearTimeout(timer);

@@ -4,6 +4,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SubmissionGrader } from './grade-outcome';
 import { GradingQueueModule } from './grading-queue.module';
 import { GradingProcessor } from './grading.processor';
+import { ExerciseValidationService } from './exercise-validation.service';
 import { GradingService } from './grading.service';
 import { HarnessGrader } from './harness.grader';
 import { SubmissionSweeper } from './submission-sweeper';
@@ -14,6 +15,7 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
   imports: [SandboxModule, GradingQueueModule, WebhooksModule],
   providers: [
     GradingService,
+    ExerciseValidationService,
     GradingProcessor,
     SubmissionSweeper,
     WorkerHeartbeatService,

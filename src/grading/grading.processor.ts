@@ -1,8 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnModuleInit } from '@nestjs/common';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
-import { GRADING_QUEUE, GradingJob, type GradeSubmissionPayload } from '../queue/queues';
+import { GRADING_QUEUE, GradingJob, type GradeSubmissionPayload, type ValidateExercisePayload } from '../queue/queues';
+import { ExerciseValidationService } from './exercise-validation.service';
 import { ExerciseDefectError } from './grade-outcome';
 import { GradingService } from './grading.service';
 
@@ -12,11 +13,12 @@ import { GradingService } from './grading.service';
  * submission ends as `error` with the reason, so nothing stays queued.
  */
 @Processor(GRADING_QUEUE)
-export class GradingProcessor extends WorkerHost implements OnModuleInit {
+export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GradingProcessor.name);
 
   constructor(
     private readonly grading: GradingService,
+    private readonly validation: ExerciseValidationService,
     private readonly config: AppConfigService,
   ) {
     super();
@@ -26,8 +28,26 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.values.WORKER_CONCURRENCY;
   }
 
-  async process(job: Job<GradeSubmissionPayload>): Promise<string> {
-    if (job.name !== GradingJob.grade) throw new Error(`unknown grading job ${job.name}`);
+  /**
+   * Lets running jobs finish and takes no new ones before the database closes: @nestjs/bullmq would
+   * close the worker only at application shutdown, after Prisma has disconnected.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.close();
+  }
+
+  async process(job: Job<GradeSubmissionPayload | ValidateExercisePayload>): Promise<string> {
+    switch (job.name) {
+      case GradingJob.grade:
+        return this.gradeSubmission(job as Job<GradeSubmissionPayload>);
+      case GradingJob.validateExercise:
+        return this.validation.validate((job.data as ValidateExercisePayload).exerciseVersionId);
+      default:
+        throw new UnrecoverableError(`unknown grading job ${job.name}`);
+    }
+  }
+
+  private async gradeSubmission(job: Job<GradeSubmissionPayload>): Promise<string> {
     const { submissionId, reason } = job.data;
     let result;
     try {
@@ -43,10 +63,13 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit {
   }
 
   @OnWorkerEvent('failed')
-  async onFailed(job: Job<GradeSubmissionPayload> | undefined, error: Error): Promise<void> {
+  async onFailed(job: Job<GradeSubmissionPayload | ValidateExercisePayload> | undefined, error: Error): Promise<void> {
     if (!job) return;
-    const spent = job.attemptsMade >= (job.opts.attempts ?? 1);
-    this.logger.warn({ submissionId: job.data.submissionId, attempt: job.attemptsMade, spent, err: error }, 'grading failed');
-    if (spent) await this.grading.fail(job.data.submissionId, `grading failed after ${job.attemptsMade} attempts: ${error.message}`);
+    const spent = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    this.logger.warn({ job: job.name, data: job.data, attempt: job.attemptsMade, spent, err: error }, 'grading job failed');
+    if (!spent) return;
+    const reason = `failed after ${job.attemptsMade} attempts: ${error.message}`;
+    if (job.name === GradingJob.validateExercise) await this.validation.fail((job.data as ValidateExercisePayload).exerciseVersionId, reason);
+    else await this.grading.fail((job.data as GradeSubmissionPayload).submissionId, `grading ${reason}`);
   }
 }

@@ -50,9 +50,9 @@ export class GradingService {
       studentFiles: submission.files as Record<string, string>,
     });
     const score = await this.store(submissionId, outcome, startedAt);
+    await this.events.publish({ submissionId, status: 'graded', score });
     // Webhooks are queued, never sent here, and their trouble never fails grading.
     await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
-    await this.events.publish({ submissionId, status: 'graded', score });
     return 'graded';
   }
 

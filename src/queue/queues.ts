@@ -9,7 +9,15 @@ export const WEBHOOKS_QUEUE = 'webhooks';
 
 export const GradingJob = {
   grade: 'grade-submission',
+  validateExercise: 'validate-exercise-version',
 } as const;
+
+/** Runs an exercise version's reference, starter and wrong answer to decide whether it may be published. */
+export interface ValidateExercisePayload {
+  exerciseVersionId: string;
+}
+
+export const validationJobId = (exerciseVersionId: string) => `validate_${exerciseVersionId}`;
 
 export interface GradeSubmissionPayload {
   submissionId: string;

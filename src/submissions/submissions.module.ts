@@ -5,10 +5,11 @@ import { GradingQueueModule } from '../grading/grading-queue.module';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionStreamService } from './submission-stream.service';
 import { SubmissionsService } from './submissions.service';
+import { VersionRegradeController } from './version-regrade.controller';
 
 @Module({
   imports: [CoursesModule, ExercisesModule, GradingQueueModule],
-  controllers: [SubmissionsController],
+  controllers: [SubmissionsController, VersionRegradeController],
   providers: [SubmissionsService, SubmissionStreamService],
   exports: [SubmissionsService],
 })

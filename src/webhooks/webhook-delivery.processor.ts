@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
@@ -21,7 +21,7 @@ export type DeliveryJobResult = 'delivered' | 'gone' | 'skipped' | 'abandoned';
  * hang never hold up grading.
  */
 @Processor(WEBHOOKS_QUEUE, { concurrency: WEBHOOK_CONCURRENCY })
-export class WebhookDeliveryProcessor extends WorkerHost {
+export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
   constructor(
@@ -29,6 +29,15 @@ export class WebhookDeliveryProcessor extends WorkerHost {
     private readonly config: AppConfigService,
   ) {
     super();
+  }
+
+  /**
+   * Stops taking deliveries and lets those in flight finish (at most WEBHOOK_TIMEOUT_MS) while the
+   * database is still connected: @nestjs/bullmq would close the worker only at application shutdown,
+   * after PrismaService has disconnected, and the last attempts could not record themselves.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
   }
 
   async process(job: Job<DeliverWebhookPayload>): Promise<DeliveryJobResult> {

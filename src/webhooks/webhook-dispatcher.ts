@@ -33,19 +33,15 @@ export class WebhookDispatcher {
   /** As submissionGraded, returning the ids of the deliveries it created (for tests and logs). */
   async dispatchSubmissionGraded(submissionId: string): Promise<string[]> {
     const event: WebhookEvent = 'submission.graded';
-    const submission = await this.prisma.submission.findUnique({
+    // Cheap questions first: most gradings have no endpoint to tell.
+    const owner = await this.prisma.submission.findUnique({
       where: { id: submissionId },
-      include: {
-        results: { orderBy: { run: 'desc' }, take: 1, include: { tests: true } },
-        user: { select: { id: true, externalId: true } },
-        exerciseVersion: { include: { exercise: { include: { course: { select: { slug: true } } } } } },
-      },
+      select: { status: true, exerciseVersion: { select: { exercise: { select: { courseId: true } } } } },
     });
-    if (!submission || submission.status !== 'graded') return [];
-    const { exercise } = submission.exerciseVersion;
+    if (!owner || owner.status !== 'graded') return [];
     const endpoints = await this.prisma.webhookEndpoint.findMany({
       where: {
-        courseId: exercise.courseId,
+        courseId: owner.exerciseVersion.exercise.courseId,
         active: true,
         events: { has: event },
         // An lms key's endpoints stop with the key.
@@ -54,6 +50,15 @@ export class WebhookDispatcher {
       select: { id: true },
     });
     if (!endpoints.length) return [];
+    const submission = await this.prisma.submission.findUniqueOrThrow({
+      where: { id: submissionId },
+      include: {
+        results: { orderBy: { run: 'desc' }, take: 1, include: { tests: true } },
+        user: { select: { id: true, externalId: true } },
+        exerciseVersion: { include: { exercise: { include: { course: { select: { slug: true } } } } } },
+      },
+    });
+    const { exercise } = submission.exerciseVersion;
 
     const data: SubmissionGradedData = {
       course: exercise.course.slug,

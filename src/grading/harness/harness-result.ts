@@ -40,7 +40,7 @@ export function isHarnessResult(value: unknown): value is HarnessResult {
  * graded runs of the reference solution: the median per key and method, as the harness's own
  * `reference` authoring command computes them.
  */
-export function referenceFiguresOf(runs: HarnessResult[]): Record<string, Record<string, number>> {
+export function referenceFiguresOf(runs: { tests: { measurements?: Record<string, unknown> }[] }[]): Record<string, Record<string, number>> {
   const samples: Record<string, Record<string, number[]>> = {};
   for (const run of runs) {
     for (const test of run.tests) {

@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { contentHashOf, ExerciseFormatError, parseExercise, type ExerciseFiles } from './exercise-format';
+
+const FIXTURE = resolve(__dirname, '../../../test/fixtures/exercises/squares');
+
+function readFolder(dir: string): ExerciseFiles {
+  const files: ExerciseFiles = {};
+  const walk = (current: string) => {
+    for (const name of readdirSync(current)) {
+      const path = join(current, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function problemsOf(files: ExerciseFiles, slug = 'squares') {
+  try {
+    parseExercise(slug, files);
+  } catch (error) {
+    if (error instanceof ExerciseFormatError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected format problems');
+}
+
+describe('parseExercise', () => {
+  const good = readFolder(FIXTURE);
+
+  it('turns a folder into the stored spec and the harness plan', () => {
+    const { spec, contentHash } = parseExercise('squares', good);
+    expect(spec).toMatchObject({
+      title: 'Sum of squares without a list',
+      studentFiles: ['solution.py'],
+      tests: [
+        { name: 'total is right', points: 1, hidden: false },
+        { name: 'total stays within 5 MiB', points: 2, hidden: true },
+      ],
+      // 256 MiB per test + the harness's headroom; two tests of 10 s + margin.
+      limits: { memoryMiB: 416, timeSeconds: 35 },
+      plan: { student_files: ['solution.py'], tests: expect.any(Array), amplified: [] },
+    });
+    expect(spec.statement).toContain('# Sum of squares');
+    expect(contentHash).toBe(contentHashOf(good));
+  });
+
+  it('hashes content, not the order files arrive in', () => {
+    const reversed = Object.fromEntries(Object.entries(good).reverse());
+    expect(contentHashOf(reversed)).toBe(contentHashOf(good));
+    expect(contentHashOf({ ...good, 'statement.md': `${good['statement.md']} ` })).not.toBe(contentHashOf(good));
+  });
+
+  it('names file, field and reason for each problem, all at once', () => {
+    const yaml = good['exercise.yaml'].replace('points: 2', 'points: two').replace('module: test_total\n    name: total stays', 'module: test_missing\n    name: total stays');
+    expect(problemsOf({ ...good, 'exercise.yaml': yaml })).toEqual([{ file: 'exercise.yaml', field: 'tests[1].points', reason: expect.stringContaining('number') }]);
+    const missing = { ...good };
+    delete missing['reference/solution.py'];
+    delete missing['statement.md'];
+    expect(problemsOf(missing)).toEqual([
+      { file: 'statement.md', reason: expect.stringContaining('missing') },
+      { file: 'reference/solution.py', reason: expect.stringContaining('missing') },
+    ]);
+    const unknownModule = good['exercise.yaml'].replace('module: test_total\n    name: total is right', 'module: test_missing\n    name: total is right');
+    expect(problemsOf({ ...good, 'exercise.yaml': unknownModule })).toEqual([
+      { file: 'exercise.yaml', field: 'tests[0].module', reason: 'tests/test_missing.py does not exist' },
+    ]);
+  });
+
+  it('refuses unknown fields, YAML syntax errors, bad slugs and paths that leave the folder', () => {
+    expect(problemsOf({ ...good, 'exercise.yaml': `${good['exercise.yaml']}\ntitel: typo\n` })).toEqual([
+      { file: 'exercise.yaml', reason: expect.stringContaining('titel') },
+    ]);
+    expect(problemsOf({ ...good, 'exercise.yaml': 'title: [unclosed\n' })[0]).toMatchObject({ file: 'exercise.yaml' });
+    expect(problemsOf(good, 'Bad Slug')).toEqual([{ file: 'Bad Slug', reason: expect.stringContaining('folder name') }]);
+    expect(problemsOf({ ...good, '../escape.py': 'x' })).toEqual([{ file: '../escape.py', reason: expect.stringContaining('relative path') }]);
+  });
+
+  it('checks that backed_by names an amplified check', () => {
+    const yaml = good['exercise.yaml'].replace('    points: 1\n', '    points: 1\n    backed_by: [nope]\n');
+    expect(problemsOf({ ...good, 'exercise.yaml': yaml })).toEqual([
+      { file: 'exercise.yaml', field: 'tests[0].backed_by', reason: '"nope" is not the id of an amplified check' },
+    ]);
+  });
+});
