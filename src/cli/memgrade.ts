@@ -2,8 +2,9 @@
 // The instructor CLI over memgrade's API: `npm run cli -- <command>` or `npx memgrade <command>`.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ApiClient, ApiError } from './api-client';
+import { ApiClient } from './api-client';
 import { parseArgs, type ParsedArgs } from './cli-args';
+import { publishCommand, validateCommand } from './exercise-commands';
 import { submitCommand } from './submit-command';
 
 const USAGE = `memgrade — the command line of memgrade's API
@@ -18,6 +19,12 @@ usage: memgrade <command> [arguments] [--url URL] [--token KEY]
   result <submission id>                   a submission and its per-test results
   gradebook <course> [--format csv|json] [--policy best|latest] [--out FILE]
                                            export a course's gradebook
+  validate <exercise dir> [--run]          check an exercise folder with the server's rules; --run
+                                           also grades its reference, starter and wrong answer in
+                                           the local Docker sandbox, as publishing does
+  publish <exercise dir> --course <course> [--wait]
+                                           publish (a new version of) an exercise; --wait follows
+                                           its validation
 
 The server is --url or MEMGRADE_URL (default http://localhost:3000); the key is --token or
 MEMGRADE_TOKEN, else the admin key that \`npm start\` saved in .memgrade/admin-token.
@@ -50,6 +57,8 @@ async function run(args: ParsedArgs): Promise<number> {
     process.stdout.write(USAGE);
     return args.command ? 0 : 2;
   }
+  // Local commands: no server, no key.
+  if (args.command === 'validate') return validateCommand(need(args.positionals[0], 'the exercise folder'), args.flags.run === true);
   const api = new ApiClient(flag(args, 'url') ?? process.env.MEMGRADE_URL ?? 'http://localhost:3000', token(args));
   const [first] = args.positionals;
   switch (args.command) {
@@ -82,6 +91,8 @@ async function run(args: ParsedArgs): Promise<number> {
       else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
       return 0;
     }
+    case 'publish':
+      return publishCommand(api, need(first, 'the exercise folder'), need(flag(args, 'course'), '--course <course>'), args.flags.wait === true);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
@@ -91,7 +102,7 @@ run(parseArgs(process.argv.slice(2))).then(
   (code) => process.exit(code),
   (error: Error) => {
     if (error instanceof UsageError) process.stderr.write(`memgrade: ${error.message}\n\n${USAGE}`);
-    else process.stderr.write(`memgrade: ${error instanceof ApiError ? error.message : error.message}\n`);
+    else process.stderr.write(`memgrade: ${error.message}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -1,0 +1,82 @@
+import type { ExerciseSpec } from '../exercises/exercise-spec';
+import { ExerciseDefectError, type GradeInput, type GradeOutcome } from './grade-outcome';
+import { referenceFiguresOf } from './harness/harness-result';
+
+/** How many times the reference runs to measure the figures relative budgets compare against. */
+export const REFERENCE_RUNS = 3;
+
+export interface SolutionReport {
+  score: number;
+  maxScore: number;
+  verdict: string;
+  tests: { name: string; passed: boolean; score: number; maxScore: number; message: string }[];
+}
+
+export interface ValidationReport {
+  checkedAt: string;
+  durationMs: number;
+  referenceRuns?: number;
+  reference?: SolutionReport;
+  starter?: SolutionReport;
+  wrong?: SolutionReport;
+  /** Why the version is invalid; empty when it is valid. */
+  problems: string[];
+}
+
+export interface ValidationOutcome {
+  status: 'valid' | 'invalid';
+  report: ValidationReport;
+  /** The reference's measured peaks, stored with the version for budgets relative to it. */
+  referenceFigures: Record<string, Record<string, number>>;
+}
+
+/**
+ * The rules a version must pass to be published, by grading its own solutions exactly as students'
+ * are graded: the reference earns full marks (after its peaks are measured for relative budgets),
+ * the starter and the wrong answer (if given) do not. Used by the worker and by the CLI alike.
+ */
+export async function validateExercise(
+  exerciseSlug: string,
+  spec: ExerciseSpec,
+  files: Record<string, string>,
+  grade: (input: GradeInput) => Promise<GradeOutcome>,
+): Promise<ValidationOutcome> {
+  const started = Date.now();
+  const solution = (folder: string) => Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${folder}/${name}`]]));
+  const run = (folder: string, referenceFigures: Record<string, unknown>) =>
+    grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles: solution(folder) });
+  try {
+    const measuring: GradeOutcome[] = [];
+    for (let i = 0; i < REFERENCE_RUNS; i++) measuring.push(await run('reference', {}));
+    const referenceFigures = referenceFiguresOf(measuring);
+    const reference = summarise(await run('reference', referenceFigures));
+    const starter = summarise(await run('starter', referenceFigures));
+    const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
+    const wrong = hasWrong ? summarise(await run('wrong', referenceFigures)) : undefined;
+
+    const problems: string[] = [];
+    if (reference.score < reference.maxScore) {
+      const failed = reference.tests.filter((t) => !t.passed).map((t) => `"${t.name}": ${t.message}`);
+      problems.push(`reference/ earns ${reference.score} of ${reference.maxScore}; it must earn full marks. Failed: ${failed.join('; ')}`);
+    }
+    if (starter.score >= starter.maxScore) problems.push(`starter/ already earns full marks (${starter.score}); it must leave something to do`);
+    if (wrong && wrong.score >= wrong.maxScore) problems.push(`wrong/ earns full marks (${wrong.score}); a wrong answer must not`);
+    return {
+      status: problems.length ? 'invalid' : 'valid',
+      referenceFigures,
+      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), problems },
+    };
+  } catch (error) {
+    if (!(error instanceof ExerciseDefectError)) throw error;
+    return { status: 'invalid', referenceFigures: {}, report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, problems: [error.message] } };
+  }
+}
+
+function summarise(outcome: GradeOutcome): SolutionReport {
+  return {
+    score: outcome.tests.reduce((sum, t) => sum + t.score, 0),
+    maxScore: outcome.tests.reduce((sum, t) => sum + t.maxScore, 0),
+    verdict: outcome.verdict,
+    tests: outcome.tests.map((t) => ({ name: t.name, passed: t.passed, score: t.score, maxScore: t.maxScore, message: t.message })),
+  };
+}
