@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -18,7 +18,13 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
   app.use(json({ limit: MAX_BODY_BYTES }), urlencoded({ extended: false, limit: MAX_BODY_BYTES }));
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
+  return app;
+}
+
+/** The OpenAPI description of every API route (served at /openapi.json and /docs). */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('memgrade API')
@@ -27,6 +33,4 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
-  return app;
 }

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Who may call what: every API route, with the status each kind of caller must get. The callers
+ * are a course's admin, instructor, enrolled student and lms key, and an "outsider" (a student of
+ * another course). Anonymous calls get 401 on every route but /health.
+ */
+export type Caller = 'admin' | 'instructor' | 'student' | 'lms' | 'outsider';
+export const CALLERS: Caller[] = ['admin', 'instructor', 'student', 'lms', 'outsider'];
+
+/** What a row needs to build its request; made fresh per call where a call changes state. */
+export interface AccessContext {
+  course: string;
+  exercise: string;
+  exerciseFiles: Record<string, string>;
+  webhookId: string;
+  deliveryId: string;
+  /** A graded submission by the enrolled student (fresh per call). */
+  gradedSubmission(): Promise<string>;
+  /** A key of the caller's own, to revoke. */
+  spareKeyOf(caller: Caller): Promise<string>;
+  /** A user nobody enrolled yet. */
+  freshUser(): Promise<string>;
+  /** A user enrolled in the course as student. */
+  enrolledUser(): Promise<string>;
+  /** A webhook endpoint of the course, made by its instructor. */
+  freshWebhook(): Promise<string>;
+}
+
+export interface RouteCall {
+  path: string;
+  body?: unknown;
+}
+
+export interface AccessRow {
+  call(ctx: AccessContext, caller: Caller): Promise<RouteCall> | RouteCall;
+  expect: Record<Caller, number>;
+}
+
+const unique = () => randomUUID().slice(0, 8);
+const all = (status: number): Record<Caller, number> => ({ admin: status, instructor: status, student: status, lms: status, outsider: status });
+const staff = (ok: number, student: number, outsider = 404): Record<Caller, number> => ({ admin: ok, instructor: ok, lms: ok, student, outsider });
+const teachers = (ok: number): Record<Caller, number> => ({ admin: ok, instructor: ok, lms: 403, student: 403, outsider: 404 });
+
+export const ACCESS: Record<string, AccessRow> = {
+  'GET /health': { call: () => ({ path: '/health' }), expect: all(200) },
+
+  'POST /api/v1/users': {
+    call: () => ({ path: '/api/v1/users', body: { role: 'student', displayName: `user-${unique()}` } }),
+    expect: { admin: 201, instructor: 403, student: 403, lms: 403, outsider: 403 },
+  },
+  'GET /api/v1/users': { call: () => ({ path: '/api/v1/users' }), expect: { admin: 200, instructor: 403, student: 403, lms: 403, outsider: 403 } },
+  'GET /api/v1/users/me': { call: () => ({ path: '/api/v1/users/me' }), expect: all(200) },
+  'POST /api/v1/keys': { call: () => ({ path: '/api/v1/keys', body: { name: 'spare' } }), expect: { ...all(201), lms: 403 } },
+  'GET /api/v1/keys': { call: () => ({ path: '/api/v1/keys' }), expect: all(200) },
+  'DELETE /api/v1/keys/{id}': { call: async (ctx, caller) => ({ path: `/api/v1/keys/${await ctx.spareKeyOf(caller)}` }), expect: all(204) },
+
+  'POST /api/v1/courses': {
+    call: () => ({ path: '/api/v1/courses', body: { slug: `c-${unique()}`, title: 'A course' } }),
+    expect: { admin: 201, instructor: 201, student: 403, lms: 403, outsider: 403 },
+  },
+  'GET /api/v1/courses': { call: () => ({ path: '/api/v1/courses' }), expect: all(200) },
+  'GET /api/v1/courses/{courseSlug}': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}` }), expect: { ...all(200), outsider: 404 } },
+  'PATCH /api/v1/courses/{courseSlug}': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}`, body: { gradebookPolicy: 'best' } }), expect: teachers(200) },
+  'GET /api/v1/courses/{courseSlug}/enrolments': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/enrolments` }), expect: staff(200, 403) },
+  'POST /api/v1/courses/{courseSlug}/enrolments': {
+    call: async (ctx) => ({ path: `/api/v1/courses/${ctx.course}/enrolments`, body: { userId: await ctx.freshUser(), role: 'student' } }),
+    expect: teachers(201),
+  },
+  'DELETE /api/v1/courses/{courseSlug}/enrolments/{userId}': {
+    call: async (ctx) => ({ path: `/api/v1/courses/${ctx.course}/enrolments/${await ctx.enrolledUser()}` }),
+    expect: teachers(204),
+  },
+  'POST /api/v1/courses/{courseSlug}/lms-keys': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/lms-keys`, body: { name: 'LMS' } }), expect: teachers(201) },
+  'POST /api/v1/courses/{courseSlug}/students': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/students`, body: { externalId: `ext-${unique()}`, displayName: 'Student' } }),
+    expect: staff(201, 403),
+  },
+  'POST /api/v1/courses/{courseSlug}/students/{externalId}/keys': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/students/ext-student/keys` }), expect: staff(201, 403) },
+
+  'GET /api/v1/courses/{courseSlug}/exercises': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises` }), expect: { ...all(200), outsider: 404 } },
+  'POST /api/v1/courses/{courseSlug}/exercises': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises`, body: { slug: `ex-${unique()}`, files: ctx.exerciseFiles } }),
+    expect: teachers(202),
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}` }),
+    expect: { ...all(200), outsider: 404 },
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions` }),
+    expect: staff(200, 403),
+  },
+  'POST /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/regrade': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrade` }),
+    expect: staff(202, 403),
+  },
+  'GET /api/v1/courses/{courseSlug}/gradebook': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/gradebook` }), expect: staff(200, 403) },
+
+  'POST /api/v1/submissions': {
+    call: (ctx, caller) => ({
+      path: '/api/v1/submissions',
+      body: { exercise: `${ctx.course}/${ctx.exercise}`, files: { 'solution.py': 'print(1)\n' }, ...(caller === 'lms' ? { student: 'ext-student' } : {}) },
+    }),
+    expect: { ...all(202), outsider: 404 },
+  },
+  'GET /api/v1/submissions': { call: () => ({ path: '/api/v1/submissions' }), expect: all(200) },
+  'GET /api/v1/submissions/{id}': { call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}` }), expect: { ...all(200), outsider: 404 } },
+  'GET /api/v1/submissions/{id}/events': {
+    call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}/events` }),
+    expect: { ...all(200), outsider: 404 },
+  },
+  'POST /api/v1/submissions/{id}/regrade': { call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}/regrade` }), expect: staff(202, 403) },
+
+  'POST /api/v1/courses/{courseSlug}/webhooks': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/webhooks`, body: { url: `http://127.0.0.1:9/${unique()}` } }),
+    expect: staff(201, 403),
+  },
+  'GET /api/v1/courses/{courseSlug}/webhooks': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/webhooks` }), expect: staff(200, 403) },
+  // An lms key sees only the endpoints it registered; this one is the instructor's.
+  'GET /api/v1/webhooks/{id}': { call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}` }), expect: { admin: 200, instructor: 200, lms: 404, student: 404, outsider: 404 } },
+  'DELETE /api/v1/webhooks/{id}': {
+    call: async (ctx) => ({ path: `/api/v1/webhooks/${await ctx.freshWebhook()}` }),
+    expect: { admin: 204, instructor: 204, lms: 404, student: 404, outsider: 404 },
+  },
+  'GET /api/v1/webhooks/{id}/deliveries': {
+    call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}/deliveries` }),
+    expect: { admin: 200, instructor: 200, lms: 404, student: 404, outsider: 404 },
+  },
+  'GET /api/v1/webhooks/{id}/deliveries/{deliveryId}': {
+    call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}/deliveries/${ctx.deliveryId}` }),
+    expect: { admin: 200, instructor: 200, lms: 404, student: 404, outsider: 404 },
+  },
+};
