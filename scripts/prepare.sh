@@ -29,6 +29,9 @@ if [[ ! -f $stamp ]] || [[ -n "$(find src prisma package-lock.json tsconfig*.jso
   touch "$stamp"
 fi
 
+# The web pages (web/ → web/dist), rebuilt only when a file under web/ or package-lock.json changed.
+node web/build.mjs --if-changed
+
 # One line naming the bad variable, before anything is installed or started with it.
 node dist/config/config.check.js
 

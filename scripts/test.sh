@@ -5,6 +5,8 @@
 set -uo pipefail
 # shellcheck source=prepare.sh
 source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh" || exit 1
+# The browser tests drive Debian's Chromium (installed when missing).
+bash scripts/chromium-up.sh || exit 1
 set +e
 
 report_dir="$(mktemp -d)"

@@ -7,6 +7,7 @@ import { uuidPipe } from '../common/http/uuid.pipe';
 import { toCourseView } from './course-views';
 import { CoursesService } from './courses.service';
 import { CreateCourseDto, CreateLmsKeyDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
+import { externalIdPipe, slugPipe } from '../common/http/path-params';
 
 @ApiTags('courses')
 @ApiBearerAuth()
@@ -29,38 +30,38 @@ export class CoursesController {
 
   @Get(':courseSlug')
   @ApiOperation({ summary: 'One course' })
-  async get(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string) {
+  async get(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string) {
     return toCourseView(await this.courses.findVisible(principal, slug));
   }
 
   @Patch(':courseSlug')
   @ApiOperation({ summary: 'Change the title or gradebook policy (course instructors, admins)' })
-  update(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: UpdateCourseDto) {
+  update(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Body() dto: UpdateCourseDto) {
     return this.courses.update(principal, slug, dto);
   }
 
   @Get(':courseSlug/enrolments')
   @ApiOperation({ summary: 'Students and instructors of the course (staff)' })
-  enrolments(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string) {
+  enrolments(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string) {
     return this.courses.enrolments(principal, slug);
   }
 
   @Post(':courseSlug/enrolments')
   @ApiOperation({ summary: 'Enrol a user as student or instructor (course instructors, admins)' })
-  enrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: EnrolDto) {
+  enrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Body() dto: EnrolDto) {
     return this.courses.enrol(principal, slug, dto);
   }
 
   @Delete(':courseSlug/enrolments/:userId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an enrolment (course instructors, admins)' })
-  async unenrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Param('userId', uuidPipe('userId')) userId: string) {
+  async unenrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('userId', uuidPipe('userId')) userId: string) {
     await this.courses.unenrol(principal, slug, userId);
   }
 
   @Post(':courseSlug/lms-keys')
   @ApiOperation({ summary: 'An API key for an LMS, bound to this course (shown once)' })
-  createLmsKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Body() dto: CreateLmsKeyDto) {
+  createLmsKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Body() dto: CreateLmsKeyDto) {
     return this.courses.createLmsKey(principal, slug, dto.name);
   }
 
@@ -68,7 +69,7 @@ export class CoursesController {
   @ApiOperation({ summary: 'Create (201) or find (200) a student by the LMS user id, enrolled in the course' })
   async ensureStudent(
     @CurrentPrincipal() principal: Principal,
-    @Param('courseSlug') slug: string,
+    @Param('courseSlug', slugPipe('course')) slug: string,
     @Body() dto: LmsStudentDto,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -79,7 +80,7 @@ export class CoursesController {
 
   @Post(':courseSlug/students/:externalId/keys')
   @ApiOperation({ summary: "An API key for an LMS student, for the LMS's sign-in link (shown once)" })
-  issueStudentKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug') slug: string, @Param('externalId') externalId: string) {
+  issueStudentKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('externalId', externalIdPipe('externalId')) externalId: string) {
     return this.courses.issueLmsStudentKey(principal, slug, externalId);
   }
 }

@@ -6,6 +6,7 @@ import { PublishExerciseDto } from './dto/publish-exercise.dto';
 import { ExerciseArchiveInterceptor } from './exercise-archive.interceptor';
 import { ExercisePublishingService, type PublishedVersion } from './exercise-publishing.service';
 import { ExercisesService, type ExerciseDetail, type ExerciseSummary, type ExerciseVersionView } from './exercises.service';
+import { slugPipe } from '../common/http/path-params';
 
 @ApiTags('exercises')
 @ApiBearerAuth()
@@ -25,7 +26,7 @@ export class ExercisesController {
   })
   async publish(
     @CurrentPrincipal() principal: Principal,
-    @Param('courseSlug') courseSlug: string,
+    @Param('courseSlug', slugPipe('course')) courseSlug: string,
     @Body() dto: PublishExerciseDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PublishedVersion> {
@@ -36,19 +37,19 @@ export class ExercisesController {
 
   @Get()
   @ApiOperation({ summary: 'Published exercises of a course, with the files a student submits and the limits' })
-  list(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string): Promise<ExerciseSummary[]> {
+  list(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string): Promise<ExerciseSummary[]> {
     return this.exercises.listForCourse(principal, courseSlug);
   }
 
   @Get(':exerciseSlug')
   @ApiOperation({ summary: 'A published exercise: statement (Markdown), starter code, tests and limits' })
-  detail(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string, @Param('exerciseSlug') exerciseSlug: string): Promise<ExerciseDetail> {
+  detail(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string, @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string): Promise<ExerciseDetail> {
     return this.exercises.detail(principal, courseSlug, exerciseSlug);
   }
 
   @Get(':exerciseSlug/versions')
   @ApiOperation({ summary: 'Every version of an exercise with its validation report (course staff)' })
-  versions(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string, @Param('exerciseSlug') exerciseSlug: string): Promise<ExerciseVersionView[]> {
+  versions(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string, @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string): Promise<ExerciseVersionView[]> {
     return this.exercises.versions(principal, courseSlug, exerciseSlug);
   }
 }

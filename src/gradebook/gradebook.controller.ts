@@ -6,6 +6,7 @@ import { GradebookQuery } from './dto/gradebook.query';
 import { gradebookToCsv } from './gradebook.csv';
 import { GradebookService } from './gradebook.service';
 import type { Gradebook } from './gradebook.types';
+import { slugPipe } from '../common/http/path-params';
 
 @ApiTags('gradebook')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class GradebookController {
   @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt } | null }, total }] }' })
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('courseSlug') courseSlug: string,
+    @Param('courseSlug', slugPipe('course')) courseSlug: string,
     @Query() query: GradebookQuery,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -1,7 +1,8 @@
-import { Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { SubmissionsService } from './submissions.service';
+import { slugPipe, versionNumberPipe } from '../common/http/path-params';
 
 @ApiTags('submissions')
 @ApiBearerAuth()
@@ -14,9 +15,9 @@ export class VersionRegradeController {
   @ApiOperation({ summary: 'Grade every finished submission of one exercise version again, against that same version (course staff)' })
   regrade(
     @CurrentPrincipal() principal: Principal,
-    @Param('courseSlug') courseSlug: string,
-    @Param('exerciseSlug') exerciseSlug: string,
-    @Param('number', new ParseIntPipe({ errorHttpStatusCode: 404 })) number: number,
+    @Param('courseSlug', slugPipe('course')) courseSlug: string,
+    @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
+    @Param('number', versionNumberPipe('number')) number: number,
   ): Promise<{ queued: number }> {
     return this.submissions.regradeVersion(principal, courseSlug, exerciseSlug, number);
   }

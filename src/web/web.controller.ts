@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
@@ -42,7 +42,6 @@ export class WebController {
   }
 
   @Get('assets/:name')
-  @Header('X-Content-Type-Options', 'nosniff')
   asset(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
     const file = this.assets.asset(name);
     if (!file) throw new NotFoundError(`no such file: /assets/${name}`, [{ field: 'name', reason: 'is not a file of the web pages' }]);
@@ -52,6 +51,7 @@ export class WebController {
 
 function send(request: Request, response: Response, file: WebFile, cacheControl: string): void {
   response.setHeader('Cache-Control', cacheControl);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('ETag', file.etag);
   response.setHeader('Vary', 'Accept-Encoding');
   response.setHeader('Content-Type', file.contentType);

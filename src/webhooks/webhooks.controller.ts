@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, 
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
+import { slugPipe } from '../common/http/path-params';
 import {
   WebhooksService,
   type CreatedWebhookEndpoint,
@@ -23,13 +24,13 @@ export class WebhooksController {
     description: 'The signing secret is in this response only. See the README for the signature recipe.',
   })
   @ApiCreatedResponse({ description: '{ id, course, url, events, active, owner, apiKeyId, createdAt, secret }' })
-  register(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
+  register(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string, @Body() dto: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
     return this.webhooks.register(principal, courseSlug, dto);
   }
 
   @Get('courses/:courseSlug/webhooks')
   @ApiOperation({ summary: 'Webhook endpoints of a course (an lms key sees its own); secrets are never listed' })
-  list(@CurrentPrincipal() principal: Principal, @Param('courseSlug') courseSlug: string): Promise<WebhookEndpointView[]> {
+  list(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string): Promise<WebhookEndpointView[]> {
     return this.webhooks.list(principal, courseSlug);
   }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { Optional } from '../../common/http/optional';
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SLUG_MESSAGE = 'must be 1 to 63 lower-case letters, digits or "-", starting with a letter or digit';
@@ -16,20 +17,20 @@ export class CreateCourseDto {
   title!: string;
 
   @ApiPropertyOptional({ enum: ['best', 'latest'], description: 'Which score per exercise the gradebook shows' })
-  @IsOptional()
+  @Optional()
   @IsIn(['best', 'latest'])
   gradebookPolicy?: 'best' | 'latest';
 }
 
 export class UpdateCourseDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ enum: ['best', 'latest'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['best', 'latest'])
   gradebookPolicy?: 'best' | 'latest';
 }

@@ -1,15 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { GRADEBOOK_FORMATS, GRADEBOOK_POLICIES, type GradebookFormat, type GradebookPolicy } from '../gradebook.types';
+import { Optional } from '../../common/http/optional';
 
 export class GradebookQuery {
   @ApiPropertyOptional({ enum: GRADEBOOK_POLICIES, description: "which graded submission counts per exercise; default: the course's gradebookPolicy" })
-  @IsOptional()
+  @Optional()
   @IsIn(GRADEBOOK_POLICIES, { message: `must be one of ${GRADEBOOK_POLICIES.join(', ')}` })
   policy?: GradebookPolicy;
 
   @ApiPropertyOptional({ enum: GRADEBOOK_FORMATS, description: 'json (default) or csv (also chosen by "Accept: text/csv")' })
-  @IsOptional()
+  @Optional()
   @IsIn(GRADEBOOK_FORMATS, { message: `must be one of ${GRADEBOOK_FORMATS.join(', ')}` })
   format?: GradebookFormat;
 }

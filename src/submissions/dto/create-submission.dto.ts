@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmptyObject, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { IsNotEmptyObject, IsObject, IsString, Matches } from 'class-validator';
+import { Optional } from '../../common/http/optional';
 
 export const EXERCISE_REFERENCE = /^[a-z0-9][a-z0-9-]{0,62}\/[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -15,7 +16,7 @@ export class CreateSubmissionDto {
   files!: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'lms-user-4711', description: "lms keys only: the LMS's id of the student submitting" })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Za-z0-9_.:@-]{1,200}$/, { message: 'must be the external id of a student of the course' })
   student?: string;

@@ -1,37 +1,38 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { SLUG } from '../../courses/dto/course.dto';
+import { Optional } from '../../common/http/optional';
 
 export class ListSubmissionsDto {
   @ApiPropertyOptional({ description: 'course slug' })
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'must be a course slug' })
   course?: string;
 
   @ApiPropertyOptional({ description: 'exercise slug (with course)' })
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'must be an exercise slug' })
   exercise?: string;
 
   @ApiPropertyOptional({ description: 'user id of the student (staff only)' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a user id (uuid)' })
   student?: string;
 
   @ApiPropertyOptional({ enum: ['queued', 'running', 'graded', 'error'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['queued', 'running', 'graded', 'error'])
   status?: 'queued' | 'running' | 'graded' | 'error';
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'must be the nextCursor of a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsEmail, IsIn, IsString, Length } from 'class-validator';
+import { Optional } from '../../common/http/optional';
 
 export class CreateUserDto {
   @ApiProperty({ enum: ['admin', 'instructor', 'student'] })
@@ -12,7 +13,7 @@ export class CreateUserDto {
   displayName!: string;
 
   @ApiPropertyOptional({ example: 'ada@example.org' })
-  @IsOptional()
+  @Optional()
   @IsEmail({}, { message: 'must be an email address' })
   email?: string;
 }

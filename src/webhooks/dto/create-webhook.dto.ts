@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, ValidateBy, type ValidationArguments } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, ValidateBy, type ValidationArguments } from 'class-validator';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../webhook-events';
 import { webhookUrlProblem } from '../webhook-url';
+import { Optional } from '../../common/http/optional';
 
 /** class-validator wrapper of webhookUrlProblem: the reason names exactly what is wrong. */
 function IsWebhookUrl(): PropertyDecorator {
@@ -20,7 +21,7 @@ export class CreateWebhookDto {
   url!: string;
 
   @ApiPropertyOptional({ example: ['submission.graded'], enum: WEBHOOK_EVENTS, isArray: true, default: ['submission.graded'] })
-  @IsOptional()
+  @Optional()
   @IsArray({ message: `must be an array of event names (${WEBHOOK_EVENTS.join(', ')})` })
   @ArrayNotEmpty({ message: 'must name at least one event' })
   @ArrayUnique({ message: 'must not repeat an event' })

@@ -1,0 +1,249 @@
+// What a test measured, for people: a memory plot for memory tests, sentences for reference-count
+// and cycle-collector numbers, and a small table for anything else. The harness's keys are not
+// final, so everything here is tolerant: a memory measurement may be flat
+// ({ peak_mib, limit_mib, samples, ... }) or nested under its own key ({ memory: {...},
+// "memory#2": {...} }); unknown keys are listed; odd values are shown as text.
+import { h } from './dom';
+import { duration, mib, num } from './format';
+import { describe, legend, memoryGauge, memoryPlot, toSeries, type MemoryLines } from './plot';
+
+type Measurements = Record<string, unknown>;
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Measurements => !!v && typeof v === 'object' && !Array.isArray(v);
+const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${Math.abs(n) === 1 ? one : many}`;
+const kib = (bytes: number) => (bytes >= 1024 * 1024 ? mib(bytes / 1024 / 1024) : bytes >= 1024 ? `${num(bytes / 1024, 1)} KiB` : `${num(bytes, 0)} bytes`);
+
+/** Keys a memory block explains (the rest of its object goes to the table). */
+const MEMORY_KEYS = [
+  'samples',
+  'interval_s',
+  'peak_mib',
+  'limit_mib',
+  'reference_peak_mib',
+  'budget_mib',
+  'limit_with_tolerance_mib',
+  'baseline_mib',
+  'method',
+  'sampled_peak_mib',
+  'duration_s',
+  'key',
+  'top_allocations',
+  'ceiling_mib',
+];
+
+const isMemory = (m: Measurements) => finite(m.peak_mib) || finite(m.limit_mib) || Array.isArray(m.samples);
+
+const METHOD: Record<string, string> = {
+  rss: 'resident memory of the process (RSS)',
+  tracemalloc: "memory allocated by Python objects (tracemalloc)",
+};
+
+function topAllocations(value: unknown): HTMLElement | null {
+  if (!Array.isArray(value) || !value.length) return null;
+  const rows = value.filter(isObject).slice(0, 10);
+  if (!rows.length) return null;
+  return h(
+    'table',
+    { class: 'kv' },
+    h('caption', null, 'Where the memory still held was allocated'),
+    h(
+      'tbody',
+      null,
+      rows.map((r) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, `${String(r.file ?? '?')}${finite(r.line) ? `, line ${r.line}` : ''}`),
+          h('td', null, finite(r.kib) ? kib(r.kib * 1024) : finite(r.bytes) ? kib(r.bytes) : JSON.stringify(r)),
+        ),
+      ),
+    ),
+  );
+}
+
+function memoryBlock(m: Measurements): HTMLElement | null {
+  const lines: MemoryLines = {
+    peak: finite(m.peak_mib) ? m.peak_mib : undefined,
+    limit: finite(m.limit_mib) ? m.limit_mib : undefined,
+    referencePeak: finite(m.reference_peak_mib) ? m.reference_peak_mib : undefined,
+    budget: finite(m.budget_mib) ? m.budget_mib : undefined,
+  };
+  const notes: string[] = [];
+  if (typeof m.method === 'string') notes.push(`Measured: ${METHOD[m.method] ?? m.method}${finite(m.baseline_mib) ? `, above a baseline of ${mib(m.baseline_mib)} (the interpreter and your module at rest)` : ''}.`);
+  else if (finite(m.baseline_mib)) notes.push(`Measured above a baseline of ${mib(m.baseline_mib)}.`);
+  if (finite(m.limit_with_tolerance_mib) && finite(m.limit_mib) && m.limit_with_tolerance_mib > m.limit_mib) {
+    notes.push(`Measurements vary a little, so up to ${mib(m.limit_with_tolerance_mib)} is accepted.`);
+  }
+  if (finite(m.duration_s)) notes.push(`The measured call took ${duration(m.duration_s * 1000)}.`);
+  if (finite(m.ceiling_mib)) notes.push(`The test ran with at most ${mib(m.ceiling_mib)} of memory.`);
+  const top = topAllocations(m.top_allocations);
+
+  const series = toSeries(m.samples, m.interval_s);
+  const unit = finite(m.baseline_mib) ? 'MiB above baseline' : 'MiB';
+  if (series) {
+    const peak = Math.max(lines.peak ?? 0, ...series.points.map((p) => p[1]));
+    return h(
+      'figure',
+      { class: 'memory' },
+      memoryPlot(series, lines, unit),
+      legend(lines, true),
+      h('figcaption', null, [describe(peak, lines, series), ...notes].join(' ')),
+      top,
+    );
+  }
+  if (lines.peak === undefined && lines.limit === undefined) return null;
+  return h('figure', { class: 'memory' }, memoryGauge(lines), h('figcaption', null, [describe(lines.peak ?? 0, lines, null), ...notes].join(' ')), top);
+}
+
+function refcountSentence(delta: number, expected: unknown): string {
+  const exp = finite(expected) && expected !== 0 ? ` (expected ${num(expected)})` : '';
+  if (delta === 0) return `Reference count: unchanged after the call (refcount_delta 0)${exp}: every reference your code took was given back.`;
+  if (delta > 0) {
+    return `Reference count: up by ${num(delta)} after the call (refcount_delta ${num(delta)})${exp}: ${plural(delta, 'reference was', 'references were')} still held somewhere, so the object cannot be freed.`;
+  }
+  return `Reference count: down by ${num(-delta)} after the call (refcount_delta ${num(delta)})${exp}: your code dropped ${plural(-delta, 'reference')} it did not own.`;
+}
+
+/** Sentences for the numbers we know how to explain; returns the keys it used. */
+function explanations(m: Measurements): { items: HTMLElement[]; used: Set<string> } {
+  const items: HTMLElement[] = [];
+  const used = new Set<string>();
+  const say = (keys: string[], ...content: (string | Node)[]) => {
+    keys.forEach((k) => used.add(k));
+    items.push(h('li', null, ...content));
+  };
+  const atLeast = finite(m.expected_at_least) ? ` (expected at least ${num(m.expected_at_least)})` : '';
+
+  if (finite(m.leaked)) {
+    const calls = finite(m.calls) ? m.calls : null;
+    say(
+      ['leaked', 'calls'],
+      m.leaked === 0
+        ? `Leaks: none${calls !== null ? ` in ${plural(calls, 'call')}` : ''}: every object created was freed.`
+        : `Leaks: ${plural(m.leaked, 'object')} still alive after ${calls !== null ? plural(calls, 'call') : 'the calls'} (leaked ${num(m.leaked)}${calls !== null ? ` of ${num(calls)}` : ''})${calls ? ` — about ${num(m.leaked / calls, 2)} per call` : ''}.`,
+    );
+  } else if (finite(m.calls)) say(['calls'], `Calls made by the test: ${num(m.calls)}.`);
+
+  if (finite(m.refcount_delta)) say(['refcount_delta', 'expected_refcount_delta'], refcountSentence(m.refcount_delta, m.expected_refcount_delta));
+
+  if (finite(m.objects) && (finite(m.alive_after_del) || finite(m.alive_after_collect))) {
+    const parts = [`Of ${plural(m.objects, 'object')} created`];
+    if (finite(m.alive_after_del)) parts.push(`${num(m.alive_after_del)} ${m.alive_after_del === 1 ? 'was' : 'were'} still alive after del (only reference cycles keep them)`);
+    if (finite(m.alive_after_collect)) parts.push(`${num(m.alive_after_collect)} after gc.collect()`);
+    say(['objects', 'alive_after_del', 'alive_after_collect'], `${parts.join(', ')}.`);
+  }
+  if (isObject(m.types) && Object.keys(m.types).length) {
+    const entries = Object.entries(m.types);
+    say(['types'], 'Kinds of objects still alive: ', ...entries.flatMap(([type, count], i) => [i ? ', ' : '', h('code', null, type), ` × ${String(count)}`]), '.');
+  }
+
+  if (finite(m.collected_by_gc)) {
+    say(
+      ['collected_by_gc', 'expected_at_least'],
+      m.collected_by_gc === 0
+        ? `Cycle collector: gc.collect() found nothing to free (collected_by_gc 0)${atLeast}: no objects were kept alive only by reference cycles.`
+        : `Cycle collector: gc.collect() had to free ${plural(m.collected_by_gc, 'object')} (collected_by_gc ${num(m.collected_by_gc)})${atLeast}: ${m.collected_by_gc === 1 ? 'it was' : 'they were'} unreachable but kept alive by reference cycles, so plain reference counting never freed ${m.collected_by_gc === 1 ? 'it' : 'them'}.`,
+    );
+  }
+  if (finite(m.finalizers_ran)) say(['finalizers_ran', 'expected_at_least'], `Finalizers: ${plural(m.finalizers_ran, '__del__ method', '__del__ methods')} ran${atLeast}.`);
+  if (finite(m.uncollectable)) {
+    say(['uncollectable'], m.uncollectable === 0 ? 'Uncollectable objects: none (gc.garbage stayed empty).' : `Uncollectable objects: ${plural(m.uncollectable, 'object')} the collector found but could not free (gc.garbage).`);
+  }
+
+  if (finite(m.survivors)) {
+    say(
+      ['survivors'],
+      m.survivors === 0
+        ? 'Survivors: none — nothing was left alive after collection.'
+        : `Survivors: ${plural(m.survivors, 'object')} still alive after gc.collect(): something still refers to ${m.survivors === 1 ? 'it' : 'them'}.`,
+    );
+  } else if (Array.isArray(m.survivors)) {
+    const list = m.survivors.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    say(['survivors'], `Survivors: ${plural(list.length, 'object')} still alive after gc.collect(): `, ...list.flatMap((v, i) => [i ? ', ' : '', h('code', null, v)]), '.');
+  }
+
+  if (m.holder !== undefined && m.holder !== null) {
+    const holder = typeof m.holder === 'string' ? m.holder : JSON.stringify(m.holder);
+    say(['holder'], 'Still held by: ', h('code', null, holder), ' — this is what keeps a reference to the object.');
+  }
+
+  const max = finite(m.max_bytes) ? ` (at most ${kib(m.max_bytes)} allowed)` : '';
+  if (finite(m.deep_size_bytes)) say(['deep_size_bytes', 'max_bytes'], `Size: the object and everything it holds take ${kib(m.deep_size_bytes)}${max}.`);
+  if (finite(m.instance_bytes)) say(['instance_bytes', 'max_bytes'], `Size: one instance takes ${kib(m.instance_bytes)}${max}.`);
+  if (typeof m.slots === 'boolean') say(['slots'], m.slots ? 'The class uses __slots__: its instances have no per-instance __dict__.' : 'The class does not use __slots__ (or its instances still get a __dict__).');
+
+  if (finite(m.wall_ms)) say(['wall_ms'], `Run time: ${duration(m.wall_ms)}.`);
+  if (finite(m.duration_ms)) say(['duration_ms'], `The test took ${duration(m.duration_ms)}.`);
+  // The harness repeats the test's outcome here; the page shows it already.
+  if (m.status === 'passed' || m.status === 'failed') used.add('status');
+  return { items, used };
+}
+
+function otherTable(m: Measurements, used: Set<string>): HTMLElement | null {
+  const rows = Object.entries(m).filter(([k, v]) => !used.has(k) && v !== undefined);
+  if (!rows.length) return null;
+  return h(
+    'table',
+    { class: 'kv' },
+    h('caption', null, 'Other measurements'),
+    h(
+      'tbody',
+      null,
+      rows.map(([k, v]) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, k),
+          h(
+            'td',
+            null,
+            finite(v)
+              ? /_mib$/.test(k)
+                ? mib(v)
+                : /_ms$/.test(k)
+                  ? duration(v)
+                  : /_bytes$/.test(k)
+                    ? kib(v)
+                    : num(v, 3)
+              : typeof v === 'string'
+                ? v
+                : typeof v === 'boolean'
+                  ? (v ? 'yes' : 'no')
+                  : h('code', null, JSON.stringify(v).slice(0, 300)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The measurements of one test, or null when there is nothing to show. */
+export function renderMeasurements(measurements: unknown): HTMLElement | null {
+  if (!isObject(measurements) || !Object.keys(measurements).length) return null;
+  const m = measurements;
+  const blocks: (HTMLElement | null)[] = [];
+  const used = new Set<string>();
+  // Memory measured flat in the test's measurements …
+  if (isMemory(m)) {
+    blocks.push(memoryBlock(m));
+    MEMORY_KEYS.forEach((k) => used.add(k));
+  }
+  // … or nested, one object per measured call ("memory", "memory#2", …).
+  for (const [key, value] of Object.entries(m)) {
+    if (used.has(key) || !isObject(value) || !isMemory(value)) continue;
+    used.add(key);
+    blocks.push(memoryBlock(value));
+    const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !MEMORY_KEYS.includes(k)));
+    if (Object.keys(rest).length) blocks.push(otherTable(rest, new Set()));
+  }
+  if (!used.has('top_allocations') && Array.isArray(m.top_allocations)) {
+    used.add('top_allocations');
+    blocks.push(topAllocations(m.top_allocations));
+  }
+  const { items, used: explained } = explanations(m);
+  explained.forEach((k) => used.add(k));
+  const table = otherTable(m, used);
+  const shown = blocks.filter((b): b is HTMLElement => !!b);
+  if (!shown.length && !items.length && !table) return null;
+  return h('div', { class: 'measurements' }, ...shown, items.length ? h('ul', { class: 'explain' }, items) : null, table);
+}

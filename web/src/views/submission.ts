@@ -1,0 +1,219 @@
+// One submission: live status, score, per-test feedback with measurements; staff also see the
+// instructor-only detail and can regrade.
+import { get, post, query, watchSubmission } from '../api';
+import { h, replace } from '../dom';
+import { duration, num, scoreBadge, shortId, statusBadge, time, VERDICT_LABEL } from '../format';
+import { renderMeasurements } from '../measurements';
+import { enc, type RouteContext } from '../router';
+import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
+import { FINAL_STATUSES, type Page, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
+
+export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
+
+function testItem(test: TestView, staff: boolean): HTMLElement {
+  const result = test.passed ? 'passed' : 'failed';
+  const points = test.score !== undefined && test.maxScore !== undefined ? `${num(test.score)} / ${num(test.maxScore)} pts` : null;
+  const measurements = renderMeasurements(test.measurements);
+  return h(
+    'li',
+    { class: `test ${result}` },
+    h(
+      'div',
+      { class: 'test-head' },
+      h('span', { class: 'test-icon', 'aria-hidden': 'true' }, test.passed ? '✓' : '✗'),
+      h('h4', { class: 'test-name' }, h('span', { class: 'sr-only' }, `${test.passed ? 'Passed' : 'Failed'}: `), test.name),
+      test.hidden ? h('span', { class: 'tag' }, 'hidden') : null,
+      points ? h('span', { class: 'test-points' }, points) : null,
+    ),
+    test.hidden && test.message === undefined
+      ? h('p', { class: 'muted small' }, `Hidden test: only whether it ${result === 'passed' ? 'passed' : 'failed'} is shown to you.`)
+      : null,
+    test.message ? h('p', { class: 'test-message' }, test.message) : null,
+    measurements,
+    staff && test.detail ? h('details', { class: 'detail' }, h('summary', null, 'Instructor detail'), h('pre', null, test.detail)) : null,
+  );
+}
+
+/** The submission's status, score and tests. */
+export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElement {
+  const final = FINAL_STATUSES.has(view.status);
+  const passed = view.tests.filter((t) => t.passed).length;
+  return h(
+    'article',
+    { class: 'submission', 'data-status': view.status, 'data-submission': view.id, 'aria-busy': final ? 'false' : 'true' },
+    h(
+      'div',
+      { class: 'submission-summary' },
+      h(
+        'div',
+        { class: 'summary-main' },
+        statusBadge(view.status),
+        view.status === 'graded' ? h('span', { class: 'big-score', 'data-testid': 'score' }, scoreBadge(view.score, view.maxScore)) : null,
+        view.verdict ? h('span', { class: `verdict verdict-${view.verdict}` }, VERDICT_LABEL[view.verdict] ?? view.verdict) : null,
+      ),
+      h(
+        'dl',
+        { class: 'summary-facts' },
+        h('dt', null, 'Submitted'),
+        h('dd', null, time(view.createdAt)),
+        view.durationMs !== null ? [h('dt', null, 'Grading took'), h('dd', null, duration(view.durationMs))] : null,
+        view.tests.length ? [h('dt', null, 'Tests passed'), h('dd', null, `${passed} of ${view.tests.length}`)] : null,
+      ),
+    ),
+    view.status === 'queued' ? h('p', { class: 'muted' }, 'Waiting for a grader…') : null,
+    view.status === 'running' ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
+    view.status === 'error'
+      ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
+      : null,
+    view.tests.length
+      ? h('section', { class: 'tests' }, h('h3', null, 'Tests'), h('ol', { class: 'test-list' }, view.tests.map((t) => testItem(t, staff))))
+      : view.status === 'graded'
+        ? empty('No test results were recorded for this run.')
+        : null,
+  );
+}
+
+/** Follows a submission into `container`, re-rendering on each status; resolves with the final view. */
+export async function followSubmission(container: HTMLElement, id: string, staff: boolean, signal: AbortSignal, announce?: (text: string) => void): Promise<SubmissionView | null> {
+  try {
+    return await watchSubmission(
+      id,
+      (view) => {
+        replace(container, renderSubmission(view, staff));
+        if (announce) {
+          if (view.status === 'graded') announce(`Graded: ${num(view.score ?? 0)} of ${num(view.maxScore)} points.`);
+          else if (view.status === 'error') announce('The submission could not be graded.');
+          else announce(view.status === 'running' ? 'Running…' : 'Queued…');
+        }
+      },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) return null;
+    container.appendChild(errorBox(error, 'Lost track of this submission'));
+    return null;
+  }
+}
+
+/** A list of submissions with links; `names` maps student ids to names (staff views). */
+export function submissionsTable(
+  caption: string,
+  items: SubmissionSummary[],
+  options: { showExercise?: boolean; names?: Map<string, string>; titles?: Map<string, string>; hideCaption?: boolean } = {},
+): HTMLElement {
+  const headers = ['Submitted', ...(options.names ? ['Student'] : []), ...(options.showExercise ? ['Exercise'] : []), 'Status', 'Score', ''];
+  return table(
+    caption,
+    headers,
+    items.map((s) => [
+      time(s.createdAt),
+      ...(options.names ? [options.names.get(s.studentId) ?? h('code', { title: s.studentId }, shortId(s.studentId))] : []),
+      ...(options.showExercise ? [exerciseName(s.exercise, options.titles)] : []),
+      [statusBadge(s.status), s.verdict && s.verdict !== 'ok' ? h('span', { class: 'muted small' }, ` ${VERDICT_LABEL[s.verdict] ?? s.verdict}`) : null],
+      scoreBadge(s.status === 'graded' ? s.score : null, s.maxScore),
+      h('a', { href: `#/s/${enc(s.id)}`, 'aria-label': `Open submission ${shortId(s.id)}` }, 'Open'),
+    ]),
+    { hideCaption: options.hideCaption, className: 'submissions' },
+  );
+}
+
+function exerciseName(reference: string, titles?: Map<string, string>): string {
+  const slug = reference.split('/')[1] ?? reference;
+  return titles?.get(slug) ?? slug;
+}
+
+/** The caller's own submissions (of a course, optionally one exercise), with "Load more". */
+export function historySection(title: string, course: string, exercise: string | null, signal: AbortSignal, titles?: Map<string, string>): { element: HTMLElement; reload: () => Promise<void> } {
+  const body = h('div', null, loading('Loading your submissions…'));
+  const element = h('section', { class: 'history', 'aria-labelledby': `history-${exercise ?? 'all'}` }, h('h2', { id: `history-${exercise ?? 'all'}` }, title), body);
+  let items: SubmissionSummary[] = [];
+  let cursor: string | null = null;
+  const render = () => {
+    if (!items.length) return replace(body, empty(exercise ? 'You have not submitted this exercise yet.' : 'You have not submitted anything in this course yet.'));
+    replace(
+      body,
+      submissionsTable(title, items, { showExercise: !exercise, hideCaption: true, titles }),
+      cursor ? h('button', { type: 'button', class: 'button secondary', onClick: () => void more() }, 'Load more') : null,
+    );
+  };
+  const fetchPage = (after: string | null) => get<Page<SubmissionSummary>>(`/submissions${query({ course, exercise, limit: 20, cursor: after })}`, { signal });
+  const more = async () => {
+    try {
+      const page = await fetchPage(cursor);
+      items = items.concat(page.items);
+      cursor = page.nextCursor;
+      render();
+    } catch (error) {
+      if (!signal.aborted) body.appendChild(errorBox(error));
+    }
+  };
+  const reload = async () => {
+    try {
+      const page = await fetchPage(null);
+      items = page.items;
+      cursor = page.nextCursor;
+      render();
+    } catch (error) {
+      if (!signal.aborted) replace(body, errorBox(error, 'Could not load your submissions'));
+    }
+  };
+  void reload();
+  return { element, reload };
+}
+
+/** #/s/:id */
+export async function submissionPage(ctx: RouteContext): Promise<void> {
+  const staff = isStaff(ctx.me.role);
+  const view = await get<SubmissionView>(`/submissions/${enc(ctx.params.id)}`, { signal: ctx.signal });
+  const [course, exercise] = view.exercise.split('/');
+  // Titles for the breadcrumbs; the slugs do when they cannot be read (an unpublished exercise).
+  const [courseInfo, exerciseInfo] = await Promise.allSettled([
+    get<{ title: string }>(`/courses/${enc(course)}`, { signal: ctx.signal }),
+    get<{ title: string }>(`/courses/${enc(course)}/exercises/${enc(exercise)}`, { signal: ctx.signal }),
+  ]);
+  const courseTitle = courseInfo.status === 'fulfilled' ? courseInfo.value.title : course;
+  const exerciseTitle = exerciseInfo.status === 'fulfilled' ? exerciseInfo.value.title : exercise;
+  const container = h('div', { class: 'submission-host' }, renderSubmission(view, staff));
+  const status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+  const notice = h('div');
+  const actions = staff
+    ? h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button secondary',
+            onClick: async (event: MouseEvent) => {
+              const button = event.currentTarget as HTMLButtonElement;
+              button.disabled = true;
+              replace(notice);
+              try {
+                const queued = await post<{ status: SubmissionView['status'] }>(`/submissions/${enc(view.id)}/regrade`);
+                replace(notice, h('p', { class: 'notice' }, 'Regrade requested: the submission is being graded again.'));
+                replace(container, renderSubmission({ ...view, status: queued?.status ?? 'queued', verdict: null, score: null, tests: [], durationMs: null }, staff));
+                await followSubmission(container, view.id, staff, ctx.signal, (t) => (status.textContent = t));
+              } catch (error) {
+                if (!ctx.signal.aborted) replace(notice, errorBox(error, 'Could not regrade'));
+              } finally {
+                button.disabled = false;
+              }
+            },
+          },
+          'Regrade',
+        ),
+        h('a', { class: 'button secondary', href: `#/teach/${enc(course)}/submissions` }, 'All submissions of the course'),
+      )
+    : null;
+  replace(
+    ctx.main,
+    breadcrumbs(['Courses', '#/'], [courseTitle, staff ? `#/teach/${enc(course)}` : `#/c/${enc(course)}`], [exerciseTitle, staff ? `#/teach/${enc(course)}/exercises/${enc(exercise)}` : `#/c/${enc(course)}/e/${enc(exercise)}`], [`Submission ${shortId(view.id)}`, null]),
+    pageTitle(`Submission ${shortId(view.id)}`, h('p', { class: 'subtitle' }, 'Exercise ', h('a', { href: `#/c/${enc(course)}/e/${enc(exercise)}` }, exerciseTitle), ' in ', courseTitle)),
+    actions,
+    notice,
+    status,
+    container,
+  );
+  if (!FINAL_STATUSES.has(view.status)) await followSubmission(container, view.id, staff, ctx.signal, (t) => (status.textContent = t));
+}
