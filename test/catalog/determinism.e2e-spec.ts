@@ -1,0 +1,64 @@
+import { readdirSync } from 'node:fs';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '../../src/config/config.module';
+import { CATALOG_DIR } from '../../src/exercises/catalog.service';
+import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
+import { validateExercise } from '../../src/grading/exercise-validation';
+import type { GradeOutcome } from '../../src/grading/grade-outcome';
+import { HarnessGrader } from '../../src/grading/harness.grader';
+import { SandboxModule } from '../../src/sandbox';
+import { testConfig } from '../support/platform';
+
+const RUNS = Number(process.env.DETERMINISM_RUNS ?? 30);
+const CONCURRENCY = 2;
+const folders = readdirSync(CATALOG_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+  .map((entry) => entry.name)
+  .sort();
+
+/** What must not change between runs of one submission: every test's score and pass. */
+const fingerprint = (outcome: GradeOutcome) => JSON.stringify([outcome.verdict, outcome.tests.map((t) => [t.name, t.score, t.passed])]);
+
+/**
+ * Determinism of every grader: the reference and the wrong answer (the starter where there is no
+ * wrong/) of each catalog exercise, graded RUNS times in fresh sandboxes, get the same score and
+ * the same per-test outcome every time. Uses the grader the worker uses, without the queue.
+ */
+describe(`catalog graders are deterministic (${RUNS} runs each)`, () => {
+  let context: INestApplicationContext;
+  let grader: HarnessGrader;
+
+  beforeAll(async () => {
+    @Module({ imports: [ConfigModule.forRoot(testConfig()), SandboxModule], providers: [HarnessGrader] })
+    class GraderOnly {}
+    context = await NestFactory.createApplicationContext(GraderOnly, { logger: false });
+    grader = context.get(HarnessGrader);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it.each(folders)('%s', async (folder) => {
+    const { slug, spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
+    const { referenceFigures, status, report } = await validateExercise(slug, spec, files, (input) => grader.grade(input));
+    expect({ status, problems: report.problems }).toEqual({ status: 'valid', problems: [] });
+    const wrongFolder = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined) ? 'wrong' : 'starter';
+    for (const from of ['reference', wrongFolder]) {
+      const studentFiles = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]]));
+      const prints = new Map<string, number>();
+      const queue = Array.from({ length: RUNS }, (_, i) => i);
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (queue.shift() !== undefined) {
+            const outcome = await grader.grade({ submissionId: `determinism-${slug}-${from}`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures, studentFiles });
+            const print = fingerprint(outcome);
+            prints.set(print, (prints.get(print) ?? 0) + 1);
+          }
+        }),
+      );
+      expect({ solution: from, outcomes: [...prints.entries()] }).toEqual({ solution: from, outcomes: [[expect.any(String), RUNS]] });
+    }
+  });
+});
