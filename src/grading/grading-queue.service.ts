@@ -78,6 +78,12 @@ export class GradingQueueService {
     }
   }
 
+  /** Whether the job ran to its end (completed, or failed for good). */
+  async isFinished(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return state === 'completed' || state === 'failed';
+  }
+
   /** Whether the job is still due to run (waiting, delayed or being processed). */
   async isPending(jobId: string): Promise<boolean> {
     const state = await this.queue.getJobState(jobId);

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
+import { validationJobId } from '../queue/queues';
+import { ExerciseValidationService } from './exercise-validation.service';
 import { GradingQueueService } from './grading-queue.service';
 import { GradingService } from './grading.service';
 
@@ -9,13 +11,19 @@ const SWEEP_EVERY_MS = 15_000;
 const QUEUED_GRACE_MS = 30_000;
 /** How many times a lost job is re-queued before the submission ends as error. */
 const MAX_SWEEPS = 3;
+/** Grading that runs longer than twice its exercise's time limit plus this is stuck, whatever its job says. */
+const RUNNING_MARGIN_MS = 5 * 60_000;
+/** A version still pending validation after this, with no job due, lost its job. */
+const VALIDATION_GRACE_MS = 10 * 60_000;
 const LOCK_KEY = 'memgrade:sweeper-lock';
 
 /**
  * The guarantee behind "nothing is lost": Postgres is the truth about which submissions still need
  * grading. A submission queued or running whose job is no longer pending in Redis (Redis lost it,
  * or the enqueue never reached it) is queued again, and after MAX_SWEEPS it ends as error with a
- * reason. One worker sweeps at a time (a Redis lock).
+ * reason. A submission running past a bound derived from its limits ends as error too, and an
+ * exercise version whose validation job was lost is validated again. One worker sweeps at a time
+ * (a Redis lock).
  */
 @Injectable()
 export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
@@ -27,6 +35,7 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
     private readonly redis: RedisService,
     private readonly gradingQueue: GradingQueueService,
     private readonly grading: GradingService,
+    private readonly validation: ExerciseValidationService,
   ) {}
 
   onModuleInit(): void {
@@ -54,12 +63,19 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
         status: { in: ['queued', 'running'] },
         updatedAt: { lt: new Date(now.getTime() - QUEUED_GRACE_MS) },
       },
-      select: { id: true, jobId: true, sweeps: true },
+      select: { id: true, jobId: true, sweeps: true, status: true, startedAt: true, exerciseVersion: { select: { spec: true } } },
       take: 500,
     });
     let requeued = 0;
     let failed = 0;
     for (const submission of stale) {
+      const limitSeconds = (submission.exerciseVersion.spec as { limits?: { timeSeconds?: number } }).limits?.timeSeconds ?? 60;
+      const boundMs = 2 * limitSeconds * 1000 + RUNNING_MARGIN_MS;
+      if (submission.status === 'running' && submission.startedAt && now.getTime() - submission.startedAt.getTime() > boundMs) {
+        await this.grading.fail(submission.id, `grading ran longer than its limits allow (${Math.round(boundMs / 1000)} s); submit again`);
+        failed++;
+        continue;
+      }
       if (submission.jobId && (await this.gradingQueue.isPending(submission.jobId))) continue;
       // Its job may have finished since the query: a finished job has already stored its outcome.
       const current = await this.prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true } });
@@ -72,6 +88,22 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
       if (await this.gradingQueue.requeue(submission.id, 'sweep')) requeued++;
     }
     if (requeued || failed) this.logger.warn({ requeued, failed }, 'swept submissions whose grading job was lost');
+    await this.sweepValidations(now);
     return { requeued, failed };
+  }
+
+  /** Versions pending validation whose job Redis no longer has are queued again (same job id). */
+  private async sweepValidations(now: Date): Promise<void> {
+    const pending = await this.prisma.exerciseVersion.findMany({
+      where: { status: 'pending', createdAt: { lt: new Date(now.getTime() - VALIDATION_GRACE_MS) } },
+      select: { id: true },
+      take: 100,
+    });
+    for (const version of pending) {
+      if (await this.gradingQueue.isPending(validationJobId(version.id))) continue;
+      // A finished job that left the version pending cannot be queued again under its id.
+      if (await this.gradingQueue.isFinished(validationJobId(version.id))) await this.validation.fail(version.id, 'its validation job ended without a result; publish again');
+      else await this.gradingQueue.enqueueValidation(version.id);
+    }
   }
 }

@@ -105,4 +105,25 @@ describe('the sweeper guarantees that nothing accepted is lost', () => {
       await worker.close();
     }
   });
+
+  it('ends a submission that has been running longer than its limits allow, whatever its job says', async () => {
+    const created = await request(app.getHttpServer())
+      .post('/api/v1/submissions')
+      .set('Authorization', `Bearer ${student.key}`)
+      .send({ exercise: reference, files: { 'solution.py': 'print(1)\n' } })
+      .expect(202);
+    await prisma.$executeRaw`UPDATE submissions SET status = 'running', started_at = now() - interval '2 hours', updated_at = now() - interval '2 hours' WHERE id = ${created.body.id}::uuid`;
+    // Its job is gone too, so no worker finishes it first: only the bound can end it.
+    const redis = new Redis(testRedisUrl());
+    await redis.flushdb();
+    redis.disconnect();
+    const worker = await startWorker();
+    try {
+      expect(await worker.get(SubmissionSweeper).sweep()).toMatchObject({ failed: 1 });
+      const ended = await prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } });
+      expect(ended).toMatchObject({ status: 'error', errorReason: expect.stringContaining('longer than its limits allow') });
+    } finally {
+      await worker.close();
+    }
+  });
 });
