@@ -69,5 +69,5 @@ describe('the shipped catalog', () => {
     expect({ status: reference.status, score: reference.score }).toEqual({ status: 'graded', score: reference.maxScore });
     expect(starter.status).toBe('graded');
     expect(starter.score).toBeLessThan(starter.maxScore);
-  });
+  }, 10 * 60_000);
 });
