@@ -24,7 +24,8 @@ fi
 stamp=dist/.build-stamp
 if [[ ! -f $stamp ]] || [[ -n "$(find src prisma package-lock.json tsconfig*.json -newer "$stamp" -print -quit)" ]]; then
   log "generating the Prisma client and building"
-  PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}" npx prisma generate >/dev/null
+  PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}" npx prisma generate >/dev/null 2>&1 \
+    || PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$(type -P true)}" npx prisma generate >&2
   rm -rf dist && npx tsc -p tsconfig.build.json
   touch "$stamp"
 fi
