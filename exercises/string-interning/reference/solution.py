@@ -1,0 +1,20 @@
+"""Rows whose repeated strings are shared (interned)."""
+import sys
+
+
+class Row:
+    __slots__ = ("country", "city", "amount")
+
+    def __init__(self, country, city, amount):
+        self.country = country
+        self.city = city
+        self.amount = amount
+
+
+def load_rows(lines):
+    rows = []
+    for line in lines:
+        country, city, amount = line.rstrip("\n").split(",")
+        # intern the *final* value: every transformation (title(), strip(), …) makes a new object
+        rows.append(Row(sys.intern(country), sys.intern(city.title()), int(amount)))
+    return rows
