@@ -13,10 +13,12 @@ log() { printf 'prepare: %s\n' "$*" >&2; }
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 ((node_major >= 20)) || { log "error: Node.js 20.19 or newer is needed (found $(node --version 2>/dev/null || echo none))"; exit 1; }
 
-# npm dependencies, when package-lock.json changed since the last install.
+# npm dependencies, when package-lock.json changed since the last install. `npm install` (not
+# `npm ci`): the npm 11 of our machines writes lock files that leave out other platforms' optional
+# packages, which `npm ci` then refuses; `npm install` installs the locked versions all the same.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
 fi
 
 # The Prisma client and the build, when a source changed. `prisma generate` needs the path of a

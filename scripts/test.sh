@@ -2,11 +2,13 @@
 # `npm test`: the whole suite against real Postgres, Redis and Docker. Sets up whatever is missing
 # first (scripts/prepare.sh), then runs the unit specs, the sandbox harness's own Python tests and
 # the end-to-end specs, and ends with one line "Tests: N passed, N failed".
-set -uo pipefail
+set -euo pipefail
+# Sourced, not run after `||`: bash ignores `set -e` inside a command list, and a failed set-up
+# step must stop the run here.
 # shellcheck source=prepare.sh
-source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh" || exit 1
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 # The browser tests drive Debian's Chromium (installed when missing).
-bash scripts/chromium-up.sh || exit 1
+bash scripts/chromium-up.sh
 set +e
 
 report_dir="$(mktemp -d)"
@@ -22,6 +24,10 @@ npx jest --selectProjects e2e --runInBand --passWithNoTests --json --outputFile=
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0;
+  // A runner that could not even write its report failed as a whole.
+  for (const expected of ["unit.json", "harness.log", "e2e.json"]) {
+    if (!fs.existsSync(`${process.argv[1]}/${expected}`)) failed++;
+  }
   for (const file of fs.readdirSync(process.argv[1])) {
     const text = fs.readFileSync(`${process.argv[1]}/${file}`, "utf8");
     if (file.endsWith(".log")) {

@@ -28,7 +28,7 @@ const LOCK_KEY = 'memgrade:sweeper-lock';
 @Injectable()
 export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SubmissionSweeper.name);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -39,21 +39,11 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweepWithLock(), SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.stop = this.redis.everyExclusively(LOCK_KEY, SWEEP_EVERY_MS, () => this.sweep(), (error) => this.logger.warn(`sweep skipped: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async sweepWithLock(): Promise<void> {
-    try {
-      const locked = await this.redis.client.set(LOCK_KEY, String(process.pid), 'PX', SWEEP_EVERY_MS, 'NX');
-      if (locked) await this.sweep();
-    } catch (error) {
-      this.logger.warn(`sweep skipped: ${(error as Error).message}`);
-    }
+    this.stop?.();
   }
 
   /** One pass; returns how many submissions it re-queued or ended. */

@@ -39,6 +39,23 @@ export class RedisService implements OnModuleDestroy {
     return this.client.ping();
   }
 
+  /**
+   * Runs `task` every `everyMs`, on one process at a time across all workers: each tick takes a
+   * lock that expires with the period. Returns the function that stops it.
+   */
+  everyExclusively(lockKey: string, everyMs: number, task: () => Promise<unknown>, onError: (error: Error) => void): () => void {
+    const tick = async () => {
+      try {
+        if (await this.client.set(lockKey, String(process.pid), 'PX', everyMs, 'NX')) await task();
+      } catch (error) {
+        onError(error as Error);
+      }
+    };
+    const timer = setInterval(() => void tick(), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   onModuleDestroy(): void {
     this.client.disconnect();
   }

@@ -31,11 +31,7 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
     app = await startApi();
     worker = await startWorker();
     data = new TestData(app.get(PrismaService));
-    course = await data.newCourse();
-    instructor = await data.newUser('instructor');
-    student = await data.newUser('student');
-    await data.enrol(course.id, instructor.id, 'instructor');
-    await data.enrol(course.id, student.id, 'student');
+    ({ course, instructor, student } = await data.newCourseWithPeople());
     reference = `${course.slug}/${(await data.newExercise(course.id)).slug}`;
   });
 

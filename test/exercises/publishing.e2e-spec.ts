@@ -45,11 +45,7 @@ describe('publishing exercises: validated in the sandbox, versioned by content',
     app = await startApi();
     worker = await startWorker();
     data = new TestData(app.get(PrismaService));
-    course = await data.newCourse();
-    instructor = await data.newUser('instructor');
-    student = await data.newUser('student');
-    await data.enrol(course.id, instructor.id, 'instructor');
-    await data.enrol(course.id, student.id, 'student');
+    ({ course, instructor, student } = await data.newCourseWithPeople());
   });
 
   afterAll(async () => {

@@ -2,18 +2,8 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { fixture, TestData } from '../support/fixtures';
+import { waitForGraded } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
-
-/** Polls GET /api/v1/submissions/:id until it leaves queued/running. */
-async function waitForResult(app: INestApplication, key: string, id: string, withinMs = 60_000) {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const response = await request(app.getHttpServer()).get(`/api/v1/submissions/${id}`).set('Authorization', `Bearer ${key}`).expect(200);
-    if (!['queued', 'running'].includes(response.body.status)) return response.body;
-    if (Date.now() > deadline) throw new Error(`submission ${id} still ${response.body.status} after ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 describe('a submission goes API → queue → worker → sandbox → Postgres', () => {
   let app: INestApplication;
@@ -47,7 +37,7 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
   it('grades the reference with full marks: 202 queued, then graded by the harness', async () => {
     const created = await submit(fixture('exercises/squares/reference/solution.py')).expect(202);
     expect(created.body).toEqual({ id: expect.any(String), status: 'queued' });
-    const result = await waitForResult(app, student.key, created.body.id);
+    const result = await waitForGraded(app, student.key, created.body.id);
     expect(result).toMatchObject({ id: created.body.id, status: 'graded', verdict: 'ok', score: 3, maxScore: 3, durationMs: expect.any(Number) });
     expect(result.tests).toEqual([
       expect.objectContaining({ name: 'total is right', passed: true, score: 1, maxScore: 1 }),
@@ -61,7 +51,7 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
 
   it('grades the list-building starter below the budget: the hidden test fails, students see only that', async () => {
     const created = await submit(fixture('exercises/squares/starter/solution.py')).expect(202);
-    const result = await waitForResult(app, student.key, created.body.id);
+    const result = await waitForGraded(app, student.key, created.body.id);
     expect(result).toMatchObject({ status: 'graded', verdict: 'ok', score: 1, maxScore: 3 });
     expect(result.tests[1]).toEqual({ name: 'total stays within 5 MiB', passed: false, hidden: true });
   });
@@ -69,12 +59,12 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
   it('tells the student which line broke the import, and grades a memory blow-up as a result', async () => {
     const crashed = await submit(fixture('submissions/raises-at-import.py')).expect(202);
     const hog = await submit(fixture('submissions/hogs-at-import.py')).expect(202);
-    const crashResult = await waitForResult(app, student.key, crashed.body.id);
+    const crashResult = await waitForGraded(app, student.key, crashed.body.id);
     expect(crashResult).toMatchObject({ status: 'graded', verdict: 'crashed', score: 0 });
     expect(crashResult.tests[0].message).toMatch(/solution\.py, line 5/);
     expect(crashResult.tests[0].message).toContain('ValueError: boom');
     expect(crashResult.tests[0].message).not.toMatch(/memgrade_harness|supervisor\.py/);
-    const hogResult = await waitForResult(app, student.key, hog.body.id);
+    const hogResult = await waitForGraded(app, student.key, hog.body.id);
     expect(hogResult).toMatchObject({ status: 'graded', score: 0 });
     expect(hogResult.tests[0].message).toMatch(/memory/i);
   });
@@ -86,6 +76,6 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
     const conflict = await submit('print(2)\n', { 'Idempotency-Key': 'retry-abc' }).expect(409);
     expect(conflict.body).toMatchObject({ error: 'conflict', fields: [{ field: 'Idempotency-Key', reason: expect.any(String) }] });
     expect(await app.get(PrismaService).submission.count({ where: { idempotencyKey: 'retry-abc' } })).toBe(1);
-    await waitForResult(app, student.key, first.body.id);
+    await waitForGraded(app, student.key, first.body.id);
   });
 });

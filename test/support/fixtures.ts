@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { PrismaService } from '../../src/database/prisma.service';
 import { maxScoreOf } from '../../src/exercises/exercise-spec';
@@ -32,15 +32,25 @@ export class TestData {
     return this.prisma.enrolment.create({ data: { courseId, userId, role } });
   }
 
+  /** A course with an instructor who teaches it and an enrolled student, each with a key. */
+  async newCourseWithPeople() {
+    const course = await this.newCourse();
+    const instructor = await this.newUser('instructor');
+    const student = await this.newUser('student');
+    await this.enrol(course.id, instructor.id, 'instructor');
+    await this.enrol(course.id, student.id, 'student');
+    return { course, instructor, student };
+  }
+
   /**
    * A published exercise whose current version is valid, from a folder under
    * test/fixtures/exercises (parsed as the platform parses every exercise), with a fresh slug.
    * The default, "imports", gives its one point to any submission that imports cleanly; add a
-   * folder there for an exercise of your own.
+   * folder there for an exercise of your own, or give the absolute path of a folder elsewhere.
    */
   async newExercise(courseId: string, folder = 'imports', referenceFigures: Record<string, unknown> = {}) {
-    const parsed = loadExerciseFolder(resolve(__dirname, '../fixtures/exercises', folder));
-    const slug = `${folder}-${unique()}`;
+    const parsed = loadExerciseFolder(isAbsolute(folder) ? folder : resolve(__dirname, '../fixtures/exercises', folder));
+    const slug = `${parsed.slug}-${unique()}`;
     const exercise = await this.prisma.exercise.create({ data: { courseId, slug, title: parsed.spec.title } });
     const version = await this.prisma.exerciseVersion.create({
       data: {

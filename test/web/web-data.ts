@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaService } from '../../src/database/prisma.service';
 import { resolve } from 'node:path';
 import { maxScoreOf, type ExerciseSpec } from '../../src/exercises/exercise-spec';
-import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
 import type { Verdict } from '../../src/generated/prisma/enums';
+import { TestData } from '../support/fixtures';
 
 /** A validation report of the shape the worker writes (src/grading/exercise-validation.ts). */
 function validationOf(spec: ExerciseSpec) {
@@ -16,32 +16,22 @@ function validationOf(spec: ExerciseSpec) {
   return { checkedAt: new Date().toISOString(), durationMs: 4210, referenceRuns: 3, reference: run(true), starter: run(false), problems: [] };
 }
 
-/** A published exercise from a folder under test/web/fixtures, parsed as the platform parses every exercise. */
+/** A published exercise from a folder under test/web/fixtures, with a validation report to show. */
 export async function newFolderExercise(prisma: PrismaService, courseId: string, folder: string) {
-  const parsed = loadExerciseFolder(resolve(__dirname, 'fixtures', folder));
-  const slug = `${folder}-${randomUUID().slice(0, 6)}`;
-  const exercise = await prisma.exercise.create({ data: { courseId, slug, title: parsed.spec.title } });
-  const version = await prisma.exerciseVersion.create({
-    data: {
-      exerciseId: exercise.id,
-      number: 1,
-      contentHash: parsed.contentHash,
-      spec: parsed.spec as object,
-      files: parsed.files,
-      maxScore: maxScoreOf(parsed.spec),
-      status: 'valid',
-      validation: validationOf(parsed.spec),
-      referencePeaks: { 'memory stays flat over a long stream': { rss_peak_mib: 0.02 } },
-    },
+  const created = await new TestData(prisma).newExercise(courseId, resolve(__dirname, 'fixtures', folder), {
+    'memory stays flat over a long stream': { rss_peak_mib: 0.02 },
   });
-  await prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id } });
-  return { exercise, version, slug };
+  const version = await prisma.exerciseVersion.update({
+    where: { id: created.version.id },
+    data: { validation: validationOf(created.version.spec as unknown as ExerciseSpec) },
+  });
+  return { exercise: created.exercise, version, slug: created.slug };
 }
 
 /**
- * A published exercise (valid current version) from a spec written here (no harness plan: only
- * for seeded results, the worker does not grade it). Without a harness plan it
- * is graded by running the student's file as a program.
+ * A published exercise (valid current version) from a spec written here, without a harness plan:
+ * it only carries results seeded into the database for the pages to show; nothing submitted to it
+ * can be graded.
  */
 export async function newProgramExercise(
   prisma: PrismaService,
