@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.stdout.write(`memgrade: generated the first admin API key (shown once, also saved to ${path}):\n  ${generated}\n`);
   }
   // The shipped catalog becomes course python-memory; unchanged exercises cost nothing.
-  await app.get(CatalogService).publishCatalog();
+  if (config.PUBLISH_CATALOG) await app.get(CatalogService).publishCatalog();
   closeOnSignals(app, (error) => process.stderr.write(`memgrade: API did not stop cleanly: ${error.message}\n`));
   await app.listen(config.PORT);
   process.stdout.write(`memgrade API listening on http://localhost:${config.PORT} (OpenAPI: /docs, /openapi.json)\n`);

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.WORKER_CONCURRENCY).toBe(2);
     expect(config.DOCKER_HOST).toBeUndefined();
+    expect(config.PUBLISH_CATALOG).toBe(true);
   });
 
   it.each([
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
     [{ PORT: 'abc' }, /PORT/],
     [{ DOCKER_HOST: 'docker.sock' }, /DOCKER_HOST must be unix:/],
     [{ MEMGRADE_ADMIN_TOKEN: 'short' }, /MEMGRADE_ADMIN_TOKEN must be 24 to 200/],
+    [{ PUBLISH_CATALOG: 'yes' }, /PUBLISH_CATALOG must be true or false/],
     [{ SANDBOX_DEFAULT_MEMORY_MIB: '4096', SANDBOX_MAX_MEMORY_MIB: '1024' }, /SANDBOX_DEFAULT_MEMORY_MIB \(4096\) must not exceed SANDBOX_MAX_MEMORY_MIB/],
   ])('rejects %j with one line naming the variable', (override, message) => {
     const attempt = () => loadConfig({ ...valid, ...override });

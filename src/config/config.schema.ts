@@ -30,6 +30,8 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_\-.]{24,200}$/, 'must be 24 to 200 characters of letters, digits, "_", "-" or "."')
     .optional(),
   WORKER_CONCURRENCY: integer(1, 64).default(2),
+  /** Publish the shipped catalog (exercises/) as course python-memory when the API starts. */
+  PUBLISH_CATALOG: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((value) => value === 'true'),
   /** Submissions one API key may create per minute (429 with Retry-After beyond). */
   SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   /** How long a webhook receiver has to answer before the delivery counts as failed and is retried. */

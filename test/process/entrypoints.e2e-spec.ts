@@ -76,7 +76,8 @@ describe('entry points', () => {
 
     beforeAll(async () => {
       port = await freePort();
-      api = launch('main.js', { PORT: String(port), LOG_LEVEL: 'info', MEMGRADE_ADMIN_TOKEN: adminToken });
+      // Validating the catalog would keep this worker (and later specs' workers) busy for a minute.
+      api = launch('main.js', { PORT: String(port), LOG_LEVEL: 'info', MEMGRADE_ADMIN_TOKEN: adminToken, PUBLISH_CATALOG: 'false' });
       worker = launch('worker.js', { LOG_LEVEL: 'info' });
       await until('the API to listen', async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined));
     });
