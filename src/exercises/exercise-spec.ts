@@ -25,8 +25,9 @@ export interface ExerciseSpec {
   tests: ExerciseTestSpec[];
   limits: ExerciseLimits;
   /**
-   * The harness plan (plan.json) without its `reference` figures, which validation measures.
-   * Absent for exercises that predate the harness: those are graded by running the student's file.
+   * The harness plan (plan.json) without its `reference` figures, which validation measures. Every
+   * published version has one; a spec written straight into the database without it (test seeds
+   * for the pages) cannot be graded, and the grader says so.
    */
   plan?: Record<string, unknown>;
 }
