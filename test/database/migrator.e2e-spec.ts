@@ -3,24 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { applyMigrations, MIGRATIONS_DIR, MigrationError, readMigrations } from '../../src/database/migrator';
+import { dropDatabase, recreateDatabase } from '../setup/databases';
 import { testDatabaseUrl } from '../setup/test-env';
 
 /** A scratch database per test, so the migrator is exercised from empty. */
 async function withScratchDatabase(run: (url: string) => Promise<void>): Promise<void> {
   const url = new URL(testDatabaseUrl());
-  const name = `${url.pathname.slice(1)}_scratch_${process.pid}`;
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.query(`CREATE DATABASE "${name}"`);
-  url.pathname = `/${name}`;
+  url.pathname = `/${url.pathname.slice(1)}_scratch_${process.pid}`;
+  await recreateDatabase(url.toString());
   try {
     await run(url.toString());
   } finally {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(url.toString());
   }
 }
 

@@ -1,23 +1,15 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '../setup/test-env';
+import { freePort } from '../support/integrations';
 
 /**
  * The compiled entry points (dist/, built by `npm test`) as real processes: what an operator sees.
  */
 const root = resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 interface Running {
   process: ChildProcess;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { GRADING_QUEUE } from '../../src/queue/queues';
 import { TestData } from '../support/fixtures';
-import { refusedPort } from '../support/integrations';
+import { freePort } from '../support/integrations';
 import { startApi } from '../support/platform';
 
 const LIMIT = 3;
@@ -84,7 +84,7 @@ describe('rate limit on submission creation', () => {
   });
 
   it('fails open: with Redis unreachable, submissions are still accepted', async () => {
-    const port = await refusedPort();
+    const port = await freePort();
     const isolated = await startApi({ SUBMISSION_RATE_LIMIT_PER_MINUTE: '1', REDIS_URL: `redis://127.0.0.1:${port}/0` });
     try {
       for (let i = 0; i < 2; i++) {

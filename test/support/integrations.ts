@@ -78,8 +78,8 @@ export async function startReceiver(respond: (request: ReceivedRequest, count: n
   };
 }
 
-/** A local port with nothing listening (connections are refused). */
-export async function refusedPort(): Promise<number> {
+/** A free local port: nothing listens on it, so connections are refused until something does. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

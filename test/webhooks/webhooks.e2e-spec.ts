@@ -8,7 +8,7 @@ import { WEBHOOKS_QUEUE } from '../../src/queue/queues';
 import { WebhookDeliverySweeper } from '../../src/webhooks/webhook-delivery-sweeper';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
 import { fixture, TestData } from '../support/fixtures';
-import { newLmsKey, refusedPort, startReceiver, waitForGraded, waitUntil } from '../support/integrations';
+import { newLmsKey, freePort, startReceiver, waitForGraded, waitUntil } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
 
 /** How long the worker lets a receiver take in this spec: long, so a hanging receiver is visibly in flight. */
@@ -236,7 +236,7 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
   it('never slows grading: with receivers hanging and refusing, the next submission is graded while their deliveries are still in flight', async () => {
     const hanging = await startReceiver(() => 'hang');
     receivers.push(hanging);
-    const refused = await refusedPort();
+    const refused = await freePort();
     const { course, instructor, student, submit } = await courseWithStudent();
     for (const path of ['/1', '/2', '/3']) await register(instructor.key, course.slug, { url: `${hanging.url}${path}` }).expect(201);
     const refusing = (await register(instructor.key, course.slug, { url: `http://127.0.0.1:${refused}/hook` }).expect(201)).body;
