@@ -1,6 +1,7 @@
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { ExerciseDefectError, type GradeInput, type GradeOutcome } from './grade-outcome';
 import { referenceFiguresOf } from './harness/harness-result';
+import { nullSubmissions } from './null-submissions';
 
 /** How many times the reference runs to measure the figures relative budgets compare against. */
 export const REFERENCE_RUNS = 3;
@@ -19,6 +20,8 @@ export interface ValidationReport {
   reference?: SolutionReport;
   starter?: SolutionReport;
   wrong?: SolutionReport;
+  /** The submissions that solve nothing (null-submissions.ts): each must score 0. */
+  nulls?: (SolutionReport & { name: string })[];
   /** Why the version is invalid; empty when it is valid. */
   problems: string[];
 }
@@ -43,8 +46,8 @@ export async function validateExercise(
 ): Promise<ValidationOutcome> {
   const started = Date.now();
   const solution = (folder: string) => Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${folder}/${name}`]]));
-  const run = (folder: string, referenceFigures: Record<string, unknown>) =>
-    grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles: solution(folder) });
+  const run = (folder: string, referenceFigures: Record<string, unknown>, studentFiles = solution(folder)) =>
+    grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles });
   try {
     const measuring: GradeOutcome[] = [];
     for (let i = 0; i < REFERENCE_RUNS; i++) measuring.push(await run('reference', {}));
@@ -53,6 +56,10 @@ export async function validateExercise(
     const starter = summarise(await run('starter', referenceFigures));
     const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
     const wrong = hasWrong ? summarise(await run('wrong', referenceFigures)) : undefined;
+    const nulls: (SolutionReport & { name: string })[] = [];
+    for (const [i, nothing] of nullSubmissions(spec.studentFiles, solution('reference')).entries()) {
+      nulls.push({ name: nothing.name, ...summarise(await run(`null-${i}`, referenceFigures, nothing.files)) });
+    }
 
     const problems: string[] = [];
     if (reference.score < reference.maxScore) {
@@ -61,10 +68,14 @@ export async function validateExercise(
     }
     if (starter.score >= starter.maxScore) problems.push(`starter/ already earns full marks (${starter.score}); it must leave something to do`);
     if (wrong && wrong.score >= wrong.maxScore) problems.push(`wrong/ earns full marks (${wrong.score}); a wrong answer must not`);
+    for (const nothing of nulls) {
+      const earning = nothing.tests.filter((t) => t.score > 0).map((t) => `"${t.name}" (${t.score})`);
+      if (earning.length) problems.push(`a submission that solves nothing (${nothing.name}) earns points in ${earning.join(', ')}: those tests need evidence the judge checks (answer() values, or an out-of-process check)`);
+    }
     return {
       status: problems.length ? 'invalid' : 'valid',
       referenceFigures,
-      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), problems },
+      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), nulls, problems },
     };
   } catch (error) {
     if (!(error instanceof ExerciseDefectError)) throw error;

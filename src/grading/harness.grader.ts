@@ -4,7 +4,7 @@ import { SandboxService, type SandboxRunResult } from '../sandbox';
 import { ExerciseDefectError, InfrastructureError, SubmissionGrader, type GradeInput, type GradeOutcome, type TestOutcome } from './grade-outcome';
 import { FrameError, decodeResultFrame } from './harness/result-frame';
 import { isHarnessResult, type HarnessResult } from './harness/harness-result';
-import { buildHarnessTask, HARNESS_TASK_DIR } from './harness/harness-task';
+import { buildHarnessTask, HARNESS_PRIVATE_DIRS, HARNESS_TASK_DIR } from './harness/harness-task';
 import { verdictMessage } from './verdict-message';
 
 /** The result document carries samples for plots and the student's output: give it room. */
@@ -28,6 +28,7 @@ export class HarnessGrader extends SubmissionGrader {
     const key = randomBytes(32).toString('hex');
     const run = await this.sandbox.run({
       files: buildHarnessTask(input.exerciseSlug, input.spec, input.exerciseFiles, input.referenceFigures, input.studentFiles),
+      privateDirs: HARNESS_PRIVATE_DIRS,
       argv: ['python3', '-m', 'memgrade_harness', '--task', HARNESS_TASK_DIR],
       stdin: `${key}\n`,
       privileges: 'supervisor',
@@ -54,7 +55,7 @@ export class HarnessGrader extends SubmissionGrader {
 function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult): GradeOutcome {
   const hiddenByName = new Map(input.spec.tests.map((test) => [test.name, test.hidden]));
   return {
-    verdict: doc.status === 'student_error' ? 'crashed' : 'ok',
+    verdict: verdictOf(doc),
     tests: doc.tests.map(
       (test): TestOutcome => ({
         name: test.name,
@@ -74,6 +75,9 @@ function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult)
     stderr: doc.student_output?.stderr ?? '',
     flags: doc.flags ?? [],
     report: {
+      seed: doc.seed,
+      outputSections: doc.student_output?.sections ?? [],
+      studentError: doc.student_error,
       outOfProcess: doc.out_of_process ?? [],
       warnings: doc.warnings ?? [],
       harnessVersion: doc.harness_version,
@@ -107,4 +111,12 @@ function stoppedRun(input: GradeInput, run: SandboxRunResult): GradeOutcome {
     flags: [],
     report: { stoppedBy: run.verdict },
   };
+}
+
+/** The submission's verdict in words (syntax and import errors are not crashes). */
+function verdictOf(doc: HarnessResult): GradeOutcome['verdict'] {
+  const known = ['ok', 'timeout', 'memory_limit', 'crashed', 'syntax_error', 'import_error'] as const;
+  const verdict = (known as readonly string[]).includes(doc.verdict ?? '') ? (doc.verdict as (typeof known)[number]) : undefined;
+  if (verdict) return verdict;
+  return doc.status === 'student_error' ? 'import_error' : 'ok';
 }

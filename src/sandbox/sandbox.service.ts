@@ -166,7 +166,7 @@ export class SandboxService implements OnModuleDestroy {
       return `${key}=${value}`;
     });
     const limits = clampLimits(request.limits, this.bounds);
-    const archive = await buildTaskArchive(request.files);
+    const archive = await buildTaskArchive(request.files, request.privateDirs);
     const extraLabels = request.labels ?? {};
     sandboxLabels(this.owner, 0, extraLabels); // validates the labels before anything is created
 

@@ -15,6 +15,11 @@ export interface SandboxLimits {
 export interface SandboxRunRequest {
   /** Files delivered read-only under /task (the working directory), e.g. { 'solution.py': '…', 'data/in.txt': '…' }. */
   files: Record<string, string | Buffer>;
+  /**
+   * Top-level folders of `files` readable by root alone (0400/0500), e.g. the instructor's tests and
+   * reference solution, which the grading harness's judge reads and student code must not.
+   */
+  privateDirs?: readonly string[];
   /** The program and its arguments, run in /task, e.g. ['python3', '-m', 'memgrade_harness']. */
   argv: string[];
   limits?: Partial<SandboxLimits>;

@@ -20,9 +20,12 @@ export function taskPathSegments(path: string): string[] {
 /**
  * A tar of the run's files for putArchive into /task. Every entry is owned by root, files 0444 and
  * directories 0555: the program (never root, no capabilities) can read them but neither change nor
- * add anything there. The daemon keeps the tar's ownership because copyUIDGID is not asked for.
+ * add anything there. Paths under a `privateDirs` top-level folder are 0400/0500: readable by
+ * root alone (the harness's judge), not by the uids that run student code. The daemon keeps the
+ * tar's ownership because copyUIDGID is not asked for.
  */
-export async function buildTaskArchive(files: Record<string, string | Buffer>): Promise<Buffer> {
+export async function buildTaskArchive(files: Record<string, string | Buffer>, privateDirs: readonly string[] = []): Promise<Buffer> {
+  const isPrivate = (name: string) => privateDirs.some((dir) => name === dir || name.startsWith(`${dir}/`));
   const directories = new Set<string>();
   const entries: { name: string; content: Buffer }[] = [];
   let total = 0;
@@ -49,8 +52,8 @@ export async function buildTaskArchive(files: Record<string, string | Buffer>): 
   });
   const mtime = new Date(0);
   const owner = { uid: 0, gid: 0, uname: 'root', gname: 'root', mtime };
-  for (const name of [...directories].sort()) archive.entry({ ...owner, name, type: 'directory', mode: 0o555 });
-  for (const entry of entries) archive.entry({ ...owner, name: entry.name, type: 'file', mode: 0o444 }, entry.content);
+  for (const name of [...directories].sort()) archive.entry({ ...owner, name, type: 'directory', mode: isPrivate(name) ? 0o500 : 0o555 });
+  for (const entry of entries) archive.entry({ ...owner, name: entry.name, type: 'file', mode: isPrivate(entry.name) ? 0o400 : 0o444 }, entry.content);
   archive.finalize();
   await done;
   return Buffer.concat(chunks);

@@ -7,6 +7,8 @@ Instructor tests::
     @test("cache releases entries", points=2)
     def _():
         m = student("solution")
+        key = rng.word()                       # seeded afresh for every grading run
+        answer("value", m.lookup(key))         # compared by the judge with the reference's answer
         refcount.assert_no_leak(m.lookup, calls=100)
 """
 
@@ -14,6 +16,7 @@ from .version import HARNESS_VERSION
 from .api import test, student, reference, context
 from .errors import MemgradeFailure, StudentError, HarnessUsageError
 from .probes import Probe, ProbeStr, ProbeList, ProbeDict, probe, probe_str
+from .evidence import answer, rng
 from . import refcount, cycles, memory, sizes
 
 
@@ -27,6 +30,6 @@ def record(**measurements):
     context().record(measurements)
 
 
-__all__ = ["test", "student", "reference", "refcount", "cycles", "memory", "sizes", "Probe", "ProbeStr",
+__all__ = ["test", "student", "reference", "answer", "rng", "refcount", "cycles", "memory", "sizes", "Probe", "ProbeStr",
            "ProbeList", "ProbeDict", "probe", "probe_str", "fail", "record", "MemgradeFailure",
            "StudentError", "HarnessUsageError", "HARNESS_VERSION"]

@@ -161,8 +161,26 @@ def hwm_bytes():
     return proc_status().get("VmHWM", 0)
 
 
+_clear_refs = []
+
+
+def keep_clear_refs():
+    """Open /proc/self/clear_refs while the process is still dumpable: once it is not (guard.py),
+    the file belongs to root and only this descriptor can still reset the peak."""
+    try:
+        _clear_refs.append(os.open("/proc/self/clear_refs", os.O_WRONLY | os.O_CLOEXEC))
+    except OSError:
+        pass
+
+
 def reset_hwm():
     """Reset VmHWM to the current RSS (Linux: echo 5 > /proc/self/clear_refs). True if done."""
+    if _clear_refs:
+        try:
+            os_write(_clear_refs[0], b"5")
+            return True
+        except OSError:
+            return False
     try:
         fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
     except OSError:

@@ -59,7 +59,7 @@ class Context:
     """Per-test state: configuration from the plan and the measurements being recorded."""
 
     def __init__(self, test_name="", student_dir=None, student_files=(), reference=None,
-                 memory_mib=None, in_test=False):
+                 memory_mib=None, in_test=False, observe_only=False):
         self.test_name = test_name
         self.student_dir = student_dir
         self.student_files = list(student_files)
@@ -70,6 +70,9 @@ class Context:
         self.key_counts = {}
         self.tracemalloc_used = False
         self.in_test = in_test
+        # The reference run: measurements are taken but only the answers count, and the process is
+        # shared by every test, so checks that depend on a fresh process only note their findings.
+        self.observe_only = observe_only
 
     def record(self, values):
         for k, v in values.items():
@@ -154,6 +157,14 @@ def student(name="solution"):
         raise err from None
     _loaded[name] = module
     return module
+
+
+def forget_students():
+    """Drop the imported student modules, so that the next student() imports them afresh (the
+    reference run does every test in one process, each as if it were the first)."""
+    for name in list(_loaded):
+        sys.modules.pop(name, None)
+    _loaded.clear()
 
 
 def reference(key=None):

@@ -1,42 +1,53 @@
-"""The process that runs one instructor test (or the import check) as the student's uid.
+"""A process that runs student (or reference) code: ``python3 -m memgrade_harness.child``.
 
-Started by the supervisor (procs.run) as ``python3 -m memgrade_harness.child``.  It reads
-its configuration and a per-child key from stdin (then closes stdin), takes its trusted
-references, sends a signed "ready" message, imports the instructor's test module, sets the
-memory ceiling, runs the test, and sends one signed "result" message before ``os._exit``.
+Started by the judge (procs.run) under an unprivileged uid.  It reads its configuration from
+stdin (then replaces stdin by /dev/null), loads the harness and the exercise's ``preload``, is
+hardened (guard.py: kernel, seccomp, audit hook), says ``ready``, and runs one of:
+
+* ``check``     parse + static scan of every student file (no code runs), then import them;
+* ``test``      one instructor test; reports its in-process verdict, measurements and answers;
+* ``workload``  one out-of-process workload run; reports the workload's answer (its peak RSS is
+                read by the judge from wait4, never reported from here);
+* ``reference`` the reference solution's answers for every test and workload of the run, in one
+                process, under the reference uid (the student uid cannot read or signal it).
+
+Nothing this process says is trusted: every message is plain JSON that the judge parses with
+bounds, and no message of it can award a point on its own (judge.py).
 """
 
+import json
 import os
 import sys
 
 # Trusted references first: nothing of the student's has run yet in this interpreter.
 from . import _trusted
-from . import frame as _frame
 
 _write = _trusted.os_write
 _exit = _trusted.os_exit
+_dumps = json.dumps
 
 
 def _read_config():
     data = b""
     while not data.endswith(b"\n"):
-        chunk = os.read(0, 1 << 16)
+        chunk = os.read(0, 1 << 20)
         if not chunk:
             break
         data += chunk
     fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(fd, 0)
     os.close(fd)
-    return _frame._loads(data.decode("utf-8"))
+    return json.loads(data.decode("utf-8"))
 
 
 class _Channel:
-    def __init__(self, fd, key):
+    """JSON lines to the judge.  Not signed: the judge treats them as untrusted data."""
+
+    def __init__(self, fd):
         self._fd = fd
-        self._key = key
 
     def send(self, document):
-        data = _frame.encode(self._key, _frame.CHILD_DOMAIN, document)
+        data = (_dumps(document, allow_nan=False) + "\n").encode("utf-8")
         while data:
             n = _write(self._fd, data)
             data = data[n:]
@@ -73,18 +84,43 @@ def _student_map(cfg):
     return {os.path.join(cfg["student_dir"], f): f for f in cfg["student_files"]}
 
 
-def _setup_paths(cfg):
-    from . import errors
-    errors.set_student_files(_student_map(cfg))
-    if cfg.get("tests_dir"):
-        sys.path.insert(0, cfg["tests_dir"])
-    sys.path.append(cfg["student_dir"])
-
-
 def _preload(cfg):
     import importlib
     for name in cfg.get("preload", []):
         importlib.import_module(name)
+
+
+def _write_reference_files(files):
+    import tempfile
+    root = tempfile.mkdtemp(prefix="reference-")      # 0700, this uid's: the student uid cannot look in
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        if os.path.dirname(rel):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return root
+
+
+def _prepare(cfg):
+    """Everything before the first line of student code: paths, instructor modules, preload,
+    the kept /proc/self/clear_refs descriptor, hardening."""
+    from . import errors, guard
+    from .instructor import InstructorModules
+    if cfg["mode"] == "reference":
+        cfg["student_dir"] = _write_reference_files(cfg.pop("reference_files", None) or {})
+    errors.set_student_files(_student_map(cfg))
+    sys.path.append(cfg["student_dir"])
+    modules = InstructorModules(cfg.get("sources") or {})
+    sys.meta_path.insert(0, modules)
+    _trusted.load_measurement_tools()
+    _preload(cfg)
+    _trusted.keep_clear_refs()
+    if cfg.get("harden", True) and cfg["mode"] != "reference":
+        guard.harden({os.path.realpath(p): n for p, n in _student_map(cfg).items()},
+                     modules.trusted_codes, cfg.get("allow") or (), processes=cfg["mode"] == "test")
+    _trusted.snapshot_modules()
+    return modules
 
 
 def run_check(cfg, channel):
@@ -132,41 +168,50 @@ def run_check(cfg, channel):
         except MemoryError:
             return {"type": "import", "ok": False, "file": fname, "kind": "memory",
                     "message": "%s: importing it ran out of memory (limit %s MiB)" % (fname, cfg.get("memory_mib"))}
+        except BaseException as exc:  # noqa: BLE001 - e.g. a BlockedOperation caught nowhere
+            return {"type": "import", "ok": False, "file": fname, "kind": "import",
+                    "message": "%s: importing it failed: %s" % (fname, type(exc).__name__)}
     return {"type": "import", "ok": True}
 
 
-def run_test(cfg, channel):
+def run_test(cfg, test, observe_only=False):
+    """One instructor test in this process.  Returns the in-process verdict and the answers."""
     import importlib
-    from . import api
+    from . import api, evidence, guard
     from .errors import (HarnessUsageError, MemgradeFailure, StudentError, format_student_exception,
                          full_traceback)
 
-    result = {"type": "result", "status": "grader_error", "message": "", "detail": None,
-              "measurements": {}}
-    ctx = api.Context(test_name=cfg["test_name"], student_dir=cfg["student_dir"],
+    result = {"status": "grader_error", "message": "", "detail": None, "measurements": {},
+              "answers": {"items": [], "overflow": False}, "blocked": []}
+    ctx = api.Context(test_name=test["name"], student_dir=cfg["student_dir"],
                       student_files=cfg["student_files"], reference=cfg.get("reference") or {},
-                      memory_mib=cfg.get("memory_mib"), in_test=True)
+                      memory_mib=test.get("memory_mib"), in_test=True, observe_only=observe_only)
     api.set_context(ctx)
+    evidence.clear_answers()
+    evidence.reseed(cfg["run_seed"], test["id"])
+    blocked_before = len(guard.blocked())
     try:
-        mod = importlib.import_module(cfg["test_module"])
+        mod = importlib.import_module(test["module"])
     except BaseException as exc:  # noqa: BLE001
         result["message"] = "The grader's test module could not be loaded (not your fault)."
         result["detail"] = full_traceback(exc)
         return result
-    tdef = {t.name: t for t in api.registered(mod.__name__)}.get(cfg["test_name"])
+    tdef = {t.name: t for t in api.registered(mod.__name__)}.get(test["name"])
     if tdef is None:
         result["message"] = "The grader's test is missing (not your fault)."
-        result["detail"] = "no @test named %r in module %s" % (cfg["test_name"], cfg["test_module"])
+        result["detail"] = "no @test named %r in module %s" % (test["name"], test["module"])
         return result
     result["decorator"] = tdef.meta()
     _trusted.gc_collect()
     reserve = bytearray(4 << 20)   # released on MemoryError so that reporting still works
-    vm_before = _set_memory_ceiling(cfg.get("memory_mib"))
+    vm_before = None if observe_only else _set_memory_ceiling(test.get("memory_mib"))
     t0 = _trusted.perf_counter()
     try:
         tdef.func()
         result["status"] = "passed"
         result["message"] = "passed"
+    except guard.BlockedOperation as exc:
+        result.update(status="blocked", message=exc.message)
     except MemgradeFailure as exc:
         result.update(status="failed", message=exc.message, detail=exc.detail)
     except StudentError as exc:
@@ -174,7 +219,7 @@ def run_test(cfg, channel):
     except MemoryError as exc:
         del reserve
         where = format_student_exception(exc)
-        msg = "ran out of memory: this test's memory ceiling is %s MiB" % cfg.get("memory_mib")
+        msg = "ran out of memory: this test's memory ceiling is %s MiB" % test.get("memory_mib")
         if where:
             msg += " (at %s)" % where[0].split("\n")[0].split(": MemoryError")[0]
         result.update(status="memory_limit", message=msg)
@@ -191,13 +236,13 @@ def run_test(cfg, channel):
         formatted = format_student_exception(exc)
         result.update(status="error", message=formatted[0] if formatted else "RecursionError",
                       detail=formatted[1] if formatted else full_traceback(exc))
-    except SystemExit as exc:
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, GeneratorExit too
         formatted = format_student_exception(exc)
-        where = formatted[0].split(":")[0] if formatted else "your code"
-        result.update(status="error", message="%s called exit() / sys.exit(%r) during the test" % (where, exc.code))
-    except BaseException as exc:  # noqa: BLE001
-        formatted = format_student_exception(exc)
-        if formatted:
+        if isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
+            where = formatted[0].split(":")[0] if formatted else "your code"
+            result.update(status="error", message="%s raised %s during the test; the test is not counted"
+                          % (where, type(exc).__name__))
+        elif formatted:
             result.update(status="error", message=formatted[0], detail=formatted[1])
         else:
             result.update(status="grader_error",
@@ -206,7 +251,12 @@ def run_test(cfg, channel):
     result["duration_ms"] = round((_trusted.perf_counter() - t0) * 1000, 1)
     if not _trusted.gc_isenabled():
         _trusted.gc_enable()
+    refused = guard.blocked()[blocked_before:]
+    if refused and result["status"] in ("passed", "failed", "error"):
+        result.update(status="blocked", message=refused[0]["message"])
+    result["blocked"] = refused
     result["measurements"] = dict(ctx.measurements)
+    result["answers"] = evidence.answers()
     if ctx.notes:
         result["notes"] = list(ctx.notes)
     if vm_before:
@@ -214,27 +264,116 @@ def run_test(cfg, channel):
     return result
 
 
+def run_workload(cfg, workload, iterations):
+    """One out-of-process workload run.  Returns {"answer": …} or {"error": …}; the memory figure
+    is the kernel's (the judge reads this process's peak RSS when it exits)."""
+    import importlib
+    from . import api, evidence, guard
+    from .errors import StudentError, format_student_exception
+    from .probes import Probe
+
+    api.set_context(api.Context(test_name="<amplified>", student_dir=cfg["student_dir"],
+                                student_files=cfg["student_files"]))
+    evidence.reseed(cfg["run_seed"], "amplified:" + workload["id"])
+    w = workload["workload"]
+    n = int(iterations)
+    try:
+        if w["kind"] == "custom":
+            fn = getattr(importlib.import_module(w["module"]), w["function"])
+        else:
+            fn = getattr(api.student(w["module"]), w["function"])
+        if workload.get("gc") == "off":
+            _trusted.gc_collect()
+            _trusted.gc_disable()
+        if w["kind"] == "custom":
+            value = evidence.plain(fn(n))
+        else:
+            digest = _Digest()
+            nbytes = int(w.get("arg_bytes", 4096))
+            args = list(w.get("args", []))
+            for i in range(n):
+                digest.add(fn(Probe(i, nbytes)) if w["kind"] == "calls" else fn(*args))
+            value = digest.value()
+    except guard.BlockedOperation as exc:
+        return {"error": exc.message, "kind": "blocked"}
+    except StudentError as exc:
+        return {"error": exc.message, "kind": "import"}
+    except MemoryError:
+        return {"error": "ran out of memory (ceiling %s MiB above start)" % workload.get("memory_mib"),
+                "kind": "memory"}
+    except BaseException as exc:  # noqa: BLE001
+        formatted = format_student_exception(exc)
+        return {"error": formatted[0] if formatted else "%s: %s" % (type(exc).__name__, exc),
+                "kind": "exception"}
+    finally:
+        if not _trusted.gc_isenabled():
+            _trusted.gc_enable()
+    return {"answer": value}
+
+
+class _Digest:
+    """A digest of a workload's results, call by call, over their plain forms."""
+
+    def __init__(self):
+        import hashlib
+        self._h = hashlib.sha256()
+        self._n = 0
+
+    def add(self, value):
+        from .evidence import plain
+        self._h.update(_dumps(plain(value), sort_keys=True).encode("utf-8"))
+        self._h.update(b"\n")
+        self._n += 1
+
+    def value(self):
+        return {"calls": self._n, "sha256": self._h.hexdigest()}
+
+
+def run_reference(cfg, channel):
+    """The reference solution's answers for the run's tests and workloads, one item at a time,
+    each with a fresh import of the reference solution."""
+    from . import api
+    _set_memory_ceiling(cfg.get("memory_mib"))
+    for test in cfg.get("tests", []):
+        api.forget_students()
+        res = run_test(cfg, test, observe_only=True)
+        channel.send({"type": "reference-test", "id": test["id"], "status": res["status"],
+                      "message": res.get("message"), "detail": res.get("detail"),
+                      "answers": res["answers"]})
+    for item in cfg.get("workloads", []):
+        answers = {}
+        for phase, n in item["runs"]:
+            api.forget_students()
+            answers[phase] = run_workload(cfg, item, n)
+        channel.send({"type": "reference-workload", "id": item["id"], "runs": answers})
+    return {"type": "reference-done"}
+
+
 def main():
     cfg = _read_config()
-    key = bytes.fromhex(cfg.pop("key"))
-    channel = _Channel(cfg.pop("result_fd"), key)
+    channel = _Channel(cfg.pop("result_fd"))
     problem = _check_privileges(cfg)
     if problem:
         channel.send({"type": "ready"})
         channel.send({"type": "result", "status": "grader_error", "message": "sandbox error",
                       "detail": problem, "measurements": {}})
         _exit(3)
-    _trusted.load_measurement_tools()
-    _setup_paths(cfg)
-    _preload(cfg)
-    _trusted.snapshot_modules()
+    _prepare(cfg)
     channel.send({"type": "ready"})
-    if cfg["mode"] == "check":
+    mode = cfg["mode"]
+    if mode == "check":
         result = run_check(cfg, channel)
+    elif mode == "test":
+        result = dict(run_test(cfg, cfg["test"]), type="result")
+    elif mode == "workload":
+        _set_memory_ceiling(cfg["workload"].get("memory_mib"))
+        result = dict(run_workload(cfg, cfg["workload"], cfg["iterations"]), type="done")
     else:
-        result = run_test(cfg, channel)
+        result = run_reference(cfg, channel)
+    from . import guard
     result["changed"] = _trusted.changed_attributes()
     result["threads"] = _trusted.threads_count()
+    result.setdefault("blocked", guard.blocked())
     try:
         channel.send(result)
     except (TypeError, ValueError) as exc:   # a measurement that is not JSON: report that instead

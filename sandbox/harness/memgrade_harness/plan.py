@@ -57,6 +57,11 @@ def validate(raw):
     if not isinstance(ref, dict):
         raise PlanError("plan.reference must be an object")
     plan["reference"] = ref
+    allow = raw.get("allow", [])
+    from .guard import ALLOWABLE
+    if not isinstance(allow, list) or not all(isinstance(a, str) and a in ALLOWABLE for a in allow):
+        raise PlanError("plan.allow must be a list of: %s" % ", ".join(ALLOWABLE))
+    plan["allow"] = list(allow)
 
     amps = raw.get("amplified", [])
     if not isinstance(amps, list):
@@ -92,6 +97,8 @@ def validate(raw):
             "workload": wk,
             "gc": a.get("gc", "on"),
             "max_growth_mib": _num(a, "max_growth_mib", 20, 0.1, 65536, where),
+            "min_growth_mib": (_num(a, "min_growth_mib", None, 0, 65536, where)
+                               if a.get("min_growth_mib") is not None else None),
             "time_limit_s": _num(a, "time_limit_s", 60, 1, 600, where),
             "memory_mib": _num(a, "memory_mib", 256, 32, 16384, where),
             "message": a.get("message"),

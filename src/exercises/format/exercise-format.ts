@@ -89,7 +89,24 @@ function normaliseFiles(input: ExerciseFiles, problems: ExerciseProblem[]): Exer
   return files;
 }
 
+/** What the tests and checks may take together, each to its limit: the container must allow that much. */
+function neededSeconds(yaml: ExerciseYaml): number {
+  return (
+    (yaml.defaults.time_limit_s ?? 10) +
+    yaml.tests.reduce((sum, t) => sum + (t.time_limit_s ?? yaml.defaults.time_limit_s ?? 10), 0) +
+    yaml.amplified.reduce((sum, a) => sum + 2 * (a.time_limit_s ?? 60), 0)
+  );
+}
+
 function checkCrossReferences(yaml: ExerciseYaml, files: ExerciseFiles, problems: ExerciseProblem[]): void {
+  const needed = Math.ceil(neededSeconds(yaml) + 5);
+  if (yaml.limits.time_seconds !== undefined && yaml.limits.time_seconds < needed) {
+    problems.push({
+      file: SPEC_FILE,
+      field: 'limits.time_seconds',
+      reason: `is ${yaml.limits.time_seconds} s, but the import check, tests and out-of-process checks may take ${needed} s together at their limits: one endless loop would cost tests that never ran (raise it, or lower the tests' time_limit_s)`,
+    });
+  }
   if (!files[STATEMENT_FILE]?.trim()) problems.push({ file: STATEMENT_FILE, reason: 'is missing or empty: students need a statement' });
   for (const name of yaml.student_files) {
     if (files[`starter/${name}`] === undefined) problems.push({ file: `starter/${name}`, reason: `is missing: every student file needs a starter` });
@@ -128,13 +145,12 @@ function toSpec(yaml: ExerciseYaml, statement: string): ExerciseSpec {
     ...yaml.tests.map((t) => t.memory_mib ?? yaml.defaults.memory_mib ?? 256),
     ...yaml.amplified.map((a) => a.memory_mib ?? 256),
   );
-  const testTime =
-    yaml.tests.reduce((sum, t) => sum + (t.time_limit_s ?? yaml.defaults.time_limit_s ?? 10), 0) +
-    yaml.amplified.reduce((sum, a) => sum + 2 * (a.time_limit_s ?? 60), 0);
+  const testTime = neededSeconds(yaml);
   const plan: HarnessPlan = {
     student_files: yaml.student_files,
     defaults: yaml.defaults,
     preload: yaml.preload,
+    ...(yaml.allow.length ? { allow: yaml.allow } : {}),
     ...(yaml.output_limit_bytes === undefined ? {} : { output_limit_bytes: yaml.output_limit_bytes }),
     tests: yaml.tests,
     amplified: yaml.amplified,

@@ -26,7 +26,10 @@ export const amplifiedSchema = z.strictObject({
     .object({ kind: z.enum(['calls', 'build', 'custom']) })
     .catchall(z.unknown()),
   gc: z.enum(['on', 'off']).default('on'),
-  max_growth_mib: z.number().min(0).max(4096).default(20),
+  // The same bounds as the harness's plan.py: validate and the container always agree.
+  max_growth_mib: z.number().min(0.1).max(65536).default(20),
+  /** For checks that must see memory kept (a structure that is a cycle): growth at least this. */
+  min_growth_mib: z.number().min(0).max(65536).optional(),
   time_limit_s: seconds.optional(),
   memory_mib: mib.optional(),
 });
@@ -45,6 +48,8 @@ export const exerciseYamlSchema = z.strictObject({
     .strictObject({ time_limit_s: seconds.optional(), memory_mib: mib.optional(), startup_limit_s: z.number().min(1).max(120).optional() })
     .default({}),
   preload: z.array(moduleName).default([]),
+  /** Introspection tools the exercise teaches, allowed by name in submissions (guard.py ALLOWABLE). */
+  allow: z.array(z.enum(['sys._getframe', 'sys.settrace', 'sys.setprofile', 'gc.get_objects', 'gc.get_referrers', 'gc.get_referents', 'frames'])).default([]),
   output_limit_bytes: z.number().int().min(0).max(1 << 22).optional(),
   tests: z.array(testSchema).min(1, 'must list at least one test'),
   amplified: z.array(amplifiedSchema).default([]),

@@ -12,17 +12,31 @@ export interface HarnessTestResult {
   detail?: string;
   measurements?: Record<string, unknown>;
   duration_ms?: number;
+  /** What the judge checked: the answers compared with the reference's, the checks backing the test. */
+  evidence?: { answers: number; answers_match: boolean | null; backed_by: string[] };
+}
+
+/** The student's output of one process of the run; `hidden` when it ran a hidden test. */
+export interface HarnessOutputSection {
+  label: string;
+  hidden: boolean;
+  stdout: string;
+  stderr: string;
 }
 
 export interface HarnessResult {
   format: 'memgrade-result/1';
   status: 'ok' | 'student_error' | 'plan_error' | 'harness_error';
+  /** ok | timeout | memory_limit | crashed | syntax_error | import_error */
+  verdict?: string;
+  seed?: number;
+  student_error?: { kind: string; message: string; detail?: string | null };
   score: number;
   max_score: number;
   tests: HarnessTestResult[];
   flags?: unknown[];
   out_of_process?: unknown[];
-  student_output?: { stdout?: string; stderr?: string; truncated?: boolean };
+  student_output?: { stdout?: string; stderr?: string; truncated?: boolean; sections?: HarnessOutputSection[] };
   warnings?: unknown[];
   harness_version?: string;
   python_version?: string;
