@@ -363,6 +363,14 @@ class OrdinaryCode(unittest.TestCase):
         self.assertEqual(c["t_dataclass"]["ok"], "(1, 2)")
         self.assertEqual(c["t_logging"]["ok"], "'logged'")
 
+    def test_it_is_not_counted_as_refused(self):
+        # A refusal recorded in a test process makes that test "blocked" (0 points, child.run_test):
+        # what the standard library asks for on its own behalf and gets over must not be recorded.
+        r = probe(ORDINARY)
+        self.assertEqual(r["after_import"], [])
+        for name, entry in r["checks"].items():
+            self.assertEqual(entry["recorded"], [], name)
+
 
 class Kernel(unittest.TestCase):
     """The seccomp filter and the non-dumpable flag, for what steps around the audit hook."""
@@ -397,6 +405,35 @@ class Kernel(unittest.TestCase):
     @unittest.skipUnless(IS_ROOT, "needs the probe to run as another uid than its parent")
     def test_cannot_signal_parent(self):
         self.assertEqual(self.workload["t_kill_parent"].get("error"), "PermissionError")
+
+
+# A code object claiming a harness file name, built without compile() or code.replace(): the
+# marshal format carries co_filename as it is.
+FORGED_BY_MARSHAL = r'''
+import marshal
+import sys
+
+import memgrade_harness
+
+
+def t_forged_by_marshal():
+    real = memgrade_harness.__file__
+    fake = real.replace("memgrade_harness", "memgrade_harnesX")
+    code = compile("import sys\nframe = sys._getframe(0)\n", fake, "exec")
+    forged = marshal.loads(marshal.dumps(code).replace(b"memgrade_harnesX", b"memgrade_harness"))
+    assert forged.co_filename == real
+    ns = {}
+    exec(forged, ns)
+    return type(ns["frame"]).__name__ + " from " + ns["frame"].f_code.co_filename
+'''
+
+
+class ForgedCode(unittest.TestCase):
+    def test_code_from_marshal_claiming_a_harness_file_is_refused(self):
+        entry = probe(FORGED_BY_MARSHAL)["checks"]["t_forged_by_marshal"]
+        self.assertNotIn("ok", entry, "student code got a frame through a forged harness code object")
+        self.assertIn("blocked", entry, entry)
+        self.assertEqual(entry["where"][0], "solution.py")
 
 
 if __name__ == "__main__":

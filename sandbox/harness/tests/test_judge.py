@@ -141,8 +141,121 @@ def size():
         self.assertIn("A = 1", judgemod.strip_other_tests(src, "a"))
         self.assertNotIn("A = 1", judgemod.strip_other_tests(src, "b"))
 
+    def test_other_tests_reference_figures_are_not_sent(self):
+        # plan.json "reference" figures are keyed by test name: a hidden test's figures name it.
+        def patch(plan):
+            plan["tests"] = [{"module": "test_hidden", "name": "visible"},
+                             {"module": "test_hidden", "name": "secret", "hidden": True}]
+            plan["amplified"] = []
+            plan["reference"] = {"secret": {"rss_peak_mib": 1.25}}
+        solution = ("from memgrade_harness import context\n\n\ndef size():\n"
+                    "    print('FIGURES %r' % (context().reference,))\n    return 3\n")
+        r = grade("cache", solution, plan_patch=patch, tests={"test_hidden.py": self.TESTS},
+                  reference="def size():\n    return 3\n")
+        visible = {s["label"]: s for s in r.doc["student_output"]["sections"]}["test 1"]
+        self.assertIn("FIGURES", visible["stdout"])
+        self.assertNotIn("secret", visible["stdout"])
+
     def test_import_check_holds_no_instructor_code(self):
         self.assertNotIn("MARKER", self.sections.get("import check", {}).get("stdout", ""))
+
+
+class OrdinarySolutions(unittest.TestCase):
+    """A correct solution that uses the standard library as people do loses nothing."""
+
+    SOLUTION = '''import collections
+import logging
+
+Stat = collections.namedtuple("Stat", "calls size")
+_log = logging.getLogger(__name__)
+
+
+def process(record):
+    size = len(record.payload) if record.payload is not None else 0
+    _log.debug("%s", Stat(1, size))
+    return size
+'''
+
+    def test_namedtuple_and_logging_cost_nothing(self):
+        r = grade("cache", self.SOLUTION)
+        self.assertEqual(r.flags("blocked"), [])
+        self.assertEqual(r.score, 4, [(t["name"], t["status"], t["message"]) for t in r.doc["tests"]])
+
+
+class TraceThroughAFinalizer(unittest.TestCase):
+    """A finalizer of the student's that calls sys.settrace runs when the harness collects
+    garbage: the audit hook skips the library frame (weakref.finalize) and finds the harness's frame
+    above it, so the trace function is installed; it then receives every frame (no audit event)
+    and rewrites the test's in-process verdict.  A test that answers before its memory check (as in
+    the package docstring) then scores for a leaking solution."""
+
+    TESTS = '''
+from memgrade_harness import Probe, answer, refcount, rng, student, test
+
+@test("process returns the payload size", points=1)
+def _():
+    m = student("solution")
+    n = rng.randint(1, 4096)
+    answer("size", m.process(Probe(0, n)))
+    assert m.process(Probe(1, n)) == n
+
+@test("refcount delta is zero", points=1, hidden=True)
+def _():
+    m = student("solution")
+    answer("size", m.process(Probe(2, rng.randint(1, 4096))))
+    refcount.assert_delta(m.process, expected=0)
+'''
+    SOLUTION = '''
+import sys
+import weakref
+
+_seen = []
+
+
+def _local(frame, event, arg):
+    res = frame.f_locals.get("result")
+    if isinstance(res, dict) and res.get("status") == "failed":
+        res.update(status="passed", message="passed")
+    return _local
+
+
+def _tracer(frame, event, arg):
+    f = frame
+    while f is not None:
+        if f.f_code.co_name == "run_test" and "result" in f.f_locals:
+            f.f_trace = _local
+            break
+        f = f.f_back
+    return None
+
+
+def _arm():
+    class Box:
+        pass
+    box = Box()
+    box.me = box          # cyclic garbage: freed when the harness runs the collector
+    weakref.finalize(box, sys.settrace, _tracer)
+
+
+_arm()
+
+
+def process(record):
+    _seen.append(record)
+    return len(record.payload) if record.payload is not None else 0
+'''
+
+    def test_leaking_solution_gains_nothing(self):
+        def patch(plan):
+            plan["tests"] = [{"module": "test_trace", "name": "process returns the payload size"},
+                             {"module": "test_trace", "name": "refcount delta is zero", "hidden": True}]
+            plan["amplified"] = []
+        r = grade("cache", self.SOLUTION, plan_patch=patch, tests={"test_trace.py": self.TESTS})
+        self.assertEqual(r.test("process returns the payload size")["status"], "passed")
+        t = r.test("refcount delta is zero")
+        self.assertNotEqual(t["status"], "passed", "the leak was hidden by a trace function the hook let in")
+        self.assertEqual(r.score, 1)            # what the honest leaking solution earns
+        self.assertTrue(r.flags("blocked"), "sys.settrace from the student's finalizer was not refused")
 
 
 class Attacks(unittest.TestCase):
