@@ -115,7 +115,9 @@ def _prepare(cfg):
     sys.meta_path.insert(0, modules)
     _trusted.load_measurement_tools()
     _preload(cfg)
-    _trusted.keep_clear_refs()
+    if cfg["mode"] != "workload":
+        # Never in a workload process: its peak is the judge's evidence, and must not be reset.
+        _trusted.keep_clear_refs()
     if cfg.get("harden", True) and cfg["mode"] != "reference":
         guard.harden({os.path.realpath(p): n for p, n in _student_map(cfg).items()},
                      modules.trusted_codes, cfg.get("allow") or (), processes=cfg["mode"] == "test")

@@ -120,8 +120,9 @@ def _is_test_module(source):
 
 class Judge:
     def __init__(self, task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None,
-                 reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, seed=None):
+                 reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, seed=None, use_zygote=True):
         self.task_dir = os.path.abspath(task_dir)
+        self.use_zygote = use_zygote
         self.uid, self.gid = uid, gid
         self.ref_uid, self.ref_gid = reference_uid, reference_gid
         self.drop = drop
@@ -154,6 +155,17 @@ class Judge:
             os.mkdir(self.student_dir, 0o755)
         self.scratch = self._scratch("scratch")
         self.ref_scratch = self._scratch("reference-scratch")
+        self.zygote = self._zygote(self.scratch)
+
+    def _zygote(self, tmpdir):
+        """A warm interpreter for one lane; None (fresh interpreters) if it cannot start."""
+        if not self.use_zygote:
+            return None
+        try:
+            return procs.Zygote(self.plan["preload"], tmpdir)
+        except (OSError, ValueError) as exc:
+            self.warnings.append("no zygote, fresh interpreters instead: %s" % exc)
+            return None
 
     def _scratch(self, name):
         path = os.path.join(self.work, name)
@@ -182,7 +194,7 @@ class Judge:
         return procs.run("child", cfg, self.uid, self.gid, time_limit_s,
                          startup_limit_s=self.plan["defaults"]["startup_limit_s"],
                          output_cap=self.plan["output_limit_bytes"], cwd=self.student_dir,
-                         tmpdir=self.scratch, drop=self.drop)
+                         tmpdir=self.scratch, drop=self.drop, zygote=self.zygote)
 
     def _collect_output(self, label, outcome, hidden=False):
         section = {"label": label, "hidden": bool(hidden)}
@@ -237,15 +249,21 @@ class Judge:
         cfg = {"mode": "reference", "tests": tests, "workloads": workloads, "reference_files": self.reference_sources}
 
         def run():
+            zygote = None
             try:
+                zygote = self._zygote(self.ref_scratch)
                 self.reference["outcome"] = procs.run(
                     "child", dict(cfg, student_dir=None, student_files=self.plan["student_files"],
                                   require_drop=self.drop, run_seed=self.seed, preload=self.plan["preload"],
                                   allow=self.plan["allow"], sources=self.sources, memory_mib=memory + 256),
                     self.ref_uid, self.ref_gid, budget, startup_limit_s=self.plan["defaults"]["startup_limit_s"],
-                    output_cap=self.plan["output_limit_bytes"], cwd="/", tmpdir=self.ref_scratch, drop=self.drop)
+                    output_cap=self.plan["output_limit_bytes"], cwd="/", tmpdir=self.ref_scratch, drop=self.drop,
+                    zygote=zygote)
             except Exception as exc:  # noqa: BLE001 - reported as a grader error of every test
                 self.reference["error"] = "%s: %s" % (type(exc).__name__, exc)
+            finally:
+                if zygote is not None:
+                    zygote.close()
 
         thread = threading.Thread(target=run, name="reference", daemon=True)
         thread.start()
@@ -560,14 +578,16 @@ class Judge:
         return doc
 
     def cleanup(self):
+        if getattr(self, "zygote", None) is not None:
+            self.zygote.close()
         if getattr(self, "work", None):
             shutil.rmtree(self.work, ignore_errors=True)
 
 
 def judge(task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None,
-          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID):
+          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, use_zygote=True):
     """Grade the task; return the result document (a dict)."""
-    j = Judge(task_dir, uid, gid, drop, workroot, reference_uid, reference_gid, seed)
+    j = Judge(task_dir, uid, gid, drop, workroot, reference_uid, reference_gid, seed, use_zygote)
     t0 = time.monotonic()
     try:
         return j.grade()
