@@ -408,6 +408,9 @@ class Judge:
         result["growth_mib"] = growth
         problem = None
         ref_runs = self.reference["workloads"].get(a["id"])
+        ref_amplified = ref_runs.get("amplified") if isinstance(ref_runs, dict) else None
+        # Only a workload that returns something proves that the work was done.
+        result["proves_work"] = isinstance(ref_amplified, dict) and ref_amplified.get("answer") is not None
         for phase, out in runs.items():
             label = "out-of-process check %s (%s)" % (a["id"], phase)
             if self._channel_flag(label, out):
@@ -466,11 +469,11 @@ class Judge:
                 expected = (ref.get("answers") or {}).get("items") or []
                 got = (answers or {}).get("items") if isinstance((answers or {}).get("items"), list) else []
                 entry["evidence"]["answers"] = len(expected)
-                if not expected and not t["backed_by"]:
+                if not expected and not any(checks[b].get("proves_work") for b in t["backed_by"]):
                     entry.update(status="grader_error", message="This test gives the judge nothing to check "
                                                                 "(not your fault).",
-                                 detail="no answer() in the reference run and no out-of-process check: the test "
-                                        "cannot award points")
+                                 detail="no answer() in the reference run, and no out-of-process check whose "
+                                        "workload returns a result: the test cannot award points")
                 else:
                     diff = evidence.first_difference(expected, got)
                     entry["evidence"]["answers_match"] = diff is None
