@@ -50,6 +50,7 @@ export const configSchema = z.object({
   SANDBOX_MAX_OUTPUT_BYTES: integer(1024, 1 << 30).default(8 << 20),
   /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
   SANDBOX_POOL_SIZE: integer(0, 32).default(0),
+  SANDBOX_GRADING_POOL_SIZE: integer(0, 32).default(0),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
