@@ -2,7 +2,7 @@
 
 export type Role = 'admin' | 'instructor' | 'student' | 'lms';
 export type SubmissionStatus = 'queued' | 'running' | 'graded' | 'error';
-export type Verdict = 'ok' | 'timeout' | 'memory_limit' | 'output_limit' | 'crashed' | 'sandbox_error';
+export type Verdict = 'ok' | 'timeout' | 'memory_limit' | 'output_limit' | 'crashed' | 'sandbox_error' | 'syntax_error' | 'import_error';
 
 export interface Me {
   id: string;

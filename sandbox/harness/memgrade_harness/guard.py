@@ -154,21 +154,24 @@ def install_audit_hook(student_files, trusted_codes, allow=()):
     sys.addaudithook(hook)
 
 
-def _signal_blocker(name):
+def _signal_blocker(name, student_files):
     def refused(*args, **kwargs):
         f = sys._getframe(1)
-        raise BlockedOperation("%s, line %d: signal.%s() is not available in submissions"
-                               % (os.path.basename(f.f_code.co_filename), f.f_lineno, name))
+        where = (student_files.get(f.f_code.co_filename) or os.path.basename(f.f_code.co_filename), f.f_lineno)
+        message = "%s, line %d: signal.%s() is not available in submissions" % (where[0], where[1], name)
+        if len(_state["blocked"]) < 50:
+            _state["blocked"].append({"what": "signal", "file": where[0], "line": where[1], "message": message})
+        raise BlockedOperation(message, where)
     refused.__name__ = name
     return refused
 
 
-def block_signal_functions():
+def block_signal_functions(student_files):
     """Clear messages for what the seccomp filter refuses anyway (rt_sigaction, timers)."""
     import signal
     for name in ("signal", "setitimer", "alarm", "set_wakeup_fd", "siginterrupt", "pthread_kill"):
         if hasattr(signal, name):
-            setattr(signal, name, _signal_blocker(name))
+            setattr(signal, name, _signal_blocker(name, student_files))
 
 
 def make_undumpable():
@@ -254,7 +257,7 @@ def harden(student_files, trusted_codes, allow=(), processes=False):
     except OSError as exc:  # e.g. no no_new_privs on a developer machine
         state["seccomp"] = False
         state["seccomp_error"] = str(exc)
-    block_signal_functions()
+    block_signal_functions(student_files)
     install_audit_hook(student_files, trusted_codes, allow)
     state["audit_hook"] = True
     _state["hardened"] = state
