@@ -562,7 +562,7 @@ class Judge:
             "score": sum(t["score"] for t in tests),
             "max_score": sum(t["max_score"] for t in tests),
             "tests": tests,
-            "flags": self.flags,
+            "flags": _unique_flags(self.flags),
             "out_of_process": oop,
             "student_output": {"stdout": streams["stdout"], "stderr": streams["stderr"],
                                "truncated": self.output_truncated, "bytes": dict(self.output_bytes),
@@ -585,6 +585,18 @@ class Judge:
             self.zygote.close()
         if getattr(self, "work", None):
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _unique_flags(flags):
+    """One flag per construct: the same blocked call in every test's process is one finding."""
+    seen, out = set(), []
+    for f in flags:
+        key = (f.get("kind"), f.get("code"), f.get("file"), f.get("line"), f.get("message") if not f.get("file") else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out[:200]
 
 
 def judge(task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None,
