@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Job } from 'bullmq';
+import { OutboundPolicy } from '../common/http/outbound-url';
 import type { AppConfigService } from '../config/app-config';
 import type { PrismaService } from '../database/prisma.service';
 import { WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
@@ -54,7 +55,7 @@ describe('WebhookDeliveryProcessor', () => {
       },
     } as unknown as PrismaService;
     const config = { values: { WEBHOOK_TIMEOUT_MS: 2_000 } } as AppConfigService;
-    return { processor: new WebhookDeliveryProcessor(prisma, config), updates };
+    return { processor: new WebhookDeliveryProcessor(prisma, config, new OutboundPolicy({ allow: '127.0.0.1' })), updates };
   }
   const job = (attemptsMade: number, attempts = 3) =>
     ({ name: WebhookJob.deliver, data: { deliveryId: 'd-1' }, attemptsMade, opts: { attempts } }) as unknown as Job<DeliverWebhookPayload>;

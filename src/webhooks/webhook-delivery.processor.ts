@@ -1,6 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
@@ -27,6 +28,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfigService,
+    private readonly outbound: OutboundPolicy,
   ) {
     super();
   }
@@ -71,6 +73,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
         [WEBHOOK_HEADERS.signature]: signatureHeader(endpoint.secret, timestamp, body),
       },
       this.config.values.WEBHOOK_TIMEOUT_MS,
+      this.outbound,
     );
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
@@ -83,20 +86,23 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
       this.logger.log(log, 'webhook delivered');
       return 'delivered';
     }
-    const last = attempt >= maxAttempts;
+    // The address policy refused the URL (it names or now resolves to an internal address): nothing
+    // was sent, and sending again would be refused again.
+    const last = attempt >= maxAttempts || !!result.refused;
     // updateMany: the endpoint (and this row) may have been deleted while the request was out.
     await this.prisma.webhookDelivery.updateMany({
       where: { id: deliveryId },
       data: { status: last ? 'failed' : 'pending', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: result.error },
     });
     this.logger.warn({ ...log, error: result.error, last }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    if (result.refused) throw new UnrecoverableError(`attempt ${attempt} to ${endpoint.url}: ${result.error}`);
     throw new Error(`attempt ${attempt}/${maxAttempts} to ${endpoint.url}: ${result.error}`);
   }
 
   /** A delivery whose attempts are spent ends failed even when the last attempt could not record itself. */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<DeliverWebhookPayload> | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError))) return;
     await this.prisma.webhookDelivery
       .updateMany({ where: { id: job.data.deliveryId, status: 'pending' }, data: { status: 'failed', lastError: error.message.slice(0, 2000) } })
       .catch((failure: Error) => this.logger.warn(`could not mark delivery ${job.data.deliveryId} failed: ${failure.message}`));
