@@ -52,6 +52,14 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * How long, from a job's first postponement, failures during a confirmed outage of Postgres,
+   * Redis or Docker do not count against a submission's attempts (after that they do, and it may end
+   * as error with the reason).
+   */
+  GRADING_OUTAGE_GRACE_SECONDS: integer(60, 7 * 24 * 3600).default(3600),
+  /** How often a worker removes orphaned sandbox containers (besides at start and when Docker comes back). */
+  SANDBOX_REAP_INTERVAL_SECONDS: integer(1, 3600).default(30),
   /** Image that runs submissions; empty means the tag scripts/sandbox-image.sh builds from sandbox/. */
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_DEFAULT_MEMORY_MIB: integer(16, 65536).default(256),
