@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { OutboundPolicy } from '../common/http/outbound-url';
 import type { AppConfigService } from '../config/app-config';
 import type { PrismaService } from '../database/prisma.service';
@@ -36,7 +36,7 @@ describe('WebhookDeliveryProcessor', () => {
   });
 
   const secret = 'whsec_unit';
-  function setUp(status: 'pending' | 'delivered' = 'pending', endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {}) {
+  function setUp(status: 'pending' | 'delivered' = 'pending', endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {}, policy = new OutboundPolicy({ allow: '127.0.0.1' })) {
     const row = {
       id: 'd-1',
       event: 'submission.graded',
@@ -55,7 +55,7 @@ describe('WebhookDeliveryProcessor', () => {
       },
     } as unknown as PrismaService;
     const config = { values: { WEBHOOK_TIMEOUT_MS: 2_000 } } as AppConfigService;
-    return { processor: new WebhookDeliveryProcessor(prisma, config, new OutboundPolicy({ allow: '127.0.0.1' })), updates };
+    return { processor: new WebhookDeliveryProcessor(prisma, config, policy), updates };
   }
   const job = (attemptsMade: number, attempts = 3) =>
     ({ name: WebhookJob.deliver, data: { deliveryId: 'd-1' }, attemptsMade, opts: { attempts } }) as unknown as Job<DeliverWebhookPayload>;
@@ -92,5 +92,15 @@ describe('WebhookDeliveryProcessor', () => {
     expect(disabled.updates).toEqual([expect.objectContaining({ data: { status: 'failed', lastError: 'the endpoint is disabled' } })]);
     await expect(setUp('pending', { revokedAt: new Date() }).processor.process(job(0))).resolves.toBe('abandoned');
     expect(received.length).toBe(before);
+  });
+
+  it('sends nothing to an address the outbound policy refuses, and ends the delivery failed at once with the reason', async () => {
+    const before = received.length;
+    const { processor, updates } = setUp('pending', {}, new OutboundPolicy());
+    await expect(processor.process(job(0))).rejects.toThrow(UnrecoverableError);
+    expect(received.length).toBe(before);
+    expect(updates).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ status: 'failed', attempts: { increment: 1 }, lastStatusCode: null, lastError: expect.stringContaining('names 127.0.0.1, a loopback address') }) }),
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
+import { WorkerHeartbeatService } from '../../src/grading/worker-heartbeat.service';
 import { GRADING_QUEUE } from '../../src/queue/queues';
 import { createDockerClient } from '../../src/sandbox';
 import { LABEL } from '../../src/sandbox/container-spec';
@@ -178,7 +179,6 @@ describe('/health and stopped workers', () => {
       await waitUntil(readDocker, (docker) => docker.workers >= 1, 10_000, 'the worker heard');
       const before = (await readDocker()).workers as number;
       // Silence it as a SIGKILL would: no more beats, and its key is not deleted.
-      const { WorkerHeartbeatService } = await import('../../src/grading/worker-heartbeat.service');
       const heartbeat = worker.get(WorkerHeartbeatService) as unknown as { timer?: NodeJS.Timeout };
       clearInterval(heartbeat.timer);
       const silenced = Date.now();
