@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { OutboundPolicy } from '../common/http/outbound-url';
 import type { AppConfigService } from '../config/app-config';
 import type { PrismaService } from '../database/prisma.service';
@@ -102,5 +102,23 @@ describe('WebhookDeliveryProcessor', () => {
     expect(updates).toEqual([
       expect.objectContaining({ data: expect.objectContaining({ status: 'failed', attempts: { increment: 1 }, lastStatusCode: null, lastError: expect.stringContaining('names 127.0.0.1, a loopback address') }) }),
     ]);
+  });
+
+  it('spends no attempt while the database cannot be reached: the job waits in the delayed set', async () => {
+    const { processor } = setUp();
+    const unreachable = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    const moved: number[] = [];
+    const delayed = {
+      ...job(0),
+      updateData: jest.fn(async () => undefined),
+      moveToDelayed: jest.fn(async (at: number) => void moved.push(at)),
+    } as unknown as Job<DeliverWebhookPayload>;
+    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(unreachable);
+    await expect(processor.process(delayed, 'token')).rejects.toBeInstanceOf(DelayedError);
+    expect(moved).toHaveLength(1);
+    // Any other error still counts as an attempt.
+    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(new Error('column x does not exist'));
+    await expect(processor.process(delayed, 'token')).rejects.toThrow('column x');
+    expect(moved).toHaveLength(1);
   });
 });
