@@ -14,7 +14,9 @@ import { currentProcessSpace } from '../../src/sandbox/orphan-reaper';
 import { fixture, TestData } from '../support/fixtures';
 import { waitForGraded, waitUntil } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
+import { startPrivateRedis } from '../support/private-redis';
 import { startTcpProxy, viaProxy } from '../support/tcp-proxy';
+import { freePort } from '../support/integrations';
 
 /**
  * Infrastructure faults are not the student's. The worker reaches Postgres and the Docker engine
@@ -167,6 +169,42 @@ describe('outages of Postgres and Docker cost the student nothing; orphans are r
       'the orphan to be reaped',
     );
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('a Redis restart without persistence', () => {
+  it('loses no submission accepted while Redis was down, and spends no attempt on it', async () => {
+    const port = await freePort();
+    let redis = await startPrivateRedis(port);
+    const REDIS_URL = `redis://127.0.0.1:${port}/0`;
+    const app = await startApi({ REDIS_URL });
+    const worker = await startWorker({ REDIS_URL });
+    try {
+      const data = new TestData(app.get(PrismaService));
+      const { course, student } = await data.newCourseWithPeople();
+      const { slug } = await data.newExercise(course.id, 'imports');
+      const submit = () =>
+        request(app.getHttpServer())
+          .post('/api/v1/submissions')
+          .set('Authorization', `Bearer ${student.key}`)
+          .send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': fixture('submissions/prints-total.py') } });
+      const quiet = await waitForGraded(app, student.key, (await submit().expect(202)).body.id);
+      expect(quiet).toMatchObject({ status: 'graded', score: 1 });
+
+      await redis.stop();
+      // Accepted while Redis is gone: stored queued, its job not queued (the sweeper's work).
+      const accepted = await submit();
+      expect(accepted.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      redis = await startPrivateRedis(port);
+      const graded = await waitForGraded(app, student.key, accepted.body.id, 90_000);
+      expect(graded).toMatchObject({ status: 'graded', verdict: quiet.verdict, score: quiet.score });
+      expect(await app.get(PrismaService).submission.findUniqueOrThrow({ where: { id: accepted.body.id }, select: { attempts: true } })).toEqual({ attempts: 1 });
+    } finally {
+      await worker.close().catch(() => undefined);
+      await app.close().catch(() => undefined);
+      await redis.stop();
+    }
   });
 });
 
