@@ -37,7 +37,7 @@ export class GradingService {
     const startedAt = new Date();
     await this.prisma.submission.update({
       where: { id: submissionId },
-      data: { status: 'running', startedAt, attempts: { increment: 1 } },
+      data: { status: 'running', startedAt, attempts: { increment: 1 }, errorReason: null },
     });
     await this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
@@ -54,6 +54,19 @@ export class GradingService {
     // Webhooks are queued, never sent here, and their trouble never fails grading.
     await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
     return 'graded';
+  }
+
+  /**
+   * A grading attempt failed and will be retried: the submission reads `queued` again, with the
+   * reason in errorReason, rather than `running` while it only waits. `refund` gives back the
+   * attempt that was counted when it started (an infrastructure outage is not the student's).
+   */
+  async awaitRetry(submissionId: string, reason: string, refund = false): Promise<void> {
+    const { count } = await this.prisma.submission.updateMany({
+      where: { id: submissionId, status: 'running' },
+      data: { status: 'queued', errorReason: reason.slice(0, 2000), ...(refund ? { attempts: { decrement: 1 } } : {}) },
+    });
+    if (count) await this.events.publish({ submissionId, status: 'queued' });
   }
 
   /** Ends a submission that cannot be graded, with the reason, so it never stays queued or running. */

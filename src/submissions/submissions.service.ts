@@ -99,7 +99,9 @@ export class SubmissionsService {
       if (!(await this.courses.canReadAll(principal, course.id))) where.userId = principal.userId;
     } else if (principal.role === 'lms') {
       where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
-    } else if (principal.role !== 'admin') {
+    }
+    // An lms key reads only the submissions of students on its course's roster now.
+    if (principal.role === 'lms') where.user = { enrolments: { some: { courseId: principal.courseId! } } }; else if (principal.role !== 'admin') {
       // Own submissions, plus every submission of the courses one teaches.
       where.OR = [
         { userId: principal.userId },
@@ -152,7 +154,15 @@ export class SubmissionsService {
     const course = await this.courses.findManaged(principal, courseSlug);
     const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
-    const finished = await this.prisma.submission.findMany({ where: { exerciseVersionId: version.id, status: { in: ['graded', 'error'] } }, select: { id: true } });
+    const finished = await this.prisma.submission.findMany({
+      where: {
+        exerciseVersionId: version.id,
+        status: { in: ['graded', 'error'] },
+        // An lms key acts for the students on the roster only.
+        ...(principal.role === 'lms' ? { user: { enrolments: { some: { courseId: course.id } } } } : {}),
+      },
+      select: { id: true },
+    });
     for (const { id } of finished) await this.gradingQueue.requeue(id, 'regrade');
     return { queued: finished.length };
   }
@@ -165,6 +175,8 @@ export class SubmissionsService {
     if (!submission) throw notFound;
     const staff = await this.courses.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
+    // An lms key acts on behalf of the course's students: not for one who left the roster.
+    if (principal.role === 'lms' && !(await this.courses.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
     return { submission, staff };
   }
 
