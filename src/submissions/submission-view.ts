@@ -2,6 +2,7 @@ import type { GradingResult, Submission, TestResult } from '../generated/prisma/
 import { evidenceOf, parseFlags, type EvidenceStatus, type Flag, type FlagSeverity } from '../grading/flag-summary';
 import { parseOutputSections } from '../grading/student-output';
 import type { OutputSection } from '../grading/grade-outcome';
+import { hiddenTestName } from '../exercises/hidden-tests';
 
 export interface TestView {
   name: string;
@@ -51,8 +52,6 @@ export interface SubmissionView {
 
 type SubmissionWithResult = Submission & { results: (GradingResult & { tests: TestResult[] })[] };
 
-/** Label of a hidden test for students: its place among the hidden tests, never its name. */
-export const hiddenTestName = (n: number) => `Hidden test ${n}`;
 
 function studentMeasurements(measurements: unknown): unknown {
   // An evidence mark is for staff; the rest of the status (passed, failed, timeout …) is the student's.

@@ -206,6 +206,18 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     await get(keys.outsider, `/api/v1/submissions/${subs.flagged}/code`).expect(404);
   });
 
+  it("names no hidden test in the exercise's test list for students; staff see the names", async () => {
+    const squares = await data.newExercise(course.id, 'squares');
+    const path = `/api/v1/courses/${course.slug}/exercises/${squares.slug}`;
+    expect((await get(keys.student, path).expect(200)).body.tests).toEqual([
+      { name: 'total is right', points: 1, hidden: false },
+      { name: 'Hidden test 1', points: 2, hidden: true },
+    ]);
+    for (const who of ['admin', 'instructor', 'lms'] as const) {
+      expect((await get(keys[who], path).expect(200)).body.tests[1]).toEqual({ name: 'total stays within 5 MiB', points: 2, hidden: true });
+    }
+  });
+
   it('stores the flag severity with each grading run: flags and evidence marks of the latest run', async () => {
     let outcome: GradeOutcome;
     const grader = new (class extends SubmissionGrader {
