@@ -271,7 +271,7 @@ describe('web pages: flags for staff, hidden tests, feedback in words, code hist
     await expect(book.locator('.severity').innerText()).resolves.toBe('Flagged: High');
     await expect(book.innerText()).resolves.toContain(`Mallory ${PAYLOADS[1]}`);
     expect(await page.locator('main img, main script').count()).toBe(0);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV with flags' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV with flag columns' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
     expect(csv[0]).toBe(`student_id,external_id,display_name,${exerciseSlug},total,${exerciseSlug}_flag`);
     expect(csv[1]).toMatch(/,5,5,high$/);

@@ -471,7 +471,7 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
     return button;
   };
   const downloadButton = csvButton('Download CSV', false, 'primary');
-  const flagsButton = csvButton('Download CSV with flags', true, 'secondary');
+  const flagsButton = csvButton('CSV with flag columns', true, 'secondary');
   shell(
     ctx,
     course,
