@@ -206,6 +206,21 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     await get(keys.outsider, `/api/v1/submissions/${subs.flagged}/code`).expect(404);
   });
 
+  it('documents the new fields and filters in OpenAPI', async () => {
+    const doc = (await http().get('/openapi.json').expect(200)).body;
+    const schemas = doc.components.schemas;
+    expect(Object.keys(schemas.SubmissionViewDto.properties)).toEqual(expect.arrayContaining(['tests', 'output', 'flags', 'flagSeverity']));
+    expect(schemas.FlagDto.properties.severity.enum).toEqual(['high', 'medium', 'low']);
+    expect(Object.keys(schemas.FlagDto.properties)).toEqual(expect.arrayContaining(['file', 'line', 'text', 'where']));
+    expect(schemas.TestViewDto.properties.evidence.enum).toEqual(['contradicted', 'tampered', 'disagreed', 'blocked']);
+    expect(Object.keys(schemas.SubmissionCodeDto.properties)).toEqual(expect.arrayContaining(['files', 'previous', 'diff']));
+    const list = doc.paths['/api/v1/submissions'].get.parameters.map((p: { name: string }) => p.name);
+    expect(list).toEqual(expect.arrayContaining(['flagged', 'flagSeverity']));
+    const gradebook = doc.paths['/api/v1/courses/{courseSlug}/gradebook'].get.parameters.map((p: { name: string }) => p.name);
+    expect(gradebook).toContain('flags');
+    expect(doc.paths['/api/v1/submissions/{id}/code'].get).toBeDefined();
+  });
+
   it("names no hidden test in the exercise's test list for students; staff see the names", async () => {
     const squares = await data.newExercise(course.id, 'squares');
     const path = `/api/v1/courses/${course.slug}/exercises/${squares.slug}`;
