@@ -1,5 +1,5 @@
 import type { GradingResult, Submission, TestResult } from '../generated/prisma/client';
-import { toSubmissionView } from './submission-view';
+import { MAX_OUTPUT_SHOWN, toSubmissionView } from './submission-view';
 
 const at = new Date('2026-01-01T10:00:00.000Z');
 
@@ -73,6 +73,15 @@ describe('what a caller sees of a submission', () => {
     });
     const staff = toSubmissionView(submission({ outputSections }, tests), 'c/e', true, { withOutput: true });
     expect(staff.output?.sections).toHaveLength(4);
+  });
+
+  it('shows at most MAX_OUTPUT_SHOWN characters of each stream, saying it was cut', () => {
+    const flood = 'x'.repeat(MAX_OUTPUT_SHOWN + 10);
+    const view = toSubmissionView(submission({ stdout: flood, outputSections: [{ label: 'import', hidden: false, stdout: flood, stderr: 'e' }] }, [tests[0]]), 'c/e', true, { withOutput: true });
+    expect(view.output?.stdout).toHaveLength(MAX_OUTPUT_SHOWN);
+    expect(view.output?.sections?.[0].stdout).toHaveLength(MAX_OUTPUT_SHOWN);
+    expect(view.output?.sections?.[0].stderr).toBe('e');
+    expect(view.output?.truncated).toBe(true);
   });
 
   it('leaves the output out unless asked (webhook payloads)', () => {

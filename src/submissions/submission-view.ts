@@ -60,7 +60,27 @@ function studentMeasurements(measurements: unknown): unknown {
   return rest;
 }
 
+/** At most this many characters of each stream (and of each section's) are shown; the rest is cut, saying so. */
+export const MAX_OUTPUT_SHOWN = 64 * 1024;
+
+function capped(view: StudentOutputView): StudentOutputView {
+  let cut = false;
+  const cap = (text: string) => {
+    if (text.length <= MAX_OUTPUT_SHOWN) return text;
+    cut = true;
+    return text.slice(0, MAX_OUTPUT_SHOWN);
+  };
+  const sections = view.sections?.map((s) => ({ ...s, stdout: cap(s.stdout), stderr: cap(s.stderr) })) ?? null;
+  const stdout = cap(view.stdout);
+  const stderr = cap(view.stderr);
+  return { ...view, stdout, stderr, sections, truncated: view.truncated || cut };
+}
+
 function outputView(result: GradingResult, tests: TestResult[], staff: boolean): StudentOutputView {
+  return capped(uncappedOutputView(result, tests, staff));
+}
+
+function uncappedOutputView(result: GradingResult, tests: TestResult[], staff: boolean): StudentOutputView {
   const sections = parseOutputSections(result.outputSections);
   const report = (result.report ?? {}) as Record<string, unknown>;
   const truncated = report.studentOutputTruncated === true;
