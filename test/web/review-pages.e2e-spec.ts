@@ -219,6 +219,7 @@ describe('web pages: flags for staff, hidden tests, feedback in words, code hist
     expect(text.split('SyntaxError').length - 1).toBe(1);
     expect(await page.locator('.test-message').count()).toBe(0);
     await expect(page.locator('.test').count()).resolves.toBe(3);
+    await screenshot(page, 'r2a-student-syntax-error');
     // The first submission: its whole output (no hidden test ran in it), and no earlier one to compare.
     await page.goto(`${base}/#/s/${ids.first}`);
     await page.locator('.submission[data-status="graded"]').waitFor();
