@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
-import type { Course } from '../generated/prisma/client';
+import type { Course, Prisma } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import { toUserView, type UserView } from '../users/user-views';
 import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
@@ -51,6 +51,20 @@ export class CoursesService {
     if (principal.role === 'admin') return true;
     if (principal.role === 'lms') return principal.courseId === courseId;
     return (await this.enrolmentOf(principal.userId, courseId))?.role === 'instructor';
+  }
+
+  /** The courses whose every submission the caller reads (the rule of canReadAll), as a filter. */
+  staffCoursesWhere(principal: Principal): Prisma.CourseWhereInput {
+    if (principal.role === 'admin') return {};
+    if (principal.role === 'lms') return { id: principal.courseId! };
+    return { enrolments: { some: { userId: principal.userId, role: 'instructor' } } };
+  }
+
+  /** The ids of the courses the caller reads as staff; 'all' for an admin. */
+  async staffCourseIds(principal: Principal): Promise<Set<string> | 'all'> {
+    if (principal.role === 'admin') return 'all';
+    const courses = await this.prisma.course.findMany({ where: this.staffCoursesWhere(principal), select: { id: true } });
+    return new Set(courses.map((c) => c.id));
   }
 
   async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {

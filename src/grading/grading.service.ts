@@ -3,7 +3,9 @@ import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { SubmissionEventsService } from '../events/submission-events.service';
+import { flagSeverityOfRun } from './flag-summary';
 import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
+import { parseOutputSections } from './student-output';
 
 export type GradeRunResult = 'graded' | 'skipped';
 
@@ -97,6 +99,7 @@ export class GradingService {
           peakMemoryBytes: outcome.peakMemoryBytes === null ? null : BigInt(Math.round(outcome.peakMemoryBytes)),
           stdout: outcome.stdout,
           stderr: outcome.stderr,
+          outputSections: (parseOutputSections(outcome.outputSections) ?? undefined) as object[] | undefined,
           flags: outcome.flags as object[],
           report: outcome.report as object,
           tests: {
@@ -121,6 +124,7 @@ export class GradingService {
           verdict: outcome.verdict,
           score,
           errorReason: null,
+          flagSeverity: flagSeverityOfRun(outcome.flags, outcome.tests),
           finishedAt,
           durationMs: finishedAt.getTime() - startedAt.getTime(),
         },
