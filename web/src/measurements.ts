@@ -189,6 +189,12 @@ function explanations(m: Measurements): { items: HTMLElement[]; used: Set<string
   if (finite(m.instance_bytes)) say(['instance_bytes', 'max_bytes'], `Size: one instance takes ${kib(m.instance_bytes)}${max}.`);
   if (typeof m.slots === 'boolean') say(['slots'], m.slots ? 'The class uses __slots__: its instances have no per-instance __dict__.' : 'The class does not use __slots__ (or its instances still get a __dict__).');
 
+  if (isObject(m.evidence) && finite(m.evidence.answers)) {
+    const e = m.evidence;
+    const backed = Array.isArray(e.backed_by) && e.backed_by.length ? `, and ${e.backed_by.length} out-of-process check${e.backed_by.length === 1 ? '' : 's'}` : '';
+    const match = e.answers_match === true ? 'they matched' : e.answers_match === false ? 'they did not match' : 'not compared';
+    say(['evidence'], `Checked by the judge: ${e.answers} result${e.answers === 1 ? '' : 's'} of your code against the reference solution's (${match})${backed}.`);
+  }
   if (finite(m.wall_ms)) say(['wall_ms'], `Run time: ${duration(m.wall_ms)}.`);
   if (finite(m.duration_ms)) say(['duration_ms'], `The test took ${duration(m.duration_ms)}.`);
   // The harness repeats the test's outcome here; the page shows it already.
