@@ -306,6 +306,20 @@ def report():
             out[what] = "readable"
         except OSError as e:
             out[what] = type(e).__name__
+    # Every root process above it (the zygote that forked it, the judge, the supervisor).
+    out["ancestors"] = {}
+    pid, depth = ppid, 1
+    while pid > 1:
+        status = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid) if ":" in l)
+        if status["Uid"].split()[0] != "0":
+            break
+        for what in ("environ", "mem", "maps"):
+            try:
+                open("/proc/%d/%s" % (pid, what), "rb").read(64)
+                out["ancestors"]["%d %s" % (depth, what)] = "readable"
+            except OSError as e:
+                out["ancestors"]["%d %s" % (depth, what)] = type(e).__name__
+        pid, depth = int(status["PPid"]), depth + 1
     try:
         os.kill(ppid, 0)
         out["kill_parent"] = "allowed"
@@ -363,6 +377,8 @@ def _():
         for what in ("environ", "mem", "fd", "maps"):
             self.assertEqual(info[what], "PermissionError", what)
         self.assertEqual(info["kill_parent"], "PermissionError")
+        self.assertTrue(info["ancestors"])
+        self.assertEqual(set(info["ancestors"].values()), {"PermissionError"}, info["ancestors"])
         self.assertEqual(info["stdin"], "b''")
         self.assertEqual(info["write_own_file"], "PermissionError")
         self.assertEqual(info["self_mem"], "PermissionError")        # non-dumpable (guard.py)
