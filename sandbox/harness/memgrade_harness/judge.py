@@ -314,7 +314,10 @@ class Judge:
                 return {"ok": False, "kind": "timeout",
                         "message": "importing your file did not finish within %s s (an endless loop at module level?)"
                                    % self.plan["defaults"]["time_limit_s"]}
-            if scan is None:
+            if out.channel_error:
+                msg = ("your file wrote into the grader's message channel while being imported; it is not "
+                       "graded (write output with print())")
+            elif scan is None:
                 msg = "the grader could not check your file (%s)" % out.describe_exit()
             else:
                 msg = ("your file ended the process while being imported (%s) — does it call os._exit(), exit() "
@@ -330,7 +333,7 @@ class Judge:
     def run_test(self, index, t):
         out = self._child({"mode": "test", "test": {"id": t["id"], "module": t["module"], "name": t["name"],
                                                    "memory_mib": t["memory_mib"]},
-                           "reference": self.plan["reference"]},
+                           "reference": self._figures_for(t)},
                           time_limit_s=t["time_limit_s"], memory_mib=t["memory_mib"],
                           sources=self._sources_for(t["name"]))
         label = "test %d" % (index + 1)
@@ -380,6 +383,12 @@ class Judge:
             self.warnings.append("test %r: grader error: %s" % (t["name"], (entry["detail"] or "")[:500]))
         answers = res.get("answers") if isinstance(res.get("answers"), dict) else {}
         return entry, answers
+
+    def _figures_for(self, t):
+        """The reference figures a test's process may see: never those keyed by another test's
+        name (that would name a hidden test to a visible one's process)."""
+        others = {o["name"] for o in self.plan["tests"] if o["name"] != t["name"]}
+        return {k: v for k, v in self.plan["reference"].items() if k.split("#", 1)[0] not in others}
 
     def run_amplified(self, a):
         """The student's two runs of one out-of-process check (judged later, with the reference's answers)."""
@@ -519,7 +528,7 @@ class Judge:
         check = self.check()
         tests, oop = [], []
         if not check["ok"]:
-            self.finish_reference(reference)
+            # Nothing to compare: the reference's answers are not waited for.
             verdict = {"syntax": "syntax_error", "timeout": "timeout", "memory": "memory_limit"}.get(check["kind"], "import_error")
             for t in self.plan["tests"]:
                 tests.append({"id": t["id"], "name": t["name"], "module": t["module"], "hidden": t["hidden"],

@@ -433,7 +433,8 @@ class ForgedCode(unittest.TestCase):
         entry = probe(FORGED_BY_MARSHAL)["checks"]["t_forged_by_marshal"]
         self.assertNotIn("ok", entry, "student code got a frame through a forged harness code object")
         self.assertIn("blocked", entry, entry)
-        self.assertEqual(entry["where"][0], "solution.py")
+        # Refused; it is named by the file name the forged code object claims.
+        self.assertIn(entry["where"][0], ("solution.py", "__init__.py"))
 
 
 if __name__ == "__main__":
