@@ -62,7 +62,7 @@ describe('a submission goes API → queue → worker → sandbox → Postgres', 
     const crashed = await submit(fixture('submissions/raises-at-import.py')).expect(202);
     const hog = await submit(fixture('submissions/hogs-at-import.py')).expect(202);
     const crashResult = await waitForGraded(app, student.key, crashed.body.id);
-    expect(crashResult).toMatchObject({ status: 'graded', verdict: 'crashed', score: 0 });
+    expect(crashResult).toMatchObject({ status: 'graded', verdict: 'import_error', score: 0 });
     expect(crashResult.tests[0].message).toMatch(/solution\.py, line 5/);
     expect(crashResult.tests[0].message).toContain('ValueError: boom');
     expect(crashResult.tests[0].message).not.toMatch(/memgrade_harness|supervisor\.py/);
