@@ -53,7 +53,7 @@ function testItem(test: TestView, staff: boolean, shared: string | null): HTMLEl
       : test.message
         ? h('p', { class: 'test-message' }, test.message)
         : null,
-    staff && test.evidence ? evidenceMark(test.evidence) : null,
+    test.evidence ? evidenceMark(test.evidence) : null,
     measurements,
     staff && test.detail ? h('details', { class: 'detail' }, h('summary', null, 'Instructor detail'), h('pre', null, test.detail)) : null,
   );
@@ -77,7 +77,7 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         statusBadge(view.status),
         view.status === 'graded' ? h('span', { class: 'big-score', 'data-testid': 'score' }, scoreBadge(view.score, view.maxScore)) : null,
         view.verdict ? h('span', { class: `verdict verdict-${view.verdict}` }, VERDICT_LABEL[view.verdict] ?? view.verdict) : null,
-        staff && view.flagSeverity ? severityBadge(view.flagSeverity, 'Flagged: ') : null,
+        view.flagSeverity ? severityBadge(view.flagSeverity, 'Flagged: ') : null,
       ),
       h(
         'dl',
@@ -93,7 +93,8 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
     view.status === 'error'
       ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
       : null,
-    staff ? flagsSection(view.flags ?? [], marks) : null,
+    // The API sends flags and evidence marks only to the course's staff: shown whenever present.
+    view.flags ? flagsSection(view.flags, marks) : null,
     shared
       ? h(
           'div',
