@@ -3,8 +3,24 @@ import { ExerciseDefectError, type GradeInput, type GradeOutcome } from './grade
 import { referenceFiguresOf } from './harness/harness-result';
 import { nullSubmissions } from './null-submissions';
 
-/** How many times the reference runs to measure the figures relative budgets compare against. */
-export const REFERENCE_RUNS = 3;
+/**
+ * How many times the reference runs, all at once, to measure the figures relative budgets compare
+ * against and the run-to-run spread of every out-of-process check under load.
+ */
+export const REFERENCE_RUNS = 4;
+/** A memory budget must sit at least this many spreads away from what the reference measured. */
+export const BUDGET_MARGIN_SPREADS = 3;
+/** The smallest spread counted (page and arena granularity): tiny spreads do not shrink the margin to nothing. */
+const MIN_SPREAD_MIB = 0.25;
+
+export interface BudgetMargin {
+  check: string;
+  budgetMiB: number;
+  kind: 'max' | 'min';
+  growthMiB: { min: number; max: number };
+  spreadMiB: number;
+  marginMiB: number;
+}
 
 export interface SolutionReport {
   score: number;
@@ -20,6 +36,8 @@ export interface ValidationReport {
   reference?: SolutionReport;
   starter?: SolutionReport;
   wrong?: SolutionReport;
+  /** Each out-of-process budget against the reference's growth over REFERENCE_RUNS parallel runs. */
+  margins?: BudgetMargin[];
   /** The submissions that solve nothing (null-submissions.ts): each must score 0. */
   nulls?: (SolutionReport & { name: string })[];
   /** Why the version is invalid; empty when it is valid. */
@@ -49,9 +67,10 @@ export async function validateExercise(
   const run = (folder: string, referenceFigures: Record<string, unknown>, studentFiles = solution(folder)) =>
     grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles });
   try {
-    const measuring: GradeOutcome[] = [];
-    for (let i = 0; i < REFERENCE_RUNS; i++) measuring.push(await run('reference', {}));
+    // In parallel, as under load: the spread that a budget's margin is measured against.
+    const measuring: GradeOutcome[] = await Promise.all(Array.from({ length: REFERENCE_RUNS }, () => run('reference', {})));
     const referenceFigures = referenceFiguresOf(measuring);
+    const margins = budgetMargins(measuring);
     const reference = summarise(await run('reference', referenceFigures));
     const starter = summarise(await run('starter', referenceFigures));
     const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
@@ -68,6 +87,13 @@ export async function validateExercise(
     }
     if (starter.score >= starter.maxScore) problems.push(`starter/ already earns full marks (${starter.score}); it must leave something to do`);
     if (wrong && wrong.score >= wrong.maxScore) problems.push(`wrong/ earns full marks (${wrong.score}); a wrong answer must not`);
+    for (const m of margins) {
+      if (m.marginMiB < BUDGET_MARGIN_SPREADS * m.spreadMiB) {
+        problems.push(
+          `out-of-process check "${m.check}": its ${m.kind === 'max' ? 'max_growth_mib' : 'min_growth_mib'} of ${m.budgetMiB} MiB is ${m.marginMiB.toFixed(2)} MiB from the reference's growth (${m.growthMiB.min}–${m.growthMiB.max} MiB over ${REFERENCE_RUNS} parallel runs); it must be at least ${BUDGET_MARGIN_SPREADS}× the spread (${m.spreadMiB.toFixed(2)} MiB) away`,
+        );
+      }
+    }
     for (const nothing of nulls) {
       const earning = nothing.tests.filter((t) => t.score > 0).map((t) => `"${t.name}" (${t.score})`);
       if (earning.length) problems.push(`a submission that solves nothing (${nothing.name}) earns points in ${earning.join(', ')}: those tests need evidence the judge checks (answer() values, or an out-of-process check)`);
@@ -75,12 +101,41 @@ export async function validateExercise(
     return {
       status: problems.length ? 'invalid' : 'valid',
       referenceFigures,
-      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), nulls, problems },
+      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), margins, nulls, problems },
     };
   } catch (error) {
     if (!(error instanceof ExerciseDefectError)) throw error;
     return { status: 'invalid', referenceFigures: {}, report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, problems: [error.message] } };
   }
+}
+
+interface CheckFigures {
+  id?: unknown;
+  growth_mib?: unknown;
+  max_growth_mib?: unknown;
+  min_growth_mib?: unknown;
+}
+
+/** Every out-of-process check's budget beside the reference's growth over the measuring runs. */
+export function budgetMargins(runs: GradeOutcome[]): BudgetMargin[] {
+  const byCheck = new Map<string, { growth: number[]; max: number; min?: number }>();
+  for (const run of runs) {
+    for (const check of (run.report.outOfProcess as CheckFigures[] | undefined) ?? []) {
+      if (typeof check.id !== 'string' || typeof check.growth_mib !== 'number' || typeof check.max_growth_mib !== 'number') continue;
+      const entry = byCheck.get(check.id) ?? { growth: [], max: check.max_growth_mib, ...(typeof check.min_growth_mib === 'number' ? { min: check.min_growth_mib } : {}) };
+      entry.growth.push(check.growth_mib);
+      byCheck.set(check.id, entry);
+    }
+  }
+  const margins: BudgetMargin[] = [];
+  for (const [check, { growth, max, min }] of byCheck) {
+    const low = Math.min(...growth);
+    const high = Math.max(...growth);
+    const spreadMiB = Math.max(high - low, MIN_SPREAD_MIB);
+    margins.push({ check, kind: 'max', budgetMiB: max, growthMiB: { min: low, max: high }, spreadMiB, marginMiB: max - high });
+    if (min !== undefined) margins.push({ check, kind: 'min', budgetMiB: min, growthMiB: { min: low, max: high }, spreadMiB, marginMiB: low - min });
+  }
+  return margins;
 }
 
 function summarise(outcome: GradeOutcome): SolutionReport {

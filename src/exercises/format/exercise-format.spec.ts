@@ -39,9 +39,10 @@ describe('parseExercise', () => {
         { name: 'total is right', points: 1, hidden: false },
         { name: 'total stays within 5 MiB', points: 2, hidden: true },
       ],
-      // 256 MiB per test + the harness's headroom; two tests of 10 s + margin.
-      limits: { memoryMiB: 416, timeSeconds: 35 },
-      plan: { student_files: ['solution.py'], tests: expect.any(Array), amplified: [] },
+      // 256 MiB per test + the harness's headroom; the import check and two tests of 10 s, two runs
+      // of a 20 s check, + margin.
+      limits: { memoryMiB: 416, timeSeconds: 85 },
+      plan: { student_files: ['solution.py'], tests: expect.any(Array), amplified: [expect.objectContaining({ id: 'big-total-rss', max_growth_mib: 5 })] },
     });
     expect(spec.statement).toContain('# Sum of squares');
     expect(contentHash).toBe(contentHashOf(good));
@@ -51,6 +52,13 @@ describe('parseExercise', () => {
     const reversed = Object.fromEntries(Object.entries(good).reverse());
     expect(contentHashOf(reversed)).toBe(contentHashOf(good));
     expect(contentHashOf({ ...good, 'statement.md': `${good['statement.md']} ` })).not.toBe(contentHashOf(good));
+  });
+
+  it('refuses a container time limit smaller than what the tests and checks need together', () => {
+    const yaml = good['exercise.yaml'].replace('title: Sum of squares without a list', 'title: Sum of squares without a list\nlimits: {time_seconds: 30}');
+    expect(problemsOf({ ...good, 'exercise.yaml': yaml })).toEqual([
+      { file: 'exercise.yaml', field: 'limits.time_seconds', reason: expect.stringContaining('may take 75 s together') },
+    ]);
   });
 
   it('names file, field and reason for each problem, all at once', () => {

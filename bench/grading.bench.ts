@@ -1,0 +1,76 @@
+// Grading time of every catalog exercise's reference (the judge, with its reference process), and
+// the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
+// Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose).
+// The "before" column is what the issue recorded on this machine before the judge (submit → graded
+// p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
+import { readdirSync } from 'node:fs';
+import { loadConfig } from '../src/config/config.loader';
+import { CATALOG_DIR } from '../src/exercises/catalog.service';
+import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
+import { budgetMargins, BUDGET_MARGIN_SPREADS } from '../src/grading/exercise-validation';
+import type { GradeOutcome } from '../src/grading/grade-outcome';
+import { HarnessGrader } from '../src/grading/harness.grader';
+import { createDockerClient } from '../src/sandbox/docker-client';
+import { SandboxService } from '../src/sandbox/sandbox.service';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const BEFORE_P50_S: Record<string, number> = { 'weak-cache': 1.45, 'pandas-sales': 4.9 };
+const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused', REDIS_URL: 'redis://127.0.0.1', ...process.env });
+const sandbox = new SandboxService(createDockerClient(config.DOCKER_HOST), { values: config }, { poolSize: 0 });
+const grader = new HarnessGrader(sandbox);
+const chosen = process.env.EXERCISES?.split(',');
+const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && (!chosen || chosen.includes(e.name)))
+  .map((e) => e.name)
+  .sort();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  await sandbox.ping();
+  const rows: string[] = [];
+  const marginRows: string[] = [];
+  for (const slug of exercises) {
+    const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
+    const input = (i: number) => ({
+      submissionId: `bench-${slug}-${i}`,
+      exerciseSlug: slug,
+      spec,
+      exerciseFiles: files,
+      referenceFigures: {},
+      studentFiles: Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]])),
+    });
+    const walls: number[] = [];
+    const harness: number[] = [];
+    let full = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const outcome = await grader.grade(input(i));
+      walls.push(performance.now() - started);
+      harness.push(Number(outcome.report.harnessMs ?? 0));
+      if (outcome.tests.every((t) => t.passed)) full++;
+    }
+    const parallel: GradeOutcome[] = await Promise.all([0, 1, 2, 3].map((i) => grader.grade(input(100 + i))));
+    const before = BEFORE_P50_S[slug];
+    rows.push(
+      `${slug.padEnd(24)} ${(median(walls) / 1000).toFixed(2).padStart(6)} s  ${(median(harness) / 1000).toFixed(2).padStart(6)} s  ${String(full).padStart(2)}/${RUNS}  ${before ? `${before.toFixed(2)} s` : '  –'}`,
+    );
+    for (const m of budgetMargins(parallel)) {
+      const ratio = m.marginMiB / m.spreadMiB;
+      marginRows.push(
+        `${slug.padEnd(24)} ${m.check.padEnd(24)} ${m.kind} ${String(m.budgetMiB).padStart(6)}  ${m.growthMiB.min.toFixed(2).padStart(7)}–${m.growthMiB.max.toFixed(2).padEnd(7)} ${m.marginMiB.toFixed(2).padStart(7)}  ${ratio.toFixed(1).padStart(6)}× ${ratio >= BUDGET_MARGIN_SPREADS ? 'ok' : 'TOO CLOSE'}`,
+      );
+    }
+  }
+  console.log(`grading the reference, ${RUNS} runs one at a time (p50), full marks, and the recorded figure before the judge`);
+  console.log(`${'exercise'.padEnd(24)} ${'run'.padStart(8)} ${'harness'.padStart(8)}  full  before`);
+  for (const row of rows) console.log(row);
+  console.log(`\nout-of-process budgets vs the reference's growth over 4 parallel gradings (MiB; margin / spread, ≥ ${BUDGET_MARGIN_SPREADS}× required)`);
+  for (const row of marginRows) console.log(row);
+  await sandbox.onModuleDestroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
