@@ -179,6 +179,8 @@ def install_audit_hook(student_files, trusted_codes, allow=()):
             if args[1] != "__code__":
                 return
             what, tool = "code.__new__", "replacing a function's __code__"
+        elif event.startswith("ctypes."):
+            what, tool = "ctypes", "`ctypes`"      # every ctypes event: calls, loads, addresses, PyObj_FromPtr
         else:
             tool = _EVENTS.get(event)
             if tool is None:
