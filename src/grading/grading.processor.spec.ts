@@ -14,8 +14,9 @@ describe('GradingProcessor under infrastructure faults', () => {
   function setUp(outage: string | null, graceSeconds = 3600) {
     const calls: string[] = [];
     const grading = {
+      // As GradingService.grade throws after it recorded the start.
       grade: jest.fn(async () => {
-        throw new InfrastructureError('Docker engine does not answer: connect ECONNREFUSED');
+        throw Object.assign(new InfrastructureError('Docker engine does not answer: connect ECONNREFUSED'), { gradingStarted: true });
       }),
       awaitRetry: jest.fn(async (id: string, reason: string, refund = false) => void calls.push(`awaitRetry ${id} refund=${refund} ${reason}`)),
       fail: jest.fn(async (id: string, reason: string) => void calls.push(`fail ${id} ${reason}`)),
@@ -46,8 +47,29 @@ describe('GradingProcessor under infrastructure faults', () => {
     const before = Date.now();
     await expect(processor.process(j, 'token')).rejects.toBeInstanceOf(DelayedError);
     expect(moved[0]).toBeGreaterThanOrEqual(before + OUTAGE_RETRY_DELAY_MS);
-    expect(updates).toEqual([expect.objectContaining({ submissionId: 's-1', outageSince: expect.any(Number), postponements: 1 })]);
+    expect(updates).toEqual([expect.objectContaining({ submissionId: 's-1', outageSince: expect.any(Number), postponements: 1, uncountedStarts: 0 })]);
     expect(calls).toEqual([expect.stringMatching(/^awaitRetry s-1 refund=true waiting for the platform to recover \(docker is down: .*\)/)]);
+  });
+
+  it('gives a start back at the next start when the database could not take it back during the outage', async () => {
+    const { processor, grading } = setUp('postgres is down: Connection terminated unexpectedly');
+    (grading.awaitRetry as jest.Mock).mockRejectedValueOnce(new Error("Can't reach database server"));
+    const first = job();
+    await expect(processor.process(first.job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    expect(first.updates).toEqual([expect.objectContaining({ uncountedStarts: 1 })]);
+    const second = job({ ...(first.updates[0] as object) });
+    await expect(processor.process(second.job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    expect((grading.grade as jest.Mock).mock.calls.at(-1)).toEqual(['s-1', 1]);
+    expect(second.updates).toEqual([expect.objectContaining({ uncountedStarts: 0, postponements: 2 })]);
+  });
+
+  it('does not give back a start that was never recorded (the database was down before it)', async () => {
+    const { processor, grading, calls } = setUp('postgres is down: x');
+    (grading.grade as jest.Mock).mockRejectedValueOnce(Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' }));
+    const { job: j, updates } = job();
+    await expect(processor.process(j, 'token')).rejects.toBeInstanceOf(DelayedError);
+    expect(calls).toEqual([expect.stringMatching(/^awaitRetry s-1 refund=false /)]);
+    expect(updates).toEqual([expect.objectContaining({ uncountedStarts: 0 })]);
   });
 
   it('counts the failure as an attempt when every dependency answers (not an outage)', async () => {

@@ -16,7 +16,11 @@ interface OutageMark {
   /** When the first outage-postponement of this job happened (ms since the epoch). */
   outageSince?: number;
   postponements?: number;
+  /** Starts counted in the submission's attempts during an outage that could not be given back then. */
+  uncountedStarts?: number;
 }
+
+const startedGrading = (error: unknown) => (error as { gradingStarted?: unknown } | null)?.gradingStarted === true;
 
 /**
  * Consumes the grading queue. A thrown error is retried with backoff (infrastructure trouble);
@@ -57,8 +61,10 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModu
     try {
       return await this.run(job);
     } catch (error) {
-      if (error instanceof UnrecoverableError || !InfrastructureBreaker.mayBeInfrastructure(error)) throw error;
-      await this.postponeIfOutage(job as Job<(GradeSubmissionPayload | ValidateExercisePayload) & OutageMark>, token, error as Error);
+      const marked = job as Job<(GradeSubmissionPayload | ValidateExercisePayload) & OutageMark>;
+      if (!(error instanceof UnrecoverableError) && InfrastructureBreaker.mayBeInfrastructure(error)) await this.postponeIfOutage(marked, token, error as Error);
+      // Not postponed: this start took back the uncounted ones (see GradingService.grade).
+      if (startedGrading(error) && marked.data.uncountedStarts) await marked.updateData({ ...marked.data, uncountedStarts: 0 }).catch(() => undefined);
       throw error;
     }
   }
@@ -81,11 +87,19 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModu
       return;
     }
     const postponements = (job.data.postponements ?? 0) + 1;
-    await job.updateData({ ...job.data, outageSince: since, postponements });
+    // A start that was recorded (and took back earlier uncounted ones) is given back now, or, when the
+    // database cannot take that, by the next start.
+    const started = startedGrading(error);
+    let uncountedStarts = started ? 0 : (job.data.uncountedStarts ?? 0);
     if (job.name === GradingJob.grade) {
       const reason = `waiting for the platform to recover (${outage}); this does not count against the submission's attempts`;
-      await this.grading.awaitRetry((job.data as GradeSubmissionPayload).submissionId, reason, true).catch(() => undefined);
+      const recorded = await this.grading.awaitRetry((job.data as GradeSubmissionPayload).submissionId, reason, started).then(
+        () => true,
+        () => false,
+      );
+      if (started && !recorded) uncountedStarts++;
     }
+    await job.updateData({ ...job.data, outageSince: since, postponements, uncountedStarts });
     await job.moveToDelayed(now + OUTAGE_RETRY_DELAY_MS, token);
     this.logger.warn({ job: job.name, data: job.data, postponements, outage, err: error.message }, 'grading postponed by an infrastructure outage; no attempt spent');
     throw new DelayedError();
@@ -106,7 +120,7 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModu
     const { submissionId, reason } = job.data;
     let result;
     try {
-      result = await this.grading.grade(submissionId);
+      result = await this.grading.grade(submissionId, (job.data as OutageMark).uncountedStarts ?? 0);
     } catch (error) {
       if (!(error instanceof ExerciseDefectError)) throw error;
       // A broken exercise fails the same way every time: end the submission now, with the reason.

@@ -24,12 +24,12 @@ export class GradingService {
   /**
    * Grades a submission that is queued or running (a retry). A graded or failed one is left alone,
    * so a duplicate job cannot overwrite a stored result; a regrade first puts it back to queued.
+   * `uncountedStarts`: earlier starts of this job that an outage should not have counted but could
+   * not give back (the database was gone); this start takes them back. An error thrown after the
+   * start was recorded carries `gradingStarted: true`.
    */
-  async grade(submissionId: string): Promise<GradeRunResult> {
-    const submission = await this.prisma.submission.findUnique({
-      where: { id: submissionId },
-      include: { exerciseVersion: { include: { exercise: true } } },
-    });
+  async grade(submissionId: string, uncountedStarts = 0): Promise<GradeRunResult> {
+    const submission = await this.findForGrading(submissionId);
     if (!submission) {
       this.logger.warn(`submission ${submissionId} no longer exists; nothing to grade`);
       return 'skipped';
@@ -39,8 +39,21 @@ export class GradingService {
     const startedAt = new Date();
     await this.prisma.submission.update({
       where: { id: submissionId },
-      data: { status: 'running', startedAt, attempts: { increment: 1 }, errorReason: null },
+      data: { status: 'running', startedAt, attempts: { increment: 1 - uncountedStarts }, errorReason: null },
     });
+    try {
+      return await this.run(submission, startedAt);
+    } catch (error) {
+      if (error && typeof error === 'object') Object.assign(error, { gradingStarted: true });
+      throw error;
+    }
+  }
+
+  private async run(
+    submission: NonNullable<Awaited<ReturnType<typeof this.findForGrading>>>,
+    startedAt: Date,
+  ): Promise<GradeRunResult> {
+    const submissionId = submission.id;
     await this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
     const outcome = await this.grader.grade({
@@ -56,6 +69,10 @@ export class GradingService {
     // Webhooks are queued, never sent here, and their trouble never fails grading.
     await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
     return 'graded';
+  }
+
+  private findForGrading(submissionId: string) {
+    return this.prisma.submission.findUnique({ where: { id: submissionId }, include: { exerciseVersion: { include: { exercise: true } } } });
   }
 
   /**

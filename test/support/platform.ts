@@ -1,9 +1,19 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { OutboundPolicy, type HostResolver } from '../../src/common/http/outbound-url';
 import { loadConfig } from '../../src/config/config.loader';
 import type { AppConfig } from '../../src/config/config.schema';
 import { createHttpApp } from '../../src/http-app';
 import { WorkerModule } from '../../src/worker.module';
+
+/**
+ * The e2e suite sends no DNS query off the machine: names in webhook URLs (lms.example.edu …) do
+ * not resolve, as on a machine without DNS; specs that need names inject their own table
+ * (OutboundPolicy.useResolver), and receivers are on 127.0.0.1.
+ */
+export const offlineResolver: HostResolver = async (name) => {
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name} (the e2e suite resolves no names)`), { code: 'ENOTFOUND' });
+};
 
 /** The configuration the e2e suite runs with (test database, Redis db 15), with overrides. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
@@ -13,6 +23,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 /** The real HTTP application, as main.ts builds it, listening on no port (supertest drives it). */
 export async function startApi(overrides: Record<string, string> = {}): Promise<INestApplication> {
   const app = await createHttpApp(testConfig(overrides));
+  app.get(OutboundPolicy).useResolver(offlineResolver);
   await app.init();
   return app;
 }
@@ -20,6 +31,7 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
 /** The real worker, as worker.ts builds it: consumes the grading queue and runs the sandbox. */
 export async function startWorker(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
   const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(testConfig(overrides)), { logger: false });
+  worker.get(OutboundPolicy).useResolver(offlineResolver);
   await worker.init();
   return worker;
 }
