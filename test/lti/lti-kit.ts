@@ -78,3 +78,23 @@ export async function launch(browser: CookieBrowser, initiationUrl: string, alte
 
 /** The reason a refused launch's page names. */
 export const reasonOf = (html: string) => /<p id="reason">([^<]*)<\/p>/.exec(html)?.[1]?.replace(/&#39;/g, "'").replace(/&quot;/g, '"') ?? null;
+
+/** Both sides of a manual registration: the platform's client for memgrade, and the platform in memgrade (POST /api/v1/lti/platforms). */
+export async function registerManually(tool: string, adminKey: string, platform: import('./platform-emulator').PlatformEmulator, course: string) {
+  const client = platform.addClient({ loginUrl: `${tool}/lti/login`, redirectUris: [`${tool}/lti/launch`], jwksUrl: `${tool}/lti/jwks`, targetLinkUri: `${tool}/lti/launch` });
+  const response = await fetch(`${tool}/api/v1/lti/platforms`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Emulated LMS', ...platform.endpoints, clientId: client.clientId, deploymentIds: [client.deploymentId], course }),
+  });
+  if (response.status !== 201) throw new Error(`manual registration answered ${response.status}: ${await response.text()}`);
+  return client;
+}
+
+/** The API key a launch handed to the web pages (in the fragment of its redirect). */
+export function keyOfLaunch(response: Response): string {
+  const target = (response.headers.get('refresh') ?? '').replace(/^0; url=/, '');
+  const match = /#key=([^&]+)/.exec(target);
+  if (!match) throw new Error(`the launch did not sign in (status ${response.status})`);
+  return decodeURIComponent(match[1]);
+}

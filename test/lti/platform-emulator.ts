@@ -86,6 +86,8 @@ export interface ReceivedScore {
   score: Record<string, unknown>;
   contentType: string;
   accepted: boolean;
+  /** 200 applied, 409 older timestamp than the last one (not applied), 503 the LMS was down. */
+  status: number;
   at: number;
 }
 
@@ -417,7 +419,7 @@ export class PlatformEmulator {
   private score(req: IncomingMessage, res: ServerResponse, lineItemId: string, raw: string): void {
     const contentType = String(req.headers['content-type'] ?? '');
     if (this.scoresDown) {
-      this.scores.push({ lineItemId, score: safeJson(raw), contentType, accepted: false, at: Date.now() });
+      this.scores.push({ lineItemId, score: safeJson(raw), contentType, accepted: false, status: 503, at: Date.now() });
       return send(res, 503, { error: 'the LMS is down' });
     }
     if (!this.authorized(req, res, [AGS_SCOPES.score])) return;
@@ -436,7 +438,7 @@ export class PlatformEmulator {
     const last = this.results.get(key);
     // §3.4.7: a score whose timestamp is not after the last one received must not update the result.
     const accepted = !last || Date.parse(String(score.timestamp)) > Date.parse(String(last.timestamp));
-    this.scores.push({ lineItemId, score, contentType, accepted, at: Date.now() });
+    this.scores.push({ lineItemId, score, contentType, accepted, status: accepted ? 200 : 409, at: Date.now() });
     if (!accepted) return send(res, 409, { error: 'timestamp is not later than the last score' });
     this.results.set(key, score);
     send(res, 200, {});
