@@ -94,7 +94,8 @@ export class LtiRosterService {
       await this.prisma.ltiContext.update({ where: { id: context.id }, data: { rosterSyncedAt: new Date() } });
     }
     const known = await this.prisma.ltiUser.findMany({ where: { platformId, user: { enrolments: { some: { courseId: platform.courseId } } } }, select: { sub: true, userId: true } });
-    for (const person of known) {
+    // An empty roster is more likely a platform fault than a course nobody is in: remove nobody then.
+    for (const person of active.size ? known : []) {
       if (active.has(person.sub)) continue;
       await this.prisma.enrolment.deleteMany({ where: { courseId: platform.courseId, userId: person.userId } });
       await this.sessions.endFor(person.userId, platform.courseId);
