@@ -28,10 +28,11 @@ function remoteJwks(url: string) {
 }
 
 /** iss and aud of a token not yet verified, to find its platform (nothing else is trusted before the signature). */
-export function peekIssuer(idToken: string): { iss: unknown; aud: unknown } {
+export function peekIssuer(idToken: string): { iss: unknown; aud: string[] } {
   try {
     const claims = decodeJwt(idToken);
-    return { iss: claims.iss, aud: Array.isArray(claims.aud) ? claims.aud[0] : claims.aud };
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    return { iss: claims.iss, aud: aud.filter((value): value is string => typeof value === 'string') };
   } catch {
     throw new LtiLaunchError('id_token is not a JWT');
   }

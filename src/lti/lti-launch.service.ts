@@ -55,7 +55,7 @@ export class LtiLaunchService {
   async login(params: LoginParameters, urls: ToolUrls): Promise<{ redirect: string; state: string }> {
     if (!params.login_hint) throw new LtiLaunchError('missing login_hint in the login initiation');
     const platform = await this.platforms.forIssuer(params.iss, params.client_id);
-    if (params.lti_deployment_id && !platform.deploymentIds.includes(params.lti_deployment_id)) {
+    if (params.lti_deployment_id && platform.deploymentIds.length && !platform.deploymentIds.includes(params.lti_deployment_id)) {
       throw new LtiLaunchError(`unknown deployment_id "${params.lti_deployment_id}" for this platform`);
     }
     const target = params.target_link_uri && httpUrl(params.target_link_uri) ? params.target_link_uri : urls.launch;
@@ -98,7 +98,7 @@ export class LtiLaunchService {
     if (state.expiresAt.getTime() < Date.now()) throw new LtiLaunchError('state expired: the login was started more than 10 minutes ago');
     const claims = await verifyLaunchToken(form.id_token, platform);
     if (claims.nonce !== state.nonce) throw new LtiLaunchError('nonce does not match the one memgrade sent at login');
-    if (!platform.deploymentIds.includes(claims.deploymentId)) throw new LtiLaunchError(`unknown deployment_id "${claims.deploymentId}" for this platform`);
+    if (!(await this.platforms.acceptDeployment(platform, claims.deploymentId))) throw new LtiLaunchError(`unknown deployment_id "${claims.deploymentId}" for this platform`);
     const { count } = await this.prisma.ltiLaunchState.updateMany({ where: { state: state.state, usedAt: null }, data: { usedAt: new Date() } });
     if (!count) throw new LtiLaunchError('nonce already used: this launch was replayed');
 
@@ -109,8 +109,8 @@ export class LtiLaunchService {
 
   private async resourceLaunch(platform: LtiPlatform, claims: LaunchClaims, role: 'student' | 'instructor'): Promise<LaunchOutcome> {
     const link = claims.raw[Claim.resourceLink] as { id: string; title?: string };
-    const context = await this.upsertContext(platform, claims);
     const exercise = await this.exerciseOf(platform, claims, link.id);
+    const context = await this.upsertContext(platform, claims);
     const course = await this.prisma.course.findUniqueOrThrow({ where: { id: platform.courseId } });
     const ags = claims.raw[Claim.agsEndpoint] as { lineitem?: unknown } | undefined;
     const lineItemUrl = httpUrl(ags?.lineitem);

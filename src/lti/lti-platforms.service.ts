@@ -63,13 +63,25 @@ export class LtiPlatformsService {
     if (typeof issuer !== 'string' || !issuer) throw new LtiLaunchError('missing issuer (iss)');
     const candidates = await this.prisma.ltiPlatform.findMany({ where: { issuer } });
     if (!candidates.length) throw new LtiLaunchError(`unknown issuer "${issuer}": no platform with this issuer is registered`);
-    if (typeof clientId === 'string' && clientId) {
-      const platform = candidates.find((candidate) => candidate.clientId === clientId);
-      if (!platform) throw new LtiLaunchError(`${clientField} "${clientId}" is not memgrade's client id at issuer "${issuer}"`);
+    const named = (Array.isArray(clientId) ? clientId : [clientId]).filter((id): id is string => typeof id === 'string' && id !== '');
+    if (named.length) {
+      const platform = candidates.find((candidate) => named.includes(candidate.clientId));
+      if (!platform) throw new LtiLaunchError(`${clientField} "${named.join('", "')}" is not memgrade's client id at issuer "${issuer}"`);
       return platform;
     }
     if (candidates.length > 1) throw new LtiLaunchError(`issuer "${issuer}" has several registrations; the login initiation must name client_id`);
     return candidates[0];
+  }
+
+  /**
+   * Whether a launch may come from this deployment. A platform registered without deployment ids
+   * (some platforms give none at dynamic registration) learns each one at its first launch.
+   */
+  async acceptDeployment(platform: LtiPlatform, deploymentId: string): Promise<boolean> {
+    if (platform.deploymentIds.includes(deploymentId)) return true;
+    if (platform.deploymentIds.length) return false;
+    await this.prisma.$executeRaw`UPDATE lti_platforms SET deployment_ids = array_append(coalesce(deployment_ids, '{}'), ${deploymentId}) WHERE id = ${platform.id}::uuid AND NOT (${deploymentId} = ANY(coalesce(deployment_ids, '{}')))`;
+    return true;
   }
 
   view(row: LtiPlatform & { course: { slug: string } }): PlatformView {

@@ -147,6 +147,7 @@ export class LtiScoresService {
             method: 'POST',
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.score, Accept: 'application/json' },
             body: JSON.stringify(score),
+            ignoreBody: true,
           });
         } catch (error) {
           if (/answered 401/.test((error as Error).message)) this.tokens.forget(platform.id);

@@ -141,6 +141,38 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
     });
   });
 
+  describe('launches platforms send in other shapes', () => {
+    it('accepts an aud listing other audiences too when azp names memgrade', async () => {
+      const { response } = await launch(new CookieBrowser(), platform.initiateLogin(spec({ tamper: (c) => ({ ...c, aud: ['another-tool', c.aud as string], azp: c.aud }) })));
+      expect(response.status).toBe(200);
+    });
+
+    it('learns the deployment of a platform registered without deployment ids at its first launch', async () => {
+      const other = await new PlatformEmulator().start();
+      emulators.push(other);
+      const client = other.addClient({ loginUrl: `${tool}/lti/login`, redirectUris: [`${tool}/lti/launch`], jwksUrl: `${tool}/lti/jwks`, targetLinkUri: `${tool}/lti/launch` });
+      await http()
+        .post('/api/v1/lti/platforms')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ name: 'No deployments', ...other.endpoints, clientId: client.clientId, deploymentIds: [], course: course.slug })
+        .expect(201);
+      const { response } = await launch(new CookieBrowser(), other.initiateLogin(spec()));
+      expect(response.status).toBe(200);
+      expect((await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: other.issuer } })).deploymentIds).toEqual([client.deploymentId]);
+      const { response: stranger, html } = await launch(new CookieBrowser(), other.initiateLogin(spec({ tamper: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'elsewhere' }) })));
+      expect(stranger.status).toBe(400);
+      expect(reasonOf(html)).toMatch(/unknown deployment_id "elsewhere"/);
+    });
+
+    it('refuses a link that opens an exercise of another course, creating nothing', async () => {
+      const contexts = await prisma.ltiContext.count();
+      const { response, html } = await launch(new CookieBrowser(), platform.initiateLogin(spec({ contextId: 'fresh-context', custom: { memgrade_exercise: 'python-memory/weak-cache' } })));
+      expect(response.status).toBe(400);
+      expect(reasonOf(html)).toMatch(/not an exercise of the platform's course/);
+      expect(await prisma.ltiContext.count()).toBe(contexts);
+    });
+  });
+
   describe('refused launches: each names its reason and starts no session', () => {
     const cases: [string, (s: LaunchSpec) => LaunchSpec, RegExp][] = [
       ['a wrong signature', (s) => ({ ...s, signWithForeignKey: true }), /signature does not verify/],
