@@ -38,6 +38,11 @@ export class LtiUsersService {
         const globalRole = role === 'instructor' && ltiUser.user.role === 'student' ? 'instructor' : ltiUser.user.role;
         await tx.user.update({ where: { id: ltiUser.userId }, data: { displayName, role: globalRole } });
       }
+      // The memgrade user's email follows the LMS's when no other user has it (emails are unique).
+      const email = person.email?.trim() || null;
+      if (email && email !== ltiUser.user.email && !(await tx.user.findUnique({ where: { email }, select: { id: true } }))) {
+        await tx.user.update({ where: { id: ltiUser.userId }, data: { email } });
+      }
       await tx.enrolment.upsert({
         where: { courseId_userId: { courseId, userId: ltiUser.userId } },
         create: { courseId, userId: ltiUser.userId, role },

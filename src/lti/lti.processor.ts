@@ -6,7 +6,8 @@ import { LtiRosterService } from './lti-roster.service';
 import { LtiScoresService } from './lti-scores.service';
 
 /** Score posts and roster syncs (worker only). A failure throws, so BullMQ retries with backoff. */
-@Processor(LTI_QUEUE, { concurrency: 8 })
+// Each job may hold a database connection while it waits on the platform: few at a time.
+@Processor(LTI_QUEUE, { concurrency: 4 })
 export class LtiProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(LtiProcessor.name);
 

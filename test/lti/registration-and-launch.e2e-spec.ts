@@ -70,6 +70,11 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
     });
   });
 
+  it('describes itself at /lti/configuration for platforms set up by hand', async () => {
+    const configuration = (await (await fetch(`${tool}/lti/configuration`)).json()) as Record<string, unknown>;
+    expect(configuration).toMatchObject({ registration_url: `${tool}/lti/register`, login_url: `${tool}/lti/login`, launch_url: `${tool}/lti/launch`, jwks_url: `${tool}/lti/jwks` });
+  });
+
   describe('manual registration through the API', () => {
     it('lets an admin register, list and delete a platform; others get 403; bad fields are named', async () => {
       const other = await new PlatformEmulator().start();
@@ -130,7 +135,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       await launch(new CookieBrowser(), platform.initiateLogin(spec({ person: { ...person, name: 'Grace Hopper', email: 'grace@example.edu' } })));
       const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'grace' }, include: { user: { include: { enrolments: true } } } });
       expect(ltiUser).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.edu' });
-      expect(ltiUser.user).toMatchObject({ displayName: 'Grace Hopper', role: 'instructor' });
+      expect(ltiUser.user).toMatchObject({ displayName: 'Grace Hopper', email: 'grace@example.edu', role: 'instructor' });
       expect(ltiUser.user.enrolments).toEqual([expect.objectContaining({ courseId: course.id, role: 'instructor' })]);
     });
 
