@@ -23,7 +23,7 @@ export class LtiDeepLinkingService {
   async respond(cookie: string | undefined, form: { csrf?: unknown; exercise?: unknown }, urls: ToolUrls): Promise<{ returnUrl: string; jwt: string; count: number }> {
     const session = await this.sessions.find(cookie);
     const context = session?.deepLinking as DeepLinkingContext | null | undefined;
-    if (!session || !context) throw new LtiLaunchError('no deep-linking session in this browser: start again from the LMS’s “add activity”');
+    if (!session || !context?.returnUrl) throw new LtiLaunchError('no deep-linking session in this browser: start again from the LMS’s “add activity”');
     if (typeof form.csrf !== 'string' || form.csrf !== context.csrf) throw new LtiLaunchError('the form does not belong to this deep-linking session');
     const slugs = (Array.isArray(form.exercise) ? form.exercise : form.exercise === undefined ? [] : [form.exercise]).filter((s): s is string => typeof s === 'string');
     if (!context.acceptMultiple && slugs.length > 1) throw new LtiLaunchError('the LMS accepts only one item here: pick one exercise');

@@ -36,7 +36,17 @@ export interface DeepLinkingContext {
 
 export type LaunchOutcome =
   | { kind: 'resource'; session: StartedSession; course: string; exercise: string }
-  | { kind: 'deep-linking'; session: StartedSession; platform: LtiPlatform; exercises: Exercise[]; csrf: string };
+  | { kind: 'deep-linking'; session: StartedSession; platform: LtiPlatform; exercises: Exercise[]; csrf: string }
+  | { kind: 'bind'; session: StartedSession; exercises: Exercise[]; csrf: string };
+
+/** An instructor's launch of a link bound to no exercise yet: what the binding page needs to finish it. */
+export interface PendingBinding {
+  bind: { resourceLinkId: string; title: string | null; lineItemUrl: string | null; contextId: string | null; ltiUserId: string };
+  csrf: string;
+}
+
+/** A link bound to no exercise (instructors get to pick one; everyone else is refused). */
+class UnboundLinkError extends LtiLaunchError {}
 
 /** OIDC third-party initiated login and the launch that follows (LTI 1.3 Core §5.1, OIDC Core §3.2). */
 @Injectable()
@@ -109,11 +119,17 @@ export class LtiLaunchService {
 
   private async resourceLaunch(platform: LtiPlatform, claims: LaunchClaims, role: 'student' | 'instructor'): Promise<LaunchOutcome> {
     const link = claims.raw[Claim.resourceLink] as { id: string; title?: string };
-    const exercise = await this.exerciseOf(platform, claims, link.id);
-    const context = await this.upsertContext(platform, claims);
-    const course = await this.prisma.course.findUniqueOrThrow({ where: { id: platform.courseId } });
     const ags = claims.raw[Claim.agsEndpoint] as { lineitem?: unknown } | undefined;
     const lineItemUrl = httpUrl(ags?.lineitem);
+    let exercise: Exercise;
+    try {
+      exercise = await this.exerciseOf(platform, claims, link.id);
+    } catch (error) {
+      if (!(error instanceof UnboundLinkError) || role !== 'instructor') throw error;
+      return this.bindingLaunch(platform, claims, { resourceLinkId: link.id, title: link.title ?? null, lineItemUrl });
+    }
+    const context = await this.upsertContext(platform, claims);
+    const course = await this.prisma.course.findUniqueOrThrow({ where: { id: platform.courseId } });
     const resourceLink = await this.prisma.ltiResourceLink.upsert({
       where: { platformId_resourceLinkId: { platformId: platform.id, resourceLinkId: link.id } },
       create: { platformId: platform.id, resourceLinkId: link.id, contextId: context?.id, exerciseId: exercise.id, title: link.title ?? null, lineItemUrl },
@@ -128,6 +144,42 @@ export class LtiLaunchService {
     if (role === 'instructor' && context?.membershipsUrl) await this.roster.requestSync(context.id);
     const session = await this.sessions.start({ userId: person.userId, courseId: platform.courseId, platformId: platform.id });
     return { kind: 'resource', session, course: course.slug, exercise: exercise.slug };
+  }
+
+  /** An instructor opened a link bound to nothing: a page to pick its exercise (answered at POST /lti/bind). */
+  private async bindingLaunch(platform: LtiPlatform, claims: LaunchClaims, link: { resourceLinkId: string; title: string | null; lineItemUrl: string | null }): Promise<LaunchOutcome> {
+    const context = await this.upsertContext(platform, claims);
+    const person = await this.users.upsert(personOf(platform, claims), platform.courseId, 'instructor');
+    const csrf = randomBytes(24).toString('base64url');
+    const pending: PendingBinding = { bind: { ...link, contextId: context?.id ?? null, ltiUserId: person.ltiUserId }, csrf };
+    const session = await this.sessions.start({ userId: person.userId, courseId: platform.courseId, platformId: platform.id, deepLinking: pending as unknown as object });
+    const exercises = await this.prisma.exercise.findMany({ where: { courseId: platform.courseId, currentVersionId: { not: null } }, orderBy: { slug: 'asc' } });
+    return { kind: 'bind', session, exercises, csrf };
+  }
+
+  /** The binding page's answer: the link opens the chosen exercise from now on, for everyone. */
+  async bind(cookie: string | undefined, form: { csrf?: unknown; exercise?: unknown }): Promise<{ session: StartedSession; course: string; exercise: string }> {
+    const current = await this.sessions.find(cookie);
+    const pending = current?.deepLinking as PendingBinding | null | undefined;
+    if (!current || !pending?.bind) throw new LtiLaunchError('no link to bind in this browser: open the link from the LMS again');
+    if (typeof form.csrf !== 'string' || form.csrf !== pending.csrf) throw new LtiLaunchError('the form does not belong to this launch');
+    if (typeof form.exercise !== 'string') throw new LtiLaunchError('pick an exercise');
+    const exercise = await this.prisma.exercise.findFirst({ where: { courseId: current.courseId, slug: form.exercise, currentVersionId: { not: null } }, include: { course: true } });
+    if (!exercise) throw new LtiLaunchError('the exercise picked is not a published exercise of this course');
+    const { bind } = pending;
+    const resourceLink = await this.prisma.ltiResourceLink.upsert({
+      where: { platformId_resourceLinkId: { platformId: current.platformId, resourceLinkId: bind.resourceLinkId } },
+      create: { platformId: current.platformId, resourceLinkId: bind.resourceLinkId, contextId: bind.contextId, exerciseId: exercise.id, title: bind.title, lineItemUrl: bind.lineItemUrl },
+      update: { exerciseId: exercise.id },
+    });
+    await this.prisma.ltiResourceLinkUser.upsert({
+      where: { resourceLinkId_ltiUserId: { resourceLinkId: resourceLink.id, ltiUserId: bind.ltiUserId } },
+      create: { resourceLinkId: resourceLink.id, ltiUserId: bind.ltiUserId },
+      update: {},
+    });
+    await this.sessions.endFor(current.userId, current.courseId, current.id);
+    const session = await this.sessions.start({ userId: current.userId, courseId: current.courseId, platformId: current.platformId });
+    return { session, course: exercise.course.slug, exercise: exercise.slug };
   }
 
   private async deepLinkingLaunch(platform: LtiPlatform, claims: LaunchClaims, role: 'student' | 'instructor'): Promise<LaunchOutcome> {
@@ -172,7 +224,7 @@ export class LtiLaunchService {
   /** The exercise a resource link opens: its custom parameter (set by deep linking), else what the link was bound to before. */
   private async exerciseOf(platform: LtiPlatform, claims: LaunchClaims, resourceLinkId: string): Promise<Exercise> {
     const custom = claims.raw[Claim.custom] as Record<string, unknown> | undefined;
-    const named = custom?.[EXERCISE_CUSTOM_PARAMETER];
+    const named = custom?.[EXERCISE_CUSTOM_PARAMETER] ?? exerciseInTargetLink(claims.raw[Claim.targetLinkUri]);
     if (typeof named === 'string' && named) {
       const [courseSlug, exerciseSlug] = named.includes('/') ? named.split('/', 2) : [null, named];
       const exercise = await this.prisma.exercise.findFirst({ where: { courseId: platform.courseId, slug: exerciseSlug }, include: { course: true } });
@@ -183,7 +235,17 @@ export class LtiLaunchService {
     }
     const bound = await this.prisma.ltiResourceLink.findUnique({ where: { platformId_resourceLinkId: { platformId: platform.id, resourceLinkId } }, include: { exercise: true } });
     if (bound) return bound.exercise;
-    throw new LtiLaunchError(`this link is not bound to an exercise: add it through the LMS's "add activity" (deep linking) or give it the custom parameter ${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>`);
+    throw new UnboundLinkError(`this link is not bound to an exercise yet: ask your instructor to open it once and choose one, or add it through the LMS's "add activity" (deep linking), give it the custom parameter ${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>, or launch /lti/launch?${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>`);
+  }
+}
+
+/** A link made by hand may name its exercise in its URL: /lti/launch?memgrade_exercise=<course>/<exercise>. */
+function exerciseInTargetLink(target: unknown): string | undefined {
+  if (typeof target !== 'string') return undefined;
+  try {
+    return new URL(target).searchParams.get(EXERCISE_CUSTOM_PARAMETER) ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -36,6 +36,19 @@ export function launchedPage(response: Response, target: string): void {
   sendPage(response, 200, 'Signed in', `<p>Opening your exercise… <a id="continue" href="${href}">continue</a></p>`, `window.location.replace(${JSON.stringify(target)});`);
 }
 
+/** An instructor's first launch of a link bound to no exercise: pick the one it opens. */
+export function bindPage(response: Response, exercises: Exercise[], csrf: string): void {
+  const items = exercises.length
+    ? exercises.map((e) => `<li><label><input type="radio" name="exercise" value="${escapeHtml(e.slug)}" required> ${escapeHtml(e.title)} <code>${escapeHtml(e.slug)}</code></label></li>`).join('')
+    : '<li>This course has no published exercise yet.</li>';
+  sendPage(
+    response,
+    200,
+    'Which exercise does this link open?',
+    `<form method="post" action="/lti/bind"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><p>This link of your course is not bound to a memgrade exercise yet. Pick the one it opens for everyone; grades go to this link's grade column.</p><ul>${items}</ul><button type="submit">Open this exercise</button></form>`,
+  );
+}
+
 export function deepLinkingPage(response: Response, exercises: Exercise[], csrf: string, acceptMultiple: boolean): void {
   const type = acceptMultiple ? 'checkbox' : 'radio';
   const items = exercises.length

@@ -22,7 +22,9 @@ interface PlatformConfiguration {
 
 /** The client registration memgrade sends (Dynamic Registration 1.0 §3.5). */
 export function toolRegistration(urls: ToolUrls, scopesSupported?: string[]) {
-  const scopes = scopesSupported ? TOOL_SCOPES.filter((scope) => scopesSupported.includes(scope)) : TOOL_SCOPES;
+  // Only the scopes the platform lists, unless it lists none of them (then it just did not say).
+  const listed = scopesSupported ? TOOL_SCOPES.filter((scope) => scopesSupported.includes(scope)) : [];
+  const scopes = listed.length ? listed : TOOL_SCOPES;
   return {
     application_type: 'web',
     response_types: ['id_token'],
@@ -91,7 +93,8 @@ export class LtiRegistrationService {
       throw new LtiLaunchError(error.message);
     });
     if (typeof client.client_id !== 'string' || !client.client_id) throw new LtiLaunchError('the platform’s registration answer has no client_id');
-    const deploymentId = client['https://purl.imsglobal.org/spec/lti-tool-configuration']?.deployment_id;
+    const rawDeployment = client['https://purl.imsglobal.org/spec/lti-tool-configuration']?.deployment_id;
+    const deploymentId = typeof rawDeployment === 'number' ? String(rawDeployment) : rawDeployment;
     const family = platform['https://purl.imsglobal.org/spec/lti-platform-configuration']?.product_family_code;
     const created = await this.platforms.create({
       name: `${typeof family === 'string' ? family : 'LMS'} at ${new URL(issuer).host}`,

@@ -61,9 +61,9 @@ export class LtiSessionsService {
     await this.prisma.ltiLaunchState.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
   }
 
-  /** Ends every session of a user in a course (they left the course's roster). */
-  async endFor(userId: string, courseId: string): Promise<void> {
-    const sessions = await this.prisma.ltiSession.findMany({ where: { userId, courseId, endedAt: null }, select: { id: true, apiKeyId: true } });
+  /** Ends every session of a user in a course (they left the course's roster), or just one of them. */
+  async endFor(userId: string, courseId: string, onlySessionId?: string): Promise<void> {
+    const sessions = await this.prisma.ltiSession.findMany({ where: { userId, courseId, endedAt: null, ...(onlySessionId ? { id: onlySessionId } : {}) }, select: { id: true, apiKeyId: true } });
     await this.revoke(sessions);
   }
 

@@ -6,7 +6,7 @@ import { AppConfigService } from '../config/app-config';
 import { LtiDeepLinkingService } from './lti-deep-linking.service';
 import { type LoginParameters, LtiLaunchService, stateCookieName } from './lti-launch.service';
 import { LtiPageFilter } from './lti-page.filter';
-import { cookiesOf, deepLinkingPage, deepLinkingReturnPage, launchedPage, registeredPage } from './lti-pages';
+import { bindPage, cookiesOf, deepLinkingPage, deepLinkingReturnPage, launchedPage, registeredPage } from './lti-pages';
 import { LtiRegistrationService, toolRegistration } from './lti-registration.service';
 import { SESSION_COOKIE } from './lti-sessions.service';
 import { ToolKeysService } from './tool-keys.service';
@@ -70,8 +70,20 @@ export class LtiController {
       deepLinkingPage(response, outcome.exercises, outcome.csrf, context.acceptMultiple !== false);
       return;
     }
-    const route = `/c/${outcome.course}/e/${outcome.exercise}`;
-    launchedPage(response, `/#key=${encodeURIComponent(outcome.session.apiKey)}&to=${encodeURIComponent(route)}`);
+    if (outcome.kind === 'bind') {
+      bindPage(response, outcome.exercises, outcome.csrf);
+      return;
+    }
+    toExercise(response, outcome.session.apiKey, outcome.course, outcome.exercise);
+  }
+
+  /** The answer of the page an instructor gets for a link bound to no exercise. */
+  @Post('bind')
+  async bind(@Body() body: { csrf?: unknown; exercise?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const urls = this.urls(request);
+    const bound = await this.launches.bind(cookiesOf(request.headers.cookie)[SESSION_COOKIE], body);
+    response.cookie(SESSION_COOKIE, bound.session.token, { ...this.cookieOptions(urls), expires: bound.session.session.expiresAt });
+    toExercise(response, bound.session.apiKey, bound.course, bound.exercise);
   }
 
   @Post('deep-linking')
@@ -96,4 +108,10 @@ export class LtiController {
   private cookieOptions(urls: ToolUrls): CookieOptions {
     return { httpOnly: true, path: '/lti', ...(urls.secure ? { sameSite: 'none', secure: true } : { sameSite: 'lax' }) };
   }
+}
+
+/** On to the exercise page, with the session's API key in the fragment (never sent to a server). */
+function toExercise(response: Response, apiKey: string, course: string, exercise: string): void {
+  const route = `/c/${course}/e/${exercise}`;
+  launchedPage(response, `/#key=${encodeURIComponent(apiKey)}&to=${encodeURIComponent(route)}`);
 }

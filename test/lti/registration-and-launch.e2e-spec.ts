@@ -169,6 +169,40 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       expect(reasonOf(html)).toMatch(/unknown deployment_id "elsewhere"/);
     });
 
+    it('lets an instructor bind a link that names no exercise, which then opens it for learners', async () => {
+      const unbound = { person: { sub: 'prof-bind', name: 'Prof', roles: [ROLE.instructor] }, resourceLinkId: 'unbound-link', custom: undefined };
+      const refused = await launch(new CookieBrowser(), platform.initiateLogin({ ...unbound, person: learner() }));
+      expect(refused.response.status).toBe(400);
+      expect(reasonOf(refused.html)).toMatch(/not bound to an exercise yet: ask your instructor/);
+      const browser = new CookieBrowser();
+      const { response, html } = await launch(browser, platform.initiateLogin(unbound));
+      expect(response.status).toBe(200);
+      expect(html).toContain('Which exercise does this link open?');
+      const { action, fields } = formOf(html);
+      expect(action).toBe('/lti/bind');
+      const forged = await browser.post(`${tool}${action}`, { csrf: 'forged', exercise: exercise.slug });
+      expect(reasonOf(await forged.text())).toMatch(/does not belong to this launch/);
+      const bound = await browser.post(`${tool}${action}`, { ...fields, exercise: exercise.slug });
+      expect(bound.status).toBe(200);
+      expect(bound.headers.get('refresh')).toContain(encodeURIComponent(`/c/${course.slug}/e/${exercise.slug}`));
+      const learnerLaunch = await launch(new CookieBrowser(), platform.initiateLogin({ ...unbound, person: learner() }));
+      expect(learnerLaunch.response.status).toBe(200);
+      expect(learnerLaunch.response.headers.get('refresh')).toContain(encodeURIComponent(`/c/${course.slug}/e/${exercise.slug}`));
+    });
+
+    it('opens the exercise a target link URI names when the link has no custom parameter', async () => {
+      const { response } = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin({
+          person: learner(),
+          resourceLinkId: 'by-url',
+          tamper: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': `${tool}/lti/launch?memgrade_exercise=${course.slug}/${exercise.slug}` }),
+        }),
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('refresh')).toContain(encodeURIComponent(`/c/${course.slug}/e/${exercise.slug}`));
+    });
+
     it('refuses a link that opens an exercise of another course, creating nothing', async () => {
       const contexts = await prisma.ltiContext.count();
       const { response, html } = await launch(new CookieBrowser(), platform.initiateLogin(spec({ contextId: 'fresh-context', custom: { memgrade_exercise: 'python-memory/weak-cache' } })));
