@@ -123,7 +123,7 @@ describe('LTI 1.3: deep linking and roster sync', () => {
       // The learner of the deep-linking test is no member of the context: the same sync unenrolled them.
       await waitUntil(() => prisma.enrolment.count({ where: { courseId: course.id, user: { ltiUser: { sub: 'dl-learner' } } } }), (n) => n === 0, 60_000, 'non-member unenrolled');
       expect(await enrolledSubs()).toEqual(['m-a:student', 'm-b:student', 'm-d:student']);
-      const a = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'm-a' }, include: { user: true } });
+      const a = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'm-a', platform: { courseId: course.id } }, include: { user: true } });
       expect(a).toMatchObject({ name: 'Member A', email: 'a@example.edu', user: { displayName: 'Member A' } });
     });
 

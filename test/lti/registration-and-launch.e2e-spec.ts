@@ -19,6 +19,8 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
   let platform: PlatformEmulator;
 
   const http = () => request(app.getHttpServer());
+  /** This spec's platform in memgrade (another spec's emulator may have had the same port, hence issuer). */
+  const mine = () => ({ issuer: platform.issuer, clientId: [...platform.clients.values()][0].clientId });
   const learner = (sub = `s-${Math.random().toString(36).slice(2, 8)}`) => ({ sub, name: `Learner ${sub}`, email: `${sub}@example.edu`, roles: [ROLE.learner] });
   const spec = (overrides: Partial<LaunchSpec> = {}): LaunchSpec => ({ person: learner(), custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` }, ...overrides });
 
@@ -56,7 +58,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       expect(String(client.registration?.scope)).toContain('https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly');
       const messages = (client.registration?.['https://purl.imsglobal.org/spec/lti-tool-configuration'] as { messages: { type: string }[] }).messages.map((m) => m.type);
       expect(messages).toEqual(expect.arrayContaining(['LtiDeepLinkingRequest', 'LtiResourceLinkRequest']));
-      const stored = await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: platform.issuer } });
+      const stored = await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: platform.issuer, clientId: client.clientId } });
       expect(stored).toMatchObject({ clientId: client.clientId, deploymentIds: [client.deploymentId], authLoginUrl: `${platform.url}/auth`, tokenUrl: `${platform.url}/token`, jwksUrl: `${platform.url}/jwks`, courseId: course.id, registeredVia: 'dynamic' });
     });
 
@@ -122,10 +124,10 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const me = await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(200);
       expect(me.body).toMatchObject({ displayName: 'Learner ada', role: 'student' });
       await http().get(`/api/v1/courses/${course.slug}/exercises/${exercise.slug}`).set('Authorization', `Bearer ${key}`).expect(200);
-      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'ada' }, include: { user: { include: { enrolments: true } } } });
+      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'ada', platform: mine() }, include: { user: { include: { enrolments: true } } } });
       expect(ltiUser).toMatchObject({ email: 'ada@example.edu', roles: [ROLE.learner] });
       expect(ltiUser.user.enrolments).toEqual([expect.objectContaining({ courseId: course.id, role: 'student' })]);
-      const link = await prisma.ltiResourceLink.findFirstOrThrow({ where: { resourceLinkId: 'link-ada' } });
+      const link = await prisma.ltiResourceLink.findFirstOrThrow({ where: { resourceLinkId: 'link-ada', platform: mine() } });
       expect(link.exerciseId).toBe(exercise.exercise.id);
     });
 
@@ -133,7 +135,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const person = { sub: 'grace', name: 'Grace', email: 'g@example.edu', roles: [ROLE.instructor] };
       await launch(new CookieBrowser(), platform.initiateLogin(spec({ person })));
       await launch(new CookieBrowser(), platform.initiateLogin(spec({ person: { ...person, name: 'Grace Hopper', email: 'grace@example.edu' } })));
-      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'grace' }, include: { user: { include: { enrolments: true } } } });
+      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'grace', platform: mine() }, include: { user: { include: { enrolments: true } } } });
       expect(ltiUser).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.edu' });
       expect(ltiUser.user).toMatchObject({ displayName: 'Grace Hopper', email: 'grace@example.edu', role: 'instructor' });
       expect(ltiUser.user.enrolments).toEqual([expect.objectContaining({ courseId: course.id, role: 'instructor' })]);
@@ -141,7 +143,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
 
     it('makes a teaching assistant a student of the course (no staff role that cannot publish exists)', async () => {
       await launch(new CookieBrowser(), platform.initiateLogin(spec({ person: { sub: 'ta-1', name: 'TA', roles: [ROLE.instructor, ROLE.ta] } })));
-      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'ta-1' }, include: { user: { include: { enrolments: true } } } });
+      const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'ta-1', platform: mine() }, include: { user: { include: { enrolments: true } } } });
       expect(ltiUser.user.enrolments[0].role).toBe('student');
     });
   });
@@ -163,7 +165,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
         .expect(201);
       const { response } = await launch(new CookieBrowser(), other.initiateLogin(spec()));
       expect(response.status).toBe(200);
-      expect((await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: other.issuer } })).deploymentIds).toEqual([client.deploymentId]);
+      expect((await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: other.issuer, clientId: client.clientId } })).deploymentIds).toEqual([client.deploymentId]);
       const { response: stranger, html } = await launch(new CookieBrowser(), other.initiateLogin(spec({ tamper: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'elsewhere' }) })));
       expect(stranger.status).toBe(400);
       expect(reasonOf(html)).toMatch(/unknown deployment_id "elsewhere"/);

@@ -127,7 +127,7 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     expect(people.map((sub) => accepted(sub).map((s) => s.scoreGiven))).toEqual([[1], [0], [1]]);
     // Never out of order: the platform refused no score for an older timestamp.
     expect(platform.scores.filter((s) => s.status === 409)).toEqual([]);
-    const rows = await prisma.ltiResourceLinkUser.findMany({ where: { ltiUser: { sub: { in: people } } } });
+    const rows = await prisma.ltiResourceLinkUser.findMany({ where: { ltiUser: { sub: { in: people }, platform: { courseId: course.id } } } });
     expect(rows.map((r) => r.posts)).toEqual([1, 1, 1]);
   });
 });
