@@ -6,6 +6,8 @@ import { CookieBrowser, formOf, launch, reasonOf, startListeningApi } from './lt
 import { type LaunchSpec, PlatformEmulator, ROLE } from './platform-emulator';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
+/** An issuer no spec registers (the access matrix registers https://lms.invalid in the same database). */
+const UNKNOWN_ISSUER = 'https://nobody-registered-this.invalid';
 
 describe('LTI 1.3: registration, launches and refused launches', () => {
   let app: INestApplication;
@@ -220,7 +222,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       ['another aud', (s) => ({ ...s, tamper: (c) => ({ ...c, aud: 'some-other-tool' }) }), /aud "some-other-tool" is not memgrade's client id/],
       ['aud listing memgrade among others without azp', (s) => ({ ...s, tamper: (c) => ({ ...c, aud: [c.aud as string, 'other'], azp: 'other' }) }), /azp "other" is not memgrade's client id/],
       ['an expired token', (s) => ({ ...s, tamper: (c) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 60 }) }), /expired/],
-      ['an unknown issuer', (s) => ({ ...s, tamper: (c) => ({ ...c, iss: 'https://lms.invalid' }) }), /unknown issuer "https:\/\/lms.invalid"/],
+      ['an unknown issuer', (s) => ({ ...s, tamper: (c) => ({ ...c, iss: UNKNOWN_ISSUER }) }), /unknown issuer "https:\/\/nobody-registered-this\.invalid"/],
       ['an unknown deployment', (s) => ({ ...s, tamper: (c) => ({ ...c, [`${LTI}deployment_id`]: 'deployment-x' }) }), /unknown deployment_id "deployment-x"/],
       ['a missing roles claim', (s) => ({ ...s, tamper: ({ [`${LTI}roles`]: _, ...c }) => c }), /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/roles/],
       ['a missing resource link', (s) => ({ ...s, tamper: ({ [`${LTI}resource_link`]: _, ...c }) => c }), /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/resource_link/],
@@ -270,7 +272,7 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
     });
 
     it('refuses a login initiation from an unknown issuer', async () => {
-      const response = await fetch(`${tool}/lti/login?iss=${encodeURIComponent('https://lms.invalid')}&login_hint=x&target_link_uri=${encodeURIComponent(`${tool}/lti/launch`)}`, { redirect: 'manual' });
+      const response = await fetch(`${tool}/lti/login?iss=${encodeURIComponent(UNKNOWN_ISSUER)}&login_hint=x&target_link_uri=${encodeURIComponent(`${tool}/lti/launch`)}`, { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect(reasonOf(await response.text())).toMatch(/unknown issuer/);
     });
