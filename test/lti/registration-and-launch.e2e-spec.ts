@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { TestData } from '../support/fixtures';
-import { CookieBrowser, formOf, launch, reasonOf, startListeningApi } from './lti-kit';
+import { LtiSessionsService } from '../../src/lti/lti-sessions.service';
+import { CookieBrowser, formOf, keyOfLaunch, launch, reasonOf, startListeningApi } from './lti-kit';
 import { type LaunchSpec, PlatformEmulator, ROLE } from './platform-emulator';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -141,6 +142,16 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       expect(ltiUser).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.edu' });
       expect(ltiUser.user).toMatchObject({ displayName: 'Grace Hopper', email: 'grace@example.edu', role: 'instructor' });
       expect(ltiUser.user.enrolments).toEqual([expect.objectContaining({ courseId: course.id, role: 'instructor' })]);
+    });
+
+    it('ends a session past its time: its key is revoked', async () => {
+      const { response } = await launch(new CookieBrowser(), platform.initiateLogin(spec()));
+      const key = keyOfLaunch(response);
+      await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(200);
+      const session = await prisma.ltiSession.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+      await prisma.ltiSession.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      expect(await app.get(LtiSessionsService).endExpired()).toBeGreaterThanOrEqual(1);
+      await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(401);
     });
 
     it('makes a teaching assistant a student of the course (no staff role that cannot publish exists)', async () => {
