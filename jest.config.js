@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
 }];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // The generated Prisma client imports its siblings as './x.js'; in Jest those are still .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

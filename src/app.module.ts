@@ -12,6 +12,7 @@ import { ExercisesModule } from './exercises/exercises.module';
 import { GradebookModule } from './gradebook/gradebook.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { LtiModule } from './lti/lti.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
@@ -43,6 +44,7 @@ export class AppModule {
         RateLimitModule,
         WebhooksApiModule,
         GradebookModule,
+        LtiModule,
         WebModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],

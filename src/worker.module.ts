@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { GradingModule } from './grading/grading.module';
 import { WorkerLoggingModule } from './logging/worker-logging.module';
+import { LtiWorkerModule } from './lti/lti.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { WebhookDeliveryModule } from './webhooks/webhooks.module';
@@ -16,7 +17,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule],
+      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule, LtiWorkerModule],
     };
   }
 }

@@ -75,6 +75,19 @@ export const configSchema = z.object({
   /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
   SANDBOX_POOL_SIZE: integer(0, 32).default(0),
   SANDBOX_GRADING_POOL_SIZE: integer(0, 32).default(0),
+  /** LTI 1.3: the public base URL of memgrade as platforms reach it (e.g. https://memgrade.example.edu); empty means "from the request". */
+  LTI_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  /** LTI 1.3: the course platforms registered dynamically belong to. */
+  LTI_REGISTRATION_COURSE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a course slug').default('python-memory'),
+  /** LTI 1.3: when set, dynamic registration needs ?secret=<this> in its URL. */
+  LTI_REGISTRATION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** LTI 1.3: how long a launch's browser session (and the API key it hands to the pages) lasts. */
+  LTI_SESSION_MINUTES: integer(1, 24 * 60).default(120),
+  /** LTI 1.3: first retry delay of a score post (doubling, LTI_SCORE_ATTEMPTS attempts: about 23 h with the defaults). */
+  LTI_SCORE_RETRY_DELAY_MS: integer(10, 600_000).default(5_000),
+  LTI_SCORE_ATTEMPTS: integer(1, 30).default(15),
+  /** LTI 1.3: how often the worker looks for grades that were not posted yet (missed events, exhausted retries). */
+  LTI_SCORE_SWEEP_SECONDS: integer(1, 3600).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -132,4 +132,18 @@ export const ACCESS: Record<string, AccessRow> = {
     call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}/deliveries/${ctx.deliveryId}` }),
     expect: { admin: 200, instructor: 200, lms: 404, student: 404, outsider: 404 },
   },
+
+  // LTI 1.3: platforms and keys are the admin's; a course's staff (people, not its lms key) sync its roster.
+  'POST /api/v1/lti/platforms': {
+    call: (ctx) => ({
+      path: '/api/v1/lti/platforms',
+      body: { name: 'LMS', issuer: 'https://lms.invalid', clientId: `c-${unique()}`, authLoginUrl: 'https://lms.invalid/auth', tokenUrl: 'https://lms.invalid/token', jwksUrl: 'https://lms.invalid/jwks', deploymentIds: ['1'], course: ctx.course },
+    }),
+    expect: { admin: 201, instructor: 403, student: 403, lms: 403, outsider: 403 },
+  },
+  'GET /api/v1/lti/platforms': { call: () => ({ path: '/api/v1/lti/platforms' }), expect: { admin: 200, instructor: 403, student: 403, lms: 403, outsider: 403 } },
+  // Deleting is proven in test/lti; here a platform that does not exist (404 for the admin).
+  'DELETE /api/v1/lti/platforms/{id}': { call: () => ({ path: `/api/v1/lti/platforms/${randomUUID()}` }), expect: { admin: 404, instructor: 403, student: 403, lms: 403, outsider: 403 } },
+  'POST /api/v1/lti/keys/rotate': { call: () => ({ path: '/api/v1/lti/keys/rotate' }), expect: { admin: 201, instructor: 403, student: 403, lms: 403, outsider: 403 } },
+  'POST /api/v1/courses/{courseSlug}/lti/roster-sync': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/lti/roster-sync` }), expect: teachers(200) },
 };

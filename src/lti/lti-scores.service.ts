@@ -1,0 +1,208 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfigService } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../generated/prisma/client';
+import { MediaType, Scope } from './lti-claims';
+import { LtiPlatformError } from './lti-errors';
+import { platformRequest } from './lti-http';
+import { LTI_QUEUE, LtiJob, type PostScorePayload, scoreJobId, scoreJobOptions } from './lti-queue';
+import { LtiTokenService } from './lti-token.service';
+
+/** How far back synced_at is set, so a grade committed while a sync ran is looked at again by the sweeper. */
+const SYNC_MARGIN_MS = 30_000;
+
+export type ScorePostResult = 'posted' | 'unchanged' | 'nothing-graded' | 'no-line-item';
+
+/** The AGS Score (AGS 2.0 §3.4) memgrade posts. */
+export interface AgsScore {
+  userId: string;
+  scoreGiven: number;
+  scoreMaximum: number;
+  activityProgress: 'Completed';
+  gradingProgress: 'FullyGraded';
+  timestamp: string;
+  comment: string;
+}
+
+/**
+ * Grade passback (AGS 2.0). Every graded submission of a launched person queues a job for each of
+ * their resource links on its exercise; the job posts the grade that counts *when it runs* (best or
+ * latest, the course's gradebook rule), under a per-link-and-person lock, with a timestamp later than
+ * the previous post. So a retried or late job can never post an older grade over a newer one, and a
+ * grading run already posted is not posted again.
+ */
+@Injectable()
+export class LtiScoresService {
+  private readonly logger = new Logger(LtiScoresService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tokens: LtiTokenService,
+    private readonly config: AppConfigService,
+    @InjectQueue(LTI_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  /** Queues a score post for every resource link where the submission's author launched its exercise. */
+  async submissionGraded(submissionId: string): Promise<number> {
+    const submission = await this.prisma.submission.findUnique({
+      where: { id: submissionId },
+      select: { userId: true, status: true, exerciseVersion: { select: { exerciseId: true } }, results: { orderBy: { run: 'desc' }, take: 1, select: { id: true } } },
+    });
+    if (!submission || submission.status !== 'graded') return 0;
+    const linkUsers = await this.prisma.ltiResourceLinkUser.findMany({
+      where: { ltiUser: { userId: submission.userId }, resourceLink: { exerciseId: submission.exerciseVersion.exerciseId } },
+      select: { id: true },
+    });
+    const marker = submission.results[0]?.id ?? submissionId;
+    for (const { id } of linkUsers) await this.enqueue(id, marker);
+    return linkUsers.length;
+  }
+
+  async enqueue(linkUserId: string, marker: string): Promise<void> {
+    const jobId = scoreJobId(linkUserId, marker);
+    const existing = await this.queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry('failed');
+      return;
+    }
+    if (existing && (await existing.isCompleted())) return;
+    const { LTI_SCORE_RETRY_DELAY_MS, LTI_SCORE_ATTEMPTS } = this.config.values;
+    await this.queue.add(LtiJob.postScore, { linkUserId } satisfies PostScorePayload, { ...scoreJobOptions(LTI_SCORE_RETRY_DELAY_MS, LTI_SCORE_ATTEMPTS), jobId });
+  }
+
+  /**
+   * Link-people with a grading run newer than their last sync (an event that was missed, a job whose
+   * retries ran out): queued again. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ id: string; latest: Date }[]>`
+      SELECT lu.id, max(gr.created_at) AS latest
+        FROM lti_resource_link_users lu
+        JOIN lti_users u ON u.id = lu.lti_user_id
+        JOIN lti_resource_links l ON l.id = lu.resource_link_id
+        JOIN exercise_versions v ON v.exercise_id = l.exercise_id
+        JOIN submissions s ON s.exercise_version_id = v.id AND s.user_id = u.user_id AND s.status = 'graded'
+        JOIN grading_results gr ON gr.submission_id = s.id
+       GROUP BY lu.id, lu.synced_at
+      HAVING max(gr.created_at) > coalesce(lu.synced_at, 'epoch'::timestamptz)
+       LIMIT 500`;
+    for (const row of rows) await this.enqueue(row.id, `sweep-${row.latest.getTime()}`);
+    return rows.length;
+  }
+
+  /** Posts the grade that counts for one link-person, unless it was already posted. Throws to be retried. */
+  async post(linkUserId: string): Promise<ScorePostResult> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:lti-score:${linkUserId}`}))`;
+        const checkedAt = new Date(Date.now() - SYNC_MARGIN_MS);
+        const linkUser = await tx.ltiResourceLinkUser.findUnique({
+          where: { id: linkUserId },
+          include: { ltiUser: true, resourceLink: { include: { platform: true, context: true, exercise: { include: { course: true, currentVersion: true } } } } },
+        });
+        if (!linkUser) return 'nothing-graded';
+        const { resourceLink, ltiUser } = linkUser;
+        const counted = await this.countedRun(tx, ltiUser.userId, resourceLink.exerciseId, resourceLink.exercise.course.gradebookPolicy);
+        if (!counted) {
+          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
+          return 'nothing-graded';
+        }
+        const run = `${counted.submissionId}:${counted.run}`;
+        if (linkUser.postedRun === run) {
+          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
+          return 'unchanged';
+        }
+        const platform = resourceLink.platform;
+        let lineItemUrl = resourceLink.lineItemUrl;
+        if (!lineItemUrl && resourceLink.context?.lineItemsUrl) {
+          lineItemUrl = await this.createLineItem(platform, resourceLink.context.lineItemsUrl, {
+            scoreMaximum: counted.maxScore,
+            label: resourceLink.title || resourceLink.exercise.title,
+            resourceLinkId: resourceLink.resourceLinkId,
+            resourceId: resourceLink.exercise.slug,
+            tag: 'memgrade',
+          });
+          await tx.ltiResourceLink.update({ where: { id: resourceLink.id }, data: { lineItemUrl } });
+        }
+        if (!lineItemUrl) {
+          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt, lastError: 'the platform gave no AGS line item for this link' } });
+          return 'no-line-item';
+        }
+        const previous = linkUser.postedAt?.getTime() ?? 0;
+        const timestamp = new Date(Math.max(Date.now(), previous + 1));
+        const score: AgsScore = {
+          userId: ltiUser.sub,
+          scoreGiven: counted.score,
+          scoreMaximum: counted.maxScore,
+          activityProgress: 'Completed',
+          gradingProgress: 'FullyGraded',
+          timestamp: timestamp.toISOString(),
+          comment: counted.comment,
+        };
+        try {
+          const token = await this.tokens.token(platform, [Scope.score]);
+          await platformRequest('score', scoresUrl(lineItemUrl), {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.score, Accept: 'application/json' },
+            body: JSON.stringify(score),
+            ignoreBody: true,
+          });
+        } catch (error) {
+          if (/answered 401/.test((error as Error).message)) this.tokens.forget(platform.id);
+          await this.prisma.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { lastError: (error as Error).message.slice(0, 1000) } }).catch(() => undefined);
+          throw error;
+        }
+        await tx.ltiResourceLinkUser.update({
+          where: { id: linkUserId },
+          data: { postedRun: run, postedScore: counted.score, postedAt: timestamp, posts: { increment: 1 }, lastError: null, syncedAt: checkedAt },
+        });
+        return 'posted';
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+  }
+
+  private async createLineItem(platform: Parameters<LtiTokenService['token']>[0], lineItemsUrl: string, item: Record<string, unknown>): Promise<string> {
+    const token = await this.tokens.token(platform, [Scope.lineItem]);
+    const { body } = await platformRequest<{ id?: unknown }>('line item', lineItemsUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.lineItem, Accept: MediaType.lineItem },
+      body: JSON.stringify(item),
+    });
+    if (typeof body.id !== 'string') throw new LtiPlatformError(`line item: ${lineItemsUrl} answered without an id`);
+    return body.id;
+  }
+
+  /** The graded submission that counts under `policy`, its latest grading run and a per-test comment. */
+  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, policy: string) {
+    const submission = await tx.submission.findFirst({
+      where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
+      orderBy: policy === 'latest' ? [{ createdAt: 'desc' }, { id: 'desc' }] : [{ score: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      include: { results: { orderBy: { run: 'desc' }, take: 1, include: { tests: { orderBy: { position: 'asc' } } } } },
+    });
+    const result = submission?.results[0];
+    if (!submission || !result) return null;
+    return { submissionId: submission.id, run: result.run, score: submission.score as number, maxScore: submission.maxScore, comment: commentOf(result) };
+  }
+}
+
+/** "<line item URL>/scores", keeping the line item URL's query (AGS 2.0 §3.4.1). */
+export function scoresUrl(lineItemUrl: string): string {
+  const url = new URL(lineItemUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/scores`;
+  return url.toString();
+}
+
+/** The per-test summary students read in the LMS gradebook; hidden tests show only pass/fail. */
+export function commentOf(result: { score: number; maxScore: number; verdict: string; tests: { name: string; score: number; maxScore: number; passed: boolean; hidden: boolean }[] }): string {
+  const lines = result.tests.map((test, index) =>
+    test.hidden ? `${test.passed ? '✓' : '✗'} hidden test ${index + 1}: ${test.passed ? 'passed' : 'failed'}` : `${test.passed ? '✓' : '✗'} ${test.name}: ${fmt(test.score)}/${fmt(test.maxScore)}`,
+  );
+  const head = `memgrade: ${fmt(result.score)}/${fmt(result.maxScore)}${result.verdict === 'ok' ? '' : ` (${result.verdict.replace('_', ' ')})`}`;
+  const text = [head, ...lines].join('\n');
+  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));

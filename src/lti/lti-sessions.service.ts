@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { AppConfigService } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import type { LtiSession } from '../generated/prisma/client';
+
+export const SESSION_COOKIE = 'memgrade_lti_session';
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface StartedSession {
+  /** The cookie value (only its hash is stored). */
+  token: string;
+  /** The API key the web pages use for this session (revoked when it ends). */
+  apiKey: string;
+  session: LtiSession;
+}
+
+/**
+ * Browser sessions started by launches. The cookie (http-only) identifies the session to memgrade's
+ * LTI pages (deep linking); the web pages get a short-lived API key of the session's user in the
+ * address fragment, so their API calls carry a Bearer header and no ambient credential (CSRF-safe).
+ * Expired sessions' keys are revoked by the LTI sweeper.
+ */
+@Injectable()
+export class LtiSessionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  async start(input: { userId: string; courseId: string; platformId: string; deepLinking?: object }): Promise<StartedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.values.LTI_SESSION_MINUTES * 60_000);
+    const key = await this.apiKeys.issue(input.userId, `LTI launch session (until ${expiresAt.toISOString()})`);
+    const session = await this.prisma.ltiSession.create({
+      data: { tokenHash: hash(token), userId: input.userId, courseId: input.courseId, platformId: input.platformId, apiKeyId: key.id, expiresAt, deepLinking: input.deepLinking },
+    });
+    return { token, apiKey: key.secret, session };
+  }
+
+  /** The live session of a cookie value, or null. */
+  async find(token: string | undefined): Promise<LtiSession | null> {
+    if (!token) return null;
+    const session = await this.prisma.ltiSession.findUnique({ where: { tokenHash: hash(token) } });
+    if (!session || session.endedAt || session.expiresAt.getTime() < Date.now()) return null;
+    return session;
+  }
+
+  /** Ends sessions past their time and revokes their keys. Returns how many ended. */
+  async endExpired(): Promise<number> {
+    const expired = await this.prisma.ltiSession.findMany({ where: { endedAt: null, expiresAt: { lt: new Date() } }, select: { id: true, apiKeyId: true }, take: 1000 });
+    if (!expired.length) return 0;
+    await this.revoke(expired);
+    return expired.length;
+  }
+
+  /** Login states older than a day (used or not) are of no use any more. */
+  async dropOldStates(): Promise<void> {
+    await this.prisma.ltiLaunchState.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+  }
+
+  /** Ends every session of a user in a course (they left the course's roster), or just one of them. */
+  async endFor(userId: string, courseId: string, onlySessionId?: string): Promise<void> {
+    const sessions = await this.prisma.ltiSession.findMany({ where: { userId, courseId, endedAt: null, ...(onlySessionId ? { id: onlySessionId } : {}) }, select: { id: true, apiKeyId: true } });
+    await this.revoke(sessions);
+  }
+
+  private async revoke(sessions: { id: string; apiKeyId: string | null }[]): Promise<void> {
+    const now = new Date();
+    const keyIds = sessions.map((s) => s.apiKeyId).filter((id): id is string => id !== null);
+    await this.prisma.$transaction([
+      this.prisma.apiKey.updateMany({ where: { id: { in: keyIds }, revokedAt: null }, data: { revokedAt: now } }),
+      this.prisma.ltiSession.updateMany({ where: { id: { in: sessions.map((s) => s.id) } }, data: { endedAt: now } }),
+    ]);
+  }
+}

@@ -1,0 +1,40 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { LTI_QUEUE, LtiJob, type PostScorePayload, type SyncRosterPayload } from './lti-queue';
+import { LtiRosterService } from './lti-roster.service';
+import { LtiScoresService } from './lti-scores.service';
+
+/** Score posts and roster syncs (worker only). A failure throws, so BullMQ retries with backoff. */
+// Each job may hold a database connection while it waits on the platform: few at a time.
+@Processor(LTI_QUEUE, { concurrency: 4 })
+export class LtiProcessor extends WorkerHost implements OnModuleDestroy {
+  private readonly logger = new Logger(LtiProcessor.name);
+
+  constructor(
+    private readonly scores: LtiScoresService,
+    private readonly roster: LtiRosterService,
+  ) {
+    super();
+  }
+
+  /** Stop taking jobs while the database is still connected (as the webhook processor does). */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    if (job.name === LtiJob.postScore) {
+      const { linkUserId } = job.data as PostScorePayload;
+      try {
+        return await this.scores.post(linkUserId);
+      } catch (error) {
+        this.logger.warn(`score for link-user ${linkUserId} not posted (attempt ${job.attemptsMade + 1}): ${(error as Error).message}`);
+        throw error;
+      }
+    }
+    if (job.name === LtiJob.syncRoster) return this.roster.syncPlatform((job.data as SyncRosterPayload).platformId);
+    this.logger.warn(`unknown LTI job ${job.name}`);
+    return null;
+  }
+}
