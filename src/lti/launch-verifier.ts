@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '../common/http/outbound-url';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { LtiLaunchError } from './lti-errors';
 import { Claim, LTI_VERSION, MessageType } from './lti-claims';
@@ -43,7 +44,20 @@ export function peekIssuer(idToken: string): { iss: unknown; aud: string[] } {
  * platform's JWKS, iss, aud (and azp when there are several audiences or azp is given), exp and iat,
  * then message type, version and the required claims. Every failure names its reason.
  */
-export async function verifyLaunchToken(idToken: string, platform: { issuer: string; clientId: string; jwksUrl: string }): Promise<LaunchClaims> {
+export async function verifyLaunchToken(
+  idToken: string,
+  platform: { issuer: string; clientId: string; jwksUrl: string },
+  policy?: OutboundPolicy,
+): Promise<LaunchClaims> {
+  // The JWKS URL must pass the outbound policy before jose fetches it (jose's own fetch is not
+  // pinned to the checked address: a name that changes its address in between is not stopped).
+  if (policy) {
+    try {
+      await policy.checkUrl(platform.jwksUrl, { unresolvable: 'refuse' });
+    } catch (error) {
+      throw new LtiLaunchError(`the platform's JWKS URL is refused: ${(error as Error).message}`);
+    }
+  }
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(idToken, remoteJwks(platform.jwksUrl), {

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
@@ -59,6 +60,7 @@ export class LtiLaunchService {
     private readonly users: LtiUsersService,
     private readonly sessions: LtiSessionsService,
     private readonly roster: LtiRosterService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   /** Step 1: remember a fresh state and nonce, and send the browser to the platform's authorization endpoint. */
@@ -106,7 +108,7 @@ export class LtiLaunchService {
     }
     if (state.usedAt) throw new LtiLaunchError('nonce already used: this launch was replayed');
     if (state.expiresAt.getTime() < Date.now()) throw new LtiLaunchError('state expired: the login was started more than 10 minutes ago');
-    const claims = await verifyLaunchToken(form.id_token, platform);
+    const claims = await verifyLaunchToken(form.id_token, platform, this.outbound);
     if (claims.nonce !== state.nonce) throw new LtiLaunchError('nonce does not match the one memgrade sent at login');
     if (!(await this.platforms.acceptDeployment(platform, claims.deploymentId))) throw new LtiLaunchError(`unknown deployment_id "${claims.deploymentId}" for this platform`);
     const { count } = await this.prisma.ltiLaunchState.updateMany({ where: { state: state.state, usedAt: null }, data: { usedAt: new Date() } });

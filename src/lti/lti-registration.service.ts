@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config';
@@ -52,6 +53,7 @@ export function toolRegistration(urls: ToolUrls, scopesSupported?: string[]) {
 @Injectable()
 export class LtiRegistrationService {
   constructor(
+    private readonly outbound: OutboundPolicy,
     private readonly prisma: PrismaService,
     private readonly platforms: LtiPlatformsService,
     private readonly config: AppConfigService,
@@ -64,7 +66,7 @@ export class LtiRegistrationService {
     }
     const configUrl = httpUrl(query.openid_configuration);
     if (!configUrl) throw new LtiLaunchError('missing openid_configuration: open this URL from the LMS’s “register a tool” page');
-    const { body: platform } = await platformRequest<PlatformConfiguration>('openid configuration', configUrl, { headers: { Accept: 'application/json' } }).catch((error: Error) => {
+    const { body: platform } = await platformRequest<PlatformConfiguration>(this.outbound, 'openid configuration', configUrl, { headers: { Accept: 'application/json' } }).catch((error: Error) => {
       throw new LtiLaunchError(error.message);
     });
     const issuer = typeof platform.issuer === 'string' ? platform.issuer : null;
@@ -85,7 +87,7 @@ export class LtiRegistrationService {
     const scopes = Array.isArray(platform.scopes_supported) ? platform.scopes_supported.filter((s): s is string => typeof s === 'string') : undefined;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (typeof query.registration_token === 'string' && query.registration_token) headers.Authorization = `Bearer ${query.registration_token}`;
-    const { body: client } = await platformRequest<{ client_id?: unknown; 'https://purl.imsglobal.org/spec/lti-tool-configuration'?: { deployment_id?: unknown } }>(
+    const { body: client } = await platformRequest<{ client_id?: unknown; 'https://purl.imsglobal.org/spec/lti-tool-configuration'?: { deployment_id?: unknown } }>(this.outbound, 
       'registration',
       endpoints.registration as string,
       { method: 'POST', headers, body: JSON.stringify(toolRegistration(urls, scopes)) },

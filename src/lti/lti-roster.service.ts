@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -42,6 +43,7 @@ const str = (value: unknown) => (typeof value === 'string' ? value : null);
 @Injectable()
 export class LtiRosterService {
   constructor(
+    private readonly outbound: OutboundPolicy,
     private readonly prisma: PrismaService,
     private readonly tokens: LtiTokenService,
     private readonly users: LtiUsersService,
@@ -109,7 +111,7 @@ export class LtiRosterService {
     const all: Member[] = [];
     let next: string | null = url;
     for (let page = 0; next && page < MAX_PAGES; page += 1) {
-      const { body, headers } = await platformRequest<{ members?: unknown }>('memberships', next, { headers: { Authorization: `Bearer ${token}`, Accept: MediaType.memberships } });
+      const { body, headers } = await platformRequest<{ members?: unknown }>(this.outbound, 'memberships', next, { headers: { Authorization: `Bearer ${token}`, Accept: MediaType.memberships } });
       if (!Array.isArray(body.members)) throw new LtiPlatformError(`memberships: ${next} answered without a members array`);
       all.push(...(body.members as Member[]));
       next = nextLink(headers.get('link'), next);

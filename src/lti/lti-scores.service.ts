@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -38,6 +39,7 @@ export class LtiScoresService {
   private readonly logger = new Logger(LtiScoresService.name);
 
   constructor(
+    private readonly outbound: OutboundPolicy,
     private readonly prisma: PrismaService,
     private readonly tokens: LtiTokenService,
     private readonly config: AppConfigService,
@@ -143,7 +145,7 @@ export class LtiScoresService {
         };
         try {
           const token = await this.tokens.token(platform, [Scope.score]);
-          await platformRequest('score', scoresUrl(lineItemUrl), {
+          await platformRequest(this.outbound, 'score', scoresUrl(lineItemUrl), {
             method: 'POST',
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.score, Accept: 'application/json' },
             body: JSON.stringify(score),
@@ -166,7 +168,7 @@ export class LtiScoresService {
 
   private async createLineItem(platform: Parameters<LtiTokenService['token']>[0], lineItemsUrl: string, item: Record<string, unknown>): Promise<string> {
     const token = await this.tokens.token(platform, [Scope.lineItem]);
-    const { body } = await platformRequest<{ id?: unknown }>('line item', lineItemsUrl, {
+    const { body } = await platformRequest<{ id?: unknown }>(this.outbound, 'line item', lineItemsUrl, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.lineItem, Accept: MediaType.lineItem },
       body: JSON.stringify(item),

@@ -1,3 +1,4 @@
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { Injectable } from '@nestjs/common';
 import type { LtiPlatform } from '../generated/prisma/client';
 import { LtiPlatformError } from './lti-errors';
@@ -18,7 +19,10 @@ interface CachedToken {
 export class LtiTokenService {
   private readonly cache = new Map<string, CachedToken>();
 
-  constructor(private readonly keys: ToolKeysService) {}
+  constructor(
+    private readonly keys: ToolKeysService,
+    private readonly outbound: OutboundPolicy,
+  ) {}
 
   async token(platform: Pick<LtiPlatform, 'id' | 'clientId' | 'tokenUrl' | 'tokenAudience'>, scopes: string[]): Promise<string> {
     const scope = [...scopes].sort().join(' ');
@@ -26,7 +30,7 @@ export class LtiTokenService {
     const cached = this.cache.get(cacheKey);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
     const assertion = await this.keys.sign({ iss: platform.clientId, sub: platform.clientId, aud: platform.tokenAudience || platform.tokenUrl }, 300);
-    const { body } = await platformRequest<{ access_token?: unknown; expires_in?: unknown; token_type?: unknown }>('access token', platform.tokenUrl, {
+    const { body } = await platformRequest<{ access_token?: unknown; expires_in?: unknown; token_type?: unknown }>(this.outbound, 'access token', platform.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams({
