@@ -77,7 +77,8 @@ describe('submissions that solve nothing earn nothing, however they attack the g
         markedForInstructor: flags.length + marked.length > 0,
         // The attack prints every file it managed to read; the task's files (plan, tests, reference)
         // and the judge's private copies must not be among them.
-        leaksTests: /LEAKED \/(sandbox\/task|task|tmp\/memgrade-)/.test(output),
+        // (The student's own files are theirs to read.)
+        leaksTests: /LEAKED \/(sandbox\/task|task|tmp\/memgrade-[^/ ]+)\/(plan\.json|tests\/|reference)/.test(output),
       });
     }
     expect(outcomes).toEqual(attacks.map((attack) => ({ attack, status: 'graded', score: 0, markedForInstructor: true, leaksTests: false })));

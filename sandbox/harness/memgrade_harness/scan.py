@@ -218,6 +218,23 @@ class _Scanner(ast.NodeVisitor):
     def visit_Global(self, node):
         self.generic_visit(node)
 
+    def visit_FunctionDef(self, node):
+        # Code that answers every question with "yes": the classic way to fool equality checks.
+        if node.name == "__getattr__" and node.col_offset == 0:
+            self.flag(node, "medium", "module-getattr",
+                      "defines a module-level __getattr__ (every missing name becomes what it returns)")
+        if node.name in ("__eq__", "__contains__") and _returns_only_true(node):
+            self.flag(node, "medium", "equals-everything", "%s always returns True" % node.name)
+        self.generic_visit(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _returns_only_true(func):
+    body = [n for n in func.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    return (len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Constant)
+            and body[0].value.value is True)
+
 
 def scan_source(source, filename):
     """Flags for one file's source (str). Raises SyntaxError like compile()."""
