@@ -9,6 +9,8 @@
 # Environment: DOCKER_HOST, DOCKER_UP_TIMEOUT (seconds to wait for the engine, default 60),
 # MEMGRADE_DOCKERD_LOG (default /var/log/memgrade-dockerd.log).
 set -euo pipefail
+# shellcheck source=detach.sh
+source "$(dirname "${BASH_SOURCE[0]}")/detach.sh"
 
 timeout_s="${DOCKER_UP_TIMEOUT:-60}"
 log_file="${MEMGRADE_DOCKERD_LOG:-/var/log/memgrade-dockerd.log}"
@@ -41,8 +43,8 @@ fi
 if ! pgrep -x dockerd >/dev/null; then
   log "starting dockerd (log: $log_file)"
   mkdir -p "$(dirname "$log_file")"
-  nohup dockerd --iptables=false --ip6tables=false --bridge=none >>"$log_file" 2>&1 </dev/null &
-  disown || true
+  # In a session of its own: stopping the platform (its process group) must not stop the engine.
+  run_detached "$log_file" dockerd --iptables=false --ip6tables=false --bridge=none
 fi
 
 deadline=$((SECONDS + timeout_s))

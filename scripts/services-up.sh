@@ -10,6 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=env-defaults.sh
 source "$here/env-defaults.sh"
+# shellcheck source=detach.sh
+source "$here/detach.sh"
 
 log() { printf 'services-up: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -45,7 +47,9 @@ if ! postgres_answers; then
     version=$(ls /etc/postgresql | sort -V | tail -n 1)
     [[ -n "$version" ]] || die "postgresql is installed but has no cluster in /etc/postgresql"
     log "starting PostgreSQL $version"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 || die "could not start PostgreSQL $version"
+    # In a session of its own (setsid --wait returns pg_ctlcluster's status once the server runs):
+    # stopping the platform must not stop the database.
+    setsid --wait pg_ctlcluster --skip-systemctl-redirect "$version" main start </dev/null >&2 || die "could not start PostgreSQL $version"
     wait_for PostgreSQL 30 pg_isready -q -h 127.0.0.1 -p 5432
   fi
   log "creating role and database memgrade"
@@ -66,7 +70,8 @@ if ! redis_answers; then
   command -v redis-server >/dev/null || apt_install redis REDIS_URL redis-server
   log "starting Redis on 127.0.0.1:6379"
   mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir /var/lib/redis \
-    --logfile /var/log/redis/memgrade.log >&2 || die "could not start redis-server"
+  # Daemonized in a session of its own: stopping the platform must not stop Redis.
+  setsid --wait redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir /var/lib/redis \
+    --logfile /var/log/redis/memgrade.log </dev/null >&2 || die "could not start redis-server"
   wait_for Redis 15 redis_answers
 fi

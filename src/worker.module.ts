@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { OutboundHttpModule } from './common/http/outbound-http.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
@@ -15,7 +16,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule],
+      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule],
     };
   }
 }

@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   closeOnSignals(app, (error) => process.stderr.write(`memgrade: worker did not stop cleanly: ${error.message}\n`));
   // Containers left by a worker that died (SIGKILL, power loss) are removed before taking new work.
   await app.get(SandboxService).reapOrphans();
+  // Warm containers for the first gradings (no-op without pools); refilled after each run.
+  void app.get(SandboxService).warmUp();
   process.stdout.write(`memgrade worker started (concurrency ${config.WORKER_CONCURRENCY})\n`);
 }
 

@@ -19,6 +19,11 @@ export class ApiKeysService {
   async authenticate(secret: string): Promise<Principal | null> {
     const key = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(secret) }, include: { user: true } });
     if (!key || key.revokedAt) return null;
+    // A person's key bound to a course (a sign-in key an LMS handed out) works while they are on its roster.
+    if (key.courseId && key.user.role !== 'lms' && key.user.role !== 'admin') {
+      const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: key.courseId, userId: key.userId } }, select: { id: true } });
+      if (!enrolment) return null;
+    }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort and at most once a minute per key: authentication must not wait for a write.
       void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);

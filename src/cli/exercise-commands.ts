@@ -70,5 +70,9 @@ function printReport(report: ValidationReport, out: NodeJS.WriteStream): void {
     out.write(`${name}: ${solution.score} / ${solution.maxScore}\n`);
     for (const test of solution.tests) out.write(`  ${test.passed ? 'PASS' : 'FAIL'}  ${test.name}${test.passed ? '' : `: ${test.message.split('\n')[0]}`}\n`);
   }
+  for (const nothing of report.nulls ?? []) out.write(`null submission (${nothing.name}): ${nothing.score} / ${nothing.maxScore}\n`);
+  for (const m of report.margins ?? []) {
+    out.write(`budget ${m.check} (${m.kind}_growth_mib ${m.budgetMiB}): reference grew ${m.growthMiB.min}–${m.growthMiB.max} MiB, margin ${m.marginMiB.toFixed(2)} MiB = ${(m.marginMiB / m.spreadMiB).toFixed(1)} spreads\n`);
+  }
   for (const problem of report.problems) out.write(`problem: ${problem}\n`);
 }

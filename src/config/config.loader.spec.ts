@@ -9,6 +9,11 @@ describe('loadConfig', () => {
     expect(config.WORKER_CONCURRENCY).toBe(2);
     expect(config.DOCKER_HOST).toBeUndefined();
     expect(config.PUBLISH_CATALOG).toBe(true);
+    expect(config.OUTBOUND_ALLOWED_NETWORKS).toEqual([]);
+  });
+
+  it('reads the outbound allow-list as ranges', () => {
+    expect(loadConfig({ ...valid, OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 127.0.0.1' }).OUTBOUND_ALLOWED_NETWORKS).toHaveLength(2);
   });
 
   it.each([
@@ -20,6 +25,7 @@ describe('loadConfig', () => {
     [{ DOCKER_HOST: 'docker.sock' }, /DOCKER_HOST must be unix:/],
     [{ MEMGRADE_ADMIN_TOKEN: 'short' }, /MEMGRADE_ADMIN_TOKEN must be 24 to 200/],
     [{ PUBLISH_CATALOG: 'yes' }, /PUBLISH_CATALOG must be true or false/],
+    [{ OUTBOUND_ALLOWED_NETWORKS: '10.0.0.0/8,intranet' }, /OUTBOUND_ALLOWED_NETWORKS must be comma-separated IP addresses or CIDR ranges: "intranet" is not/],
     [{ SANDBOX_DEFAULT_MEMORY_MIB: '4096', SANDBOX_MAX_MEMORY_MIB: '1024' }, /SANDBOX_DEFAULT_MEMORY_MIB \(4096\) must not exceed SANDBOX_MAX_MEMORY_MIB/],
   ])('rejects %j with one line naming the variable', (override, message) => {
     const attempt = () => loadConfig({ ...valid, ...override });

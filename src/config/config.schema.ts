@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from '../common/http/outbound-url';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
@@ -36,6 +37,29 @@ export const configSchema = z.object({
   SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   /** How long a webhook receiver has to answer before the delivery counts as failed and is retried. */
   WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5_000),
+  /**
+   * Addresses or CIDR ranges (comma-separated) that outbound requests (webhooks, LMS endpoints) may
+   * reach although they are loopback or private: on-premises receivers. Empty: only public addresses.
+   */
+  OUTBOUND_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseAllowList(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `must be comma-separated IP addresses or CIDR ranges: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * How long, from a job's first postponement, failures during a confirmed outage of Postgres,
+   * Redis or Docker do not count against a submission's attempts (after that they do, and it may end
+   * as error with the reason).
+   */
+  GRADING_OUTAGE_GRACE_SECONDS: integer(60, 7 * 24 * 3600).default(3600),
+  /** How often a worker removes orphaned sandbox containers (besides at start and when Docker comes back). */
+  SANDBOX_REAP_INTERVAL_SECONDS: integer(1, 3600).default(30),
   /** Image that runs submissions; empty means the tag scripts/sandbox-image.sh builds from sandbox/. */
   SANDBOX_IMAGE: z.string().min(1).optional(),
   SANDBOX_DEFAULT_MEMORY_MIB: integer(16, 65536).default(256),
@@ -50,6 +74,7 @@ export const configSchema = z.object({
   SANDBOX_MAX_OUTPUT_BYTES: integer(1024, 1 << 30).default(8 << 20),
   /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
   SANDBOX_POOL_SIZE: integer(0, 32).default(0),
+  SANDBOX_GRADING_POOL_SIZE: integer(0, 32).default(0),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

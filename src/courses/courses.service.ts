@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
-import type { Course } from '../generated/prisma/client';
+import type { Course, Prisma } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import { toUserView, type UserView } from '../users/user-views';
 import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
@@ -51,6 +51,20 @@ export class CoursesService {
     if (principal.role === 'admin') return true;
     if (principal.role === 'lms') return principal.courseId === courseId;
     return (await this.enrolmentOf(principal.userId, courseId))?.role === 'instructor';
+  }
+
+  /** The courses whose every submission the caller reads (the rule of canReadAll), as a filter. */
+  staffCoursesWhere(principal: Principal): Prisma.CourseWhereInput {
+    if (principal.role === 'admin') return {};
+    if (principal.role === 'lms') return { id: principal.courseId! };
+    return { enrolments: { some: { userId: principal.userId, role: 'instructor' } } };
+  }
+
+  /** The ids of the courses the caller reads as staff; 'all' for an admin. */
+  async staffCourseIds(principal: Principal): Promise<Set<string> | 'all'> {
+    if (principal.role === 'admin') return 'all';
+    const courses = await this.prisma.course.findMany({ where: this.staffCoursesWhere(principal), select: { id: true } });
+    return new Set(courses.map((c) => c.id));
   }
 
   async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {
@@ -108,7 +122,12 @@ export class CoursesService {
 
   async unenrol(principal: Principal, slug: string, userId: string): Promise<void> {
     const course = await this.findTaught(principal, slug);
-    const { count } = await this.prisma.enrolment.deleteMany({ where: { courseId: course.id, userId } });
+    const count = await this.prisma.$transaction(async (tx) => {
+      const removed = await tx.enrolment.deleteMany({ where: { courseId: course.id, userId } });
+      // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
+      if (removed.count) await tx.apiKey.updateMany({ where: { userId, courseId: course.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      return removed.count;
+    });
     if (!count) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
   }
 
@@ -128,6 +147,11 @@ export class CoursesService {
     const key = { externalSource: course.id, externalId: dto.externalId };
     let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
     let created = false;
+    if (user && !(await this.enrolmentOf(user.id, course.id))) {
+      throw new ForbiddenError(`student "${dto.externalId}" was removed from the roster of course "${course.slug}"; its staff may enrol them again`, [
+        { field: 'externalId', reason: 'was removed from this course; course staff may enrol them again' },
+      ]);
+    }
     if (!user) {
       try {
         user = await this.prisma.user.create({
@@ -142,17 +166,33 @@ export class CoursesService {
     return { student: toUserView(user), created };
   }
 
-  /** The id of the LMS student `externalId` of this course, or 404. */
-  async lmsStudentId(course: Course, externalId: string): Promise<string> {
-    const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } } });
-    if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'student', reason: 'is not a student of this course; create it first' }]);
+  /**
+   * The id of the LMS student `externalId` of this course while they are on its roster; 404 for a
+   * student never created and for one whose enrolment was removed (access follows the roster).
+   */
+  async lmsStudentId(course: Course, externalId: string, field = 'student'): Promise<string> {
+    const user = await this.prisma.user.findFirst({
+      where: { externalSource: course.id, externalId, enrolments: { some: { courseId: course.id, role: 'student' } } },
+      select: { id: true },
+    });
+    if (!user) {
+      throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [
+        { field, reason: 'is not a student of this course (never created, or removed from its roster)' },
+      ]);
+    }
     return user.id;
   }
 
-  /** A key for an LMS student, for the LMS to hand out (a sign-in link). */
+  /** Whether the user is on the course's roster now (any role). */
+  async isEnrolled(userId: string, courseId: string): Promise<boolean> {
+    return !!(await this.enrolmentOf(userId, courseId));
+  }
+
+  /** A key for an LMS student, for the LMS to hand out (a sign-in link); 404 once they left the roster. */
   async issueLmsStudentKey(principal: Principal, slug: string, externalId: string): Promise<IssuedKeyView> {
     const course = await this.findManaged(principal, slug);
-    return this.users.issueKey(await this.lmsStudentId(course, externalId), `issued by the lms of ${course.slug}`);
+    // Bound to the course: it stops working when the student leaves its roster.
+    return this.users.issueKey(await this.lmsStudentId(course, externalId, 'externalId'), `issued by the lms of ${course.slug}`, course.id);
   }
 
   private enrolmentOf(userId: string, courseId: string) {

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
+import { hiddenTestName } from './hidden-tests';
 import type { ExerciseSpec } from './exercise-spec';
 
 export interface ExerciseSummary {
@@ -60,10 +61,12 @@ export class ExercisesService {
     });
   }
 
-  /** One published exercise with its statement and starter code. */
+  /** One published exercise with its statement and starter code; students see hidden tests as "Hidden test N". */
   async detail(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseDetail> {
-    const { exercise, version, spec } = await this.currentVersionFor(principal, `${courseSlug}/${exerciseSlug}`);
+    const { course, exercise, version, spec } = await this.currentVersionFor(principal, `${courseSlug}/${exerciseSlug}`);
     const files = version.files as Record<string, string>;
+    const staff = await this.courses.canReadAll(principal, course.id);
+    let hiddenSeen = 0;
     return {
       slug: exercise.slug,
       title: spec.title,
@@ -72,7 +75,7 @@ export class ExercisesService {
       limits: { memoryMiB: spec.limits.memoryMiB, timeSeconds: spec.limits.timeSeconds },
       statement: spec.statement,
       starter: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`starter/${name}`] ?? ''])),
-      tests: spec.tests.map(({ name, points, hidden }) => ({ name, points, hidden })),
+      tests: spec.tests.map(({ name, points, hidden }) => ({ name: hidden && !staff ? hiddenTestName(++hiddenSeen) : name, points, hidden })),
       version: { number: version.number, contentHash: version.contentHash },
     };
   }

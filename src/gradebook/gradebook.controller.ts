@@ -17,7 +17,7 @@ export class GradebookController {
   @Get()
   @ApiOperation({ summary: "Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)" })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt } | null }, total }] }' })
+  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt, flagSeverity? (only when the counting submission is flagged: high|medium|low) } | null }, total }] }' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('courseSlug', slugPipe('course')) courseSlug: string,
@@ -32,6 +32,6 @@ export class GradebookController {
     if (format === 'json') return book;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${book.course}-gradebook.csv"`);
-    return gradebookToCsv(book);
+    return gradebookToCsv(book, { flags: query.flags });
   }
 }

@@ -43,4 +43,31 @@ describe('gradebook CSV', () => {
     };
     expect(gradebookToCsv(book)).toBe('student_id,external_id,display_name,a,b,total\r\nu1,lms-1,"Doe, Jane",2,,2\r\nu2,,Ann,,,0\r\n');
   });
+
+  it('with flags, adds one <slug>_flag column per exercise after total: the severity, empty when not flagged', () => {
+    const book: Gradebook = {
+      course: 'c',
+      policy: 'best',
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      exercises: [
+        { slug: 'a', title: 'A', maxScore: 2 },
+        { slug: 'b', title: 'B', maxScore: 3 },
+      ],
+      maxTotal: 5,
+      students: [
+        {
+          id: 'u1',
+          displayName: 'Jane',
+          externalId: null,
+          grades: {
+            a: { score: 2, maxScore: 2, submissionId: 's1', submittedAt: '2026-01-01T00:00:00.000Z', flagSeverity: 'high' },
+            b: { score: 1, maxScore: 3, submissionId: 's2', submittedAt: '2026-01-01T00:00:00.000Z' },
+          },
+          total: 3,
+        },
+      ],
+    };
+    expect(gradebookToCsv(book, { flags: true })).toBe('student_id,external_id,display_name,a,b,total,a_flag,b_flag\r\nu1,,Jane,2,1,3,high,\r\n');
+    expect(gradebookToCsv(book)).toBe('student_id,external_id,display_name,a,b,total\r\nu1,,Jane,2,1,3\r\n');
+  });
 });

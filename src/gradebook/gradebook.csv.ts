@@ -18,10 +18,13 @@ function formatNumber(value: number): string {
 
 /**
  * `student_id,external_id,display_name,<exercise-slug>...,total`, one line per enrolled student,
- * CRLF line ends; an exercise without a graded submission is an empty cell.
+ * CRLF line ends; an exercise without a graded submission is an empty cell. With `flags`, one more
+ * column per exercise after total, `<exercise-slug>_flag`: the highest flag severity of the
+ * counting submission (high, medium, low), empty when it is not flagged.
  */
-export function gradebookToCsv(book: Gradebook): string {
-  const header = ['student_id', 'external_id', 'display_name', ...book.exercises.map((exercise) => exercise.slug), 'total'];
+export function gradebookToCsv(book: Gradebook, options: { flags?: boolean } = {}): string {
+  const flagColumns = options.flags ? book.exercises.map((exercise) => `${exercise.slug}_flag`) : [];
+  const header = ['student_id', 'external_id', 'display_name', ...book.exercises.map((exercise) => exercise.slug), 'total', ...flagColumns];
   const lines = [header.map(csvField).join(',')];
   for (const student of book.students) {
     lines.push(
@@ -31,6 +34,7 @@ export function gradebookToCsv(book: Gradebook): string {
         csvField(student.displayName),
         ...book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.score)),
         csvField(student.total),
+        ...(options.flags ? book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.flagSeverity)) : []),
       ].join(','),
     );
   }

@@ -4,6 +4,7 @@ import { ForbiddenError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
+import type { FlagSeverity } from '../grading/flag-summary';
 import { GRADEBOOK_POLICIES, type Gradebook, type GradebookCell, type GradebookExercise, type GradebookPolicy } from './gradebook.types';
 
 interface Pick {
@@ -13,6 +14,7 @@ interface Pick {
   score: number;
   maxScore: number;
   submittedAt: Date;
+  flagSeverity: FlagSeverity | null;
 }
 
 /**
@@ -61,7 +63,8 @@ export class GradebookService {
       this.prisma.$queryRaw<Pick[]>`
         SELECT DISTINCT ON (s.user_id, v.exercise_id)
                s.user_id AS "userId", v.exercise_id AS "exerciseId", s.id AS "submissionId",
-               s.score AS "score", s.max_score AS "maxScore", s.created_at AS "submittedAt"
+               s.score AS "score", s.max_score AS "maxScore", s.created_at AS "submittedAt",
+               s.flag_severity::text AS "flagSeverity"
           FROM submissions s
           JOIN exercise_versions v ON v.id = s.exercise_version_id
           JOIN exercises e ON e.id = v.exercise_id
@@ -83,6 +86,7 @@ export class GradebookService {
         maxScore: Number(pick.maxScore),
         submissionId: pick.submissionId,
         submittedAt: new Date(pick.submittedAt).toISOString(),
+        ...(pick.flagSeverity ? { flagSeverity: pick.flagSeverity } : {}),
       });
     }
 

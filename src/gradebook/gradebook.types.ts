@@ -1,3 +1,5 @@
+import type { FlagSeverity } from '../grading/flag-summary';
+
 export const GRADEBOOK_POLICIES = ['best', 'latest'] as const;
 export type GradebookPolicy = (typeof GRADEBOOK_POLICIES)[number];
 export const GRADEBOOK_FORMATS = ['json', 'csv'] as const;
@@ -17,6 +19,11 @@ export interface GradebookCell {
   maxScore: number;
   submissionId: string;
   submittedAt: string;
+  /**
+   * Present only when that submission is flagged: the highest severity among its latest run's flags
+   * and "evidence disagreed" marks (which count as high). For course staff, like the whole gradebook.
+   */
+  flagSeverity?: FlagSeverity;
 }
 
 export interface GradebookRow {

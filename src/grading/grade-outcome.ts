@@ -23,6 +23,14 @@ export interface TestOutcome {
   measurements?: Record<string, unknown>;
 }
 
+/** The student's output during one test (or the import), as the harness labels it. */
+export interface OutputSection {
+  label: string;
+  hidden: boolean;
+  stdout: string;
+  stderr: string;
+}
+
 /** The result of one grading run, as stored in GradingResult and TestResult. */
 export interface GradeOutcome {
   verdict: Verdict;
@@ -32,6 +40,11 @@ export interface GradeOutcome {
   peakMemoryBytes: number | null;
   stdout: string;
   stderr: string;
+  /**
+   * The student's output per test, when the harness splits it (`student_output.sections` of the
+   * result document): students see only the sections of tests that are not hidden.
+   */
+  outputSections?: OutputSection[] | null;
   flags: unknown[];
   /** Instructor-only detail of the run (out-of-process checks, warnings, versions). */
   report: Record<string, unknown>;

@@ -7,16 +7,20 @@ import { GradingProcessor } from './grading.processor';
 import { ExerciseValidationService } from './exercise-validation.service';
 import { GradingService } from './grading.service';
 import { HarnessGrader } from './harness.grader';
+import { InfrastructureBreaker } from './infrastructure-breaker';
+import { OrphanReaperService } from './orphan-reaper.service';
 import { SubmissionSweeper } from './submission-sweeper';
 import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
-/** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat. */
+/** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat, pause during outages, reap orphans. */
 @Module({
   imports: [SandboxModule, GradingQueueModule, WebhooksModule],
   providers: [
     GradingService,
     ExerciseValidationService,
     GradingProcessor,
+    InfrastructureBreaker,
+    OrphanReaperService,
     SubmissionSweeper,
     WorkerHeartbeatService,
     { provide: SubmissionGrader, useClass: HarnessGrader },

@@ -3,7 +3,9 @@ import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
 import { SubmissionEventsService } from '../events/submission-events.service';
+import { flagSeverityOfRun } from './flag-summary';
 import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
+import { parseOutputSections } from './student-output';
 
 export type GradeRunResult = 'graded' | 'skipped';
 
@@ -37,7 +39,7 @@ export class GradingService {
     const startedAt = new Date();
     await this.prisma.submission.update({
       where: { id: submissionId },
-      data: { status: 'running', startedAt, attempts: { increment: 1 } },
+      data: { status: 'running', startedAt, attempts: { increment: 1 }, errorReason: null },
     });
     await this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
@@ -54,6 +56,19 @@ export class GradingService {
     // Webhooks are queued, never sent here, and their trouble never fails grading.
     await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
     return 'graded';
+  }
+
+  /**
+   * A grading attempt failed and will be retried: the submission reads `queued` again, with the
+   * reason in errorReason, rather than `running` while it only waits. `refund` gives back the
+   * attempt that was counted when it started (an infrastructure outage is not the student's).
+   */
+  async awaitRetry(submissionId: string, reason: string, refund = false): Promise<void> {
+    const { count } = await this.prisma.submission.updateMany({
+      where: { id: submissionId, status: 'running' },
+      data: { status: 'queued', errorReason: reason.slice(0, 2000), ...(refund ? { attempts: { decrement: 1 } } : {}) },
+    });
+    if (count) await this.events.publish({ submissionId, status: 'queued' });
   }
 
   /** Ends a submission that cannot be graded, with the reason, so it never stays queued or running. */
@@ -84,6 +99,7 @@ export class GradingService {
           peakMemoryBytes: outcome.peakMemoryBytes === null ? null : BigInt(Math.round(outcome.peakMemoryBytes)),
           stdout: outcome.stdout,
           stderr: outcome.stderr,
+          outputSections: (parseOutputSections(outcome.outputSections) ?? undefined) as object[] | undefined,
           flags: outcome.flags as object[],
           report: outcome.report as object,
           tests: {
@@ -108,6 +124,7 @@ export class GradingService {
           verdict: outcome.verdict,
           score,
           errorReason: null,
+          flagSeverity: flagSeverityOfRun(outcome.flags, outcome.tests),
           finishedAt,
           durationMs: finishedAt.getTime() - startedAt.getTime(),
         },

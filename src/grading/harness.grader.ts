@@ -65,7 +65,12 @@ function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult)
         message: test.message ?? '',
         hidden: test.hidden ?? hiddenByName.get(test.name) ?? false,
         detail: test.detail,
-        measurements: { ...(test.measurements ?? {}), ...(test.status ? { status: test.status } : {}), ...(test.duration_ms === undefined ? {} : { duration_ms: test.duration_ms }) },
+        measurements: {
+          ...(test.measurements ?? {}),
+          ...(test.status ? { status: test.status } : {}),
+          ...(test.duration_ms === undefined ? {} : { duration_ms: test.duration_ms }),
+          ...(test.evidence ? { evidence: test.evidence } : {}),
+        },
       }),
     ),
     exitCode: run.exitCode,
@@ -73,10 +78,11 @@ function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult)
     peakMemoryBytes: run.peakMemoryBytes,
     stdout: doc.student_output?.stdout ?? '',
     stderr: doc.student_output?.stderr ?? '',
+    // Per process, each marked hidden when it ran a hidden test: students see only the others.
+    outputSections: doc.student_output?.sections ?? null,
     flags: doc.flags ?? [],
     report: {
       seed: doc.seed,
-      outputSections: doc.student_output?.sections ?? [],
       studentError: doc.student_error,
       outOfProcess: doc.out_of_process ?? [],
       warnings: doc.warnings ?? [],

@@ -3,6 +3,10 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY_PREFIX, HEARTBEAT_TTL_SECONDS, type WorkerHeartbeat } from '../health/worker-heartbeat';
 import { RedisService } from '../redis/redis.module';
 import { SandboxService } from '../sandbox';
+import { InfrastructureBreaker } from './infrastructure-breaker';
+
+/** A ping slower than this reports the engine down (the beat must stay fresher than HEARTBEAT_STALE_MS). */
+const PING_TIMEOUT_MS = 1_500;
 
 /** Tells the API (through Redis) that this worker lives and whether its Docker engine answers. */
 @Injectable()
@@ -16,11 +20,18 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
   constructor(
     private readonly redis: RedisService,
     private readonly sandbox: SandboxService,
+    private readonly breaker: InfrastructureBreaker,
   ) {}
 
   onModuleInit(): void {
+    let busy = false;
     const beat = () => {
-      this.inFlight = this.beat();
+      // A beat waiting on a slow engine is not overtaken by the next one.
+      if (busy) return;
+      busy = true;
+      this.inFlight = this.beat().finally(() => {
+        busy = false;
+      });
     };
     beat();
     this.timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
@@ -36,13 +47,24 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
   }
 
   private async beat(): Promise<void> {
-    const heartbeat: WorkerHeartbeat = { workerId: this.workerId, host: hostname(), pid: process.pid, docker: 'up', at: new Date().toISOString() };
+    const heartbeat: WorkerHeartbeat = { workerId: this.workerId, host: hostname(), pid: process.pid, docker: 'up', at: '' };
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.sandbox.ping();
+      await Promise.race([
+        this.sandbox.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Docker engine did not answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+        }),
+      ]);
     } catch (error) {
       heartbeat.docker = 'down';
       heartbeat.dockerError = (error as Error).message;
+    } finally {
+      clearTimeout(timer);
     }
+    heartbeat.at = new Date().toISOString();
+    heartbeat.grading = this.breaker.isOpen ? 'paused' : 'running';
+    if (this.breaker.openReason) heartbeat.pausedReason = this.breaker.openReason;
     if (this.stopped) return;
     try {
       await this.redis.client.set(HEARTBEAT_KEY_PREFIX + this.workerId, JSON.stringify(heartbeat), 'EX', HEARTBEAT_TTL_SECONDS);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
-import { HEARTBEAT_KEY_PREFIX, type WorkerHeartbeat } from './worker-heartbeat';
+import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';
 
 export type CheckStatus = 'up' | 'down' | 'unknown';
 
@@ -62,12 +62,18 @@ export class HealthService {
     try {
       const keys = await withTimeout(this.scanHeartbeatKeys(), 'redis');
       const beats = keys.length ? await this.redis.client.mget(keys) : [];
-      const workers = beats.filter((beat): beat is string => !!beat).map((beat) => JSON.parse(beat) as WorkerHeartbeat);
+      const now = Date.now();
+      // A beat older than HEARTBEAT_STALE_MS is a worker that stopped (or cannot reach Redis): not counted.
+      const workers = beats
+        .filter((beat): beat is string => !!beat)
+        .map((beat) => JSON.parse(beat) as WorkerHeartbeat)
+        .filter((worker) => now - Date.parse(worker.at) <= HEARTBEAT_STALE_MS);
       if (!workers.length) return { status: 'unknown', workers: 0, error: 'no worker is running' };
       const up = workers.filter((worker) => worker.docker === 'up');
+      const paused = workers.filter((worker) => worker.grading === 'paused').length;
       return up.length
-        ? { status: 'up', workers: workers.length, workersWithDocker: up.length }
-        : { status: 'down', workers: workers.length, workersWithDocker: 0, error: workers[0].dockerError ?? 'docker is unreachable' };
+        ? { status: 'up', workers: workers.length, workersWithDocker: up.length, workersPaused: paused }
+        : { status: 'down', workers: workers.length, workersWithDocker: 0, workersPaused: paused, error: workers[0].dockerError ?? 'docker is unreachable' };
     } catch (error) {
       return { status: 'unknown', error: (error as Error).message };
     }

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   image?: string;
   /** Started, idle, single-use containers kept ready (default: SANDBOX_POOL_SIZE). */
   poolSize?: number;
+  /** The same for grading runs, in the supervisor's mode (default: SANDBOX_GRADING_POOL_SIZE). */
+  gradingPoolSize?: number;
   /** Where the host's cgroup filesystem is; a path that does not exist forces the in-container reading. */
   cgroupRoot?: string;
 }
@@ -76,6 +78,8 @@ export class SandboxService implements OnModuleDestroy {
   readonly bounds: SandboxLimitBounds;
   private readonly cgroupRoot: string | undefined;
   private readonly pool: SandboxPool | null;
+  /** Pooled containers made with the supervisor's capabilities, for grading runs only. */
+  private readonly gradingPool: SandboxPool | null;
   /** Containers of runs in progress; the reaper never touches them. */
   private readonly inFlight = new Set<string>();
 
@@ -93,20 +97,22 @@ export class SandboxService implements OnModuleDestroy {
       processSpace: currentProcessSpace(),
       pid: process.pid,
     };
-    const poolSize = options.poolSize ?? config.values.SANDBOX_POOL_SIZE;
-    this.pool =
-      poolSize > 0
-        ? new SandboxPool({
-            size: poolSize,
-            limits: this.bounds.defaults,
-            // A pooled container may wait this long and still have the longest run's time left.
-            maxIdleSeconds: 600,
-            lifetimeSeconds: 600 + this.bounds.maxima.timeSeconds + HOLDER_MARGIN_SECONDS,
-            create: (limits, lifetimeSeconds) => this.createStartedContainer(limits, lifetimeSeconds, {}, true),
-            remove: (container) => this.removeContainer(container),
-            logger: this.logger,
-          })
-        : null;
+    this.pool = this.makePool(options.poolSize ?? config.values.SANDBOX_POOL_SIZE, false);
+    this.gradingPool = this.makePool(options.gradingPoolSize ?? config.values.SANDBOX_GRADING_POOL_SIZE, true);
+  }
+
+  private makePool(size: number, supervisor: boolean): SandboxPool | null {
+    if (size <= 0) return null;
+    return new SandboxPool({
+      size,
+      limits: this.bounds.defaults,
+      // A pooled container may wait this long and still have the longest run's time left.
+      maxIdleSeconds: 600,
+      lifetimeSeconds: 600 + this.bounds.maxima.timeSeconds + HOLDER_MARGIN_SECONDS,
+      create: (limits, lifetimeSeconds) => this.createStartedContainer(limits, lifetimeSeconds, {}, true, undefined, supervisor),
+      remove: (container) => this.removeContainer(container),
+      logger: this.logger,
+    });
   }
 
   /** Resolves when the engine answers and the image is present; throws SandboxInfrastructureError otherwise. */
@@ -131,7 +137,7 @@ export class SandboxService implements OnModuleDestroy {
   async reapOrphans(): Promise<number> {
     return reapOrphanContainers(this.docker, {
       owner: this.owner,
-      isInUse: (id) => this.inFlight.has(id) || (this.pool?.holds(id) ?? false),
+      isInUse: (id) => this.inFlight.has(id) || (this.pool?.holds(id) ?? false) || (this.gradingPool?.holds(id) ?? false),
       remove: (container) => this.removeContainer(container),
       logger: this.logger,
     });
@@ -139,11 +145,11 @@ export class SandboxService implements OnModuleDestroy {
 
   /** Fills the pool now instead of on the first run (no-op without a pool). */
   async warmUp(): Promise<void> {
-    await this.pool?.fill();
+    await Promise.all([this.pool?.fill(), this.gradingPool?.fill()]);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.pool?.close();
+    await Promise.all([this.pool?.close(), this.gradingPool?.close()]);
   }
 
   /**
@@ -173,8 +179,8 @@ export class SandboxService implements OnModuleDestroy {
     let container: Docker.Container | null = null;
     try {
       try {
-        // Pooled containers have no capabilities at all, so supervisor runs always get a fresh one.
-        const pooled = supervisor ? null : ((await this.pool?.acquire(limits)) ?? null);
+        // Each kind of run has its own pool: plain containers have no capabilities at all.
+        const pooled = (await (supervisor ? this.gradingPool : this.pool)?.acquire(limits)) ?? null;
         if (pooled) {
           this.inFlight.add(pooled.id);
           try {
@@ -212,7 +218,7 @@ export class SandboxService implements OnModuleDestroy {
       if (container) {
         await this.removeContainer(container);
       }
-      this.pool?.replenish();
+      (supervisor ? this.gradingPool : this.pool)?.replenish();
     }
   }
 

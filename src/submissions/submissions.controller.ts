@@ -1,14 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, type MessageEvent, Param, Post, Query, Sse, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RateLimit, SUBMISSIONS_RATE_LIMIT } from '../rate-limit/rate-limit.guard';
 import { CreateSubmissionDto } from './dto/create-submission.dto';
 import { ListSubmissionsDto } from './dto/list-submissions.dto';
+import { SubmissionCodeDto, SubmissionPageDto, SubmissionViewDto } from './dto/submission-responses.dto';
 import { MultipartFilesInterceptor } from './multipart-files.interceptor';
 import { SubmissionStreamService } from './submission-stream.service';
 import type { SubmissionView } from './submission-view';
-import { SubmissionsService } from './submissions.service';
+import { SubmissionsService, type SubmissionCodeView } from './submissions.service';
 
 @ApiTags('submissions')
 @ApiBearerAuth()
@@ -37,15 +38,24 @@ export class SubmissionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Submissions you may read, newest first; filter and page with nextCursor' })
+  @ApiOperation({ summary: 'Submissions you may read, newest first; filter (staff also by flags) and page with nextCursor' })
+  @ApiOkResponse({ type: SubmissionPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListSubmissionsDto) {
     return this.submissions.list(principal, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A submission with its status, verdict, score and per-test results' })
+  @ApiOperation({ summary: "A submission with its status, verdict, score, per-test results and the student's output; staff also see flags and evidence marks" })
+  @ApiOkResponse({ type: SubmissionViewDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView> {
     return this.submissions.get(principal, id);
+  }
+
+  @Get(':id/code')
+  @ApiOperation({ summary: "A submission's files, with a line diff to the same student's previous submission of the exercise (its student, course staff)" })
+  @ApiOkResponse({ type: SubmissionCodeDto })
+  code(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionCodeView> {
+    return this.submissions.code(principal, id);
   }
 
   @Sse(':id/events')

@@ -8,7 +8,9 @@ import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
 import { GradingQueueService } from '../grading/grading-queue.service';
+import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
 import { decodeCursor, encodeCursor } from './cursor';
+import { diffFiles, type FileDiff } from './line-diff';
 import type { CreateSubmissionDto } from './dto/create-submission.dto';
 import type { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { checkSubmissionFiles } from './submission-files';
@@ -33,6 +35,20 @@ export interface SubmissionSummary {
   score: number | null;
   maxScore: number;
   createdAt: string;
+  /** Only for rows the caller reads as course staff: the highest flag severity of the latest run, or null. */
+  flagSeverity?: FlagSeverity | null;
+}
+
+/** A submission's files, and what changed since the student's previous submission of the exercise. */
+export interface SubmissionCodeView {
+  id: string;
+  exercise: string;
+  studentId: string;
+  createdAt: string;
+  files: Record<string, string>;
+  previous: { id: string; createdAt: string } | null;
+  /** Per file, from the previous submission to this one; null for the first submission. */
+  diff: FileDiff[] | null;
 }
 
 const withCourse = { exerciseVersion: { include: { exercise: { include: { course: true } } } } } as const;
@@ -84,7 +100,32 @@ export class SubmissionsService {
     const { submission, staff } = await this.findReadable(principal, id);
     const results = await this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } });
     const { exercise } = submission.exerciseVersion;
-    return toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff);
+    return toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true });
+  }
+
+  /** The submitted files with a diff to the same student's previous submission of the exercise (owner, staff). */
+  async code(principal: Principal, id: string): Promise<SubmissionCodeView> {
+    const { submission } = await this.findReadable(principal, id);
+    const { exercise } = submission.exerciseVersion;
+    const previous = await this.prisma.submission.findFirst({
+      where: {
+        userId: submission.userId,
+        exerciseVersion: { exerciseId: exercise.id },
+        OR: [{ createdAt: { lt: submission.createdAt } }, { createdAt: submission.createdAt, id: { lt: submission.id } }],
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, createdAt: true, files: true },
+    });
+    const files = submission.files as Record<string, string>;
+    return {
+      id: submission.id,
+      exercise: `${exercise.course.slug}/${exercise.slug}`,
+      studentId: submission.userId,
+      createdAt: submission.createdAt.toISOString(),
+      files,
+      previous: previous ? { id: previous.id, createdAt: previous.createdAt.toISOString() } : null,
+      diff: previous ? diffFiles(previous.files as Record<string, string>, files) : null,
+    };
   }
 
   /** Submissions the caller may read, newest first, a page at a time. */
@@ -99,13 +140,16 @@ export class SubmissionsService {
       if (!(await this.courses.canReadAll(principal, course.id))) where.userId = principal.userId;
     } else if (principal.role === 'lms') {
       where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
-    } else if (principal.role !== 'admin') {
+    }
+    // An lms key reads only the submissions of students on its course's roster now.
+    if (principal.role === 'lms') where.user = { enrolments: { some: { courseId: principal.courseId! } } }; else if (principal.role !== 'admin') {
       // Own submissions, plus every submission of the courses one teaches.
       where.OR = [
         { userId: principal.userId },
         { exerciseVersion: { exercise: { course: { enrolments: { some: { userId: principal.userId, role: 'instructor' } } } } } },
       ];
     }
+    if (query.flagged !== undefined || query.flagSeverity) await this.restrictToFlags(principal, query, where);
     if (query.student) {
       if (where.userId && where.userId !== query.student) throw new ForbiddenError('students may only list their own submissions');
       where.userId = query.student;
@@ -121,6 +165,8 @@ export class SubmissionsService {
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
+    const staffOf = await this.courses.staffCourseIds(principal);
+    const readsAsStaff = (courseId: string) => staffOf === 'all' || staffOf.has(courseId);
     return {
       items: page.map((s) => ({
         id: s.id,
@@ -131,9 +177,27 @@ export class SubmissionsService {
         score: s.score,
         maxScore: s.maxScore,
         createdAt: s.createdAt.toISOString(),
+        ...(readsAsStaff(s.exerciseVersion.exercise.courseId) ? { flagSeverity: s.flagSeverity } : {}),
       })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
+  }
+
+  /**
+   * `flagged` / `flagSeverity` filters: for course staff only (students never learn which of their
+   * submissions were flagged), so the listing narrows to the courses the caller reads as staff.
+   */
+  private async restrictToFlags(principal: Principal, query: ListSubmissionsDto, where: Prisma.SubmissionWhereInput): Promise<void> {
+    const field = query.flagSeverity ? 'flagSeverity' : 'flagged';
+    if (query.flagged === false && query.flagSeverity) throw InvalidInputError.field('flagSeverity', 'cannot be combined with flagged=false');
+    if (principal.role === 'student') throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
+    if (query.course) {
+      if (where.userId) throw new ForbiddenError(`${field} is a filter for the staff of course "${query.course}"`, [{ field, reason: 'is for course staff only' }]);
+    } else {
+      delete where.OR;
+      where.exerciseVersion = { exercise: { course: this.courses.staffCoursesWhere(principal) } };
+    }
+    where.flagSeverity = query.flagSeverity ? { in: severitiesAtLeast(query.flagSeverity) } : query.flagged ? { not: null } : null;
   }
 
   /** Grades one submission again, against the exercise version it was submitted to (course staff). */
@@ -152,7 +216,15 @@ export class SubmissionsService {
     const course = await this.courses.findManaged(principal, courseSlug);
     const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
-    const finished = await this.prisma.submission.findMany({ where: { exerciseVersionId: version.id, status: { in: ['graded', 'error'] } }, select: { id: true } });
+    const finished = await this.prisma.submission.findMany({
+      where: {
+        exerciseVersionId: version.id,
+        status: { in: ['graded', 'error'] },
+        // An lms key acts for the students on the roster only.
+        ...(principal.role === 'lms' ? { user: { enrolments: { some: { courseId: course.id } } } } : {}),
+      },
+      select: { id: true },
+    });
     for (const { id } of finished) await this.gradingQueue.requeue(id, 'regrade');
     return { queued: finished.length };
   }
@@ -165,6 +237,8 @@ export class SubmissionsService {
     if (!submission) throw notFound;
     const staff = await this.courses.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
+    // An lms key acts on behalf of the course's students: not for one who left the roster.
+    if (principal.role === 'lms' && !(await this.courses.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
     return { submission, staff };
   }
 

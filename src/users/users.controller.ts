@@ -37,7 +37,8 @@ export class UsersController {
   @Roles('admin', 'instructor', 'student')
   @ApiOperation({ summary: 'Another API key for yourself, shown once' })
   createKey(@CurrentPrincipal() principal: Principal, @Body() dto: CreateKeyDto) {
-    return this.users.issueKey(principal.userId, dto.name);
+    // A key made with a course-bound key is bound to the same course: it cannot outlive the enrolment.
+    return this.users.issueKey(principal.userId, dto.name, principal.courseId ?? undefined);
   }
 
   @Get('keys')

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { OutboundPolicy } from '../common/http/outbound-url';
 import type { AppConfigService } from '../config/app-config';
 import type { PrismaService } from '../database/prisma.service';
 import { WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
@@ -35,7 +36,7 @@ describe('WebhookDeliveryProcessor', () => {
   });
 
   const secret = 'whsec_unit';
-  function setUp(status: 'pending' | 'delivered' = 'pending', endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {}) {
+  function setUp(status: 'pending' | 'delivered' = 'pending', endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {}, policy = new OutboundPolicy({ allow: '127.0.0.1' })) {
     const row = {
       id: 'd-1',
       event: 'submission.graded',
@@ -54,7 +55,7 @@ describe('WebhookDeliveryProcessor', () => {
       },
     } as unknown as PrismaService;
     const config = { values: { WEBHOOK_TIMEOUT_MS: 2_000 } } as AppConfigService;
-    return { processor: new WebhookDeliveryProcessor(prisma, config), updates };
+    return { processor: new WebhookDeliveryProcessor(prisma, config, policy), updates };
   }
   const job = (attemptsMade: number, attempts = 3) =>
     ({ name: WebhookJob.deliver, data: { deliveryId: 'd-1' }, attemptsMade, opts: { attempts } }) as unknown as Job<DeliverWebhookPayload>;
@@ -91,5 +92,33 @@ describe('WebhookDeliveryProcessor', () => {
     expect(disabled.updates).toEqual([expect.objectContaining({ data: { status: 'failed', lastError: 'the endpoint is disabled' } })]);
     await expect(setUp('pending', { revokedAt: new Date() }).processor.process(job(0))).resolves.toBe('abandoned');
     expect(received.length).toBe(before);
+  });
+
+  it('sends nothing to an address the outbound policy refuses, and ends the delivery failed at once with the reason', async () => {
+    const before = received.length;
+    const { processor, updates } = setUp('pending', {}, new OutboundPolicy());
+    await expect(processor.process(job(0))).rejects.toThrow(UnrecoverableError);
+    expect(received.length).toBe(before);
+    expect(updates).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ status: 'failed', attempts: { increment: 1 }, lastStatusCode: null, lastError: expect.stringContaining('names 127.0.0.1, a loopback address') }) }),
+    ]);
+  });
+
+  it('spends no attempt while the database cannot be reached: the job waits in the delayed set', async () => {
+    const { processor } = setUp();
+    const unreachable = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    const moved: number[] = [];
+    const delayed = {
+      ...job(0),
+      updateData: jest.fn(async () => undefined),
+      moveToDelayed: jest.fn(async (at: number) => void moved.push(at)),
+    } as unknown as Job<DeliverWebhookPayload>;
+    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(unreachable);
+    await expect(processor.process(delayed, 'token')).rejects.toBeInstanceOf(DelayedError);
+    expect(moved).toHaveLength(1);
+    // Any other error still counts as an attempt.
+    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(new Error('column x does not exist'));
+    await expect(processor.process(delayed, 'token')).rejects.toThrow('column x');
+    expect(moved).toHaveLength(1);
   });
 });

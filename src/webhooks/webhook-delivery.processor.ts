@@ -1,8 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { OutboundPolicy } from '../common/http/outbound-url';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
+import { isDatabaseUnavailable } from '../database/prisma-errors';
 import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
 import { postWebhook } from './webhook-sender';
 import { signatureHeader, WEBHOOK_HEADERS } from './webhook-signature';
@@ -10,6 +12,11 @@ import { signatureHeader, WEBHOOK_HEADERS } from './webhook-signature';
 /** Deliveries sent at once per worker: they wait on the network, not on the CPU. */
 export const WEBHOOK_CONCURRENCY = 16;
 const USER_AGENT = 'memgrade-webhooks/1';
+
+/** A delivery that could not even be read because the database is down waits this long, without spending an attempt. */
+export const DATABASE_OUTAGE_DELAY_MS = 5_000;
+/** ...for at most this long from the first such postponement; then failures count again. */
+export const DATABASE_OUTAGE_GRACE_MS = 3600_000;
 
 export type DeliveryJobResult = 'delivered' | 'gone' | 'skipped' | 'abandoned';
 
@@ -27,6 +34,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfigService,
+    private readonly outbound: OutboundPolicy,
   ) {
     super();
   }
@@ -40,7 +48,21 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
     await this.worker?.close();
   }
 
-  async process(job: Job<DeliverWebhookPayload>): Promise<DeliveryJobResult> {
+  async process(job: Job<DeliverWebhookPayload & { outageSince?: number }>, token?: string): Promise<DeliveryJobResult> {
+    try {
+      return await this.deliver(job);
+    } catch (error) {
+      // The database is down: that is not the receiver's failure, so no attempt is spent on it.
+      const since = job.data.outageSince ?? Date.now();
+      if (!token || !isDatabaseUnavailable(error) || Date.now() - since > DATABASE_OUTAGE_GRACE_MS) throw error;
+      await job.updateData({ ...job.data, outageSince: since });
+      await job.moveToDelayed(Date.now() + DATABASE_OUTAGE_DELAY_MS, token);
+      this.logger.warn({ deliveryId: job.data.deliveryId, err: (error as Error).message }, 'webhook delivery postponed: the database is not reachable');
+      throw new DelayedError();
+    }
+  }
+
+  private async deliver(job: Job<DeliverWebhookPayload>): Promise<DeliveryJobResult> {
     if (job.name !== WebhookJob.deliver) throw new UnrecoverableError(`unknown webhook job ${job.name}`);
     const { deliveryId } = job.data;
     const delivery = await this.prisma.webhookDelivery.findUnique({
@@ -71,6 +93,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
         [WEBHOOK_HEADERS.signature]: signatureHeader(endpoint.secret, timestamp, body),
       },
       this.config.values.WEBHOOK_TIMEOUT_MS,
+      this.outbound,
     );
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
@@ -83,20 +106,23 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
       this.logger.log(log, 'webhook delivered');
       return 'delivered';
     }
-    const last = attempt >= maxAttempts;
+    // The address policy refused the URL (it names or now resolves to an internal address): nothing
+    // was sent, and sending again would be refused again.
+    const last = attempt >= maxAttempts || !!result.refused;
     // updateMany: the endpoint (and this row) may have been deleted while the request was out.
     await this.prisma.webhookDelivery.updateMany({
       where: { id: deliveryId },
       data: { status: last ? 'failed' : 'pending', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: result.error },
     });
     this.logger.warn({ ...log, error: result.error, last }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    if (result.refused) throw new UnrecoverableError(`attempt ${attempt} to ${endpoint.url}: ${result.error}`);
     throw new Error(`attempt ${attempt}/${maxAttempts} to ${endpoint.url}: ${result.error}`);
   }
 
   /** A delivery whose attempts are spent ends failed even when the last attempt could not record itself. */
   @OnWorkerEvent('failed')
   async onFailed(job: Job<DeliverWebhookPayload> | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError))) return;
     await this.prisma.webhookDelivery
       .updateMany({ where: { id: job.data.deliveryId, status: 'pending' }, data: { status: 'failed', lastError: error.message.slice(0, 2000) } })
       .catch((failure: Error) => this.logger.warn(`could not mark delivery ${job.data.deliveryId} failed: ${failure.message}`));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import { OutboundPolicy, OutboundUrlError } from '../common/http/outbound-url';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
@@ -61,10 +62,12 @@ export class WebhooksService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly courses: CoursesService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   async register(principal: Principal, courseSlug: string, dto: CreateWebhookDto): Promise<CreatedWebhookEndpoint> {
     const course = await this.courseToManage(principal, courseSlug);
+    await this.refuseInternal(dto.url);
     const events = dto.events ?? [...WEBHOOK_EVENTS];
     const apiKeyId = principal.role === 'lms' ? principal.keyId : null;
     const existing = await this.prisma.webhookEndpoint.findMany({ where: { courseId: course.id }, select: { url: true, apiKeyId: true } });
@@ -132,6 +135,19 @@ export class WebhooksService {
     const row = UUID.test(deliveryId) ? await this.prisma.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id } }) : null;
     if (!row) throw new NotFoundError(`delivery ${deliveryId} does not exist`, [{ field: 'deliveryId', reason: 'no such delivery of this endpoint' }]);
     return { ...toDeliveryView(row), payload: row.payload };
+  }
+
+  /**
+   * 400 when the URL names, or its host resolves to, an address the outbound policy refuses. A name
+   * that does not resolve yet is accepted: every delivery checks the address again before it connects.
+   */
+  private async refuseInternal(url: string): Promise<void> {
+    try {
+      await this.outbound.checkUrl(url, { unresolvable: 'accept' });
+    } catch (error) {
+      if (error instanceof OutboundUrlError) throw InvalidInputError.field('url', error.reason);
+      throw error;
+    }
   }
 
   private async courseToManage(principal: Principal, courseSlug: string) {

@@ -106,6 +106,7 @@ export const ACCESS: Record<string, AccessRow> = {
   },
   'GET /api/v1/submissions': { call: () => ({ path: '/api/v1/submissions' }), expect: all(200) },
   'GET /api/v1/submissions/{id}': { call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}` }), expect: { ...all(200), outsider: 404 } },
+  'GET /api/v1/submissions/{id}/code': { call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}/code` }), expect: { ...all(200), outsider: 404 } },
   'GET /api/v1/submissions/{id}/events': {
     call: async (ctx) => ({ path: `/api/v1/submissions/${await ctx.gradedSubmission()}/events` }),
     expect: { ...all(200), outsider: 404 },

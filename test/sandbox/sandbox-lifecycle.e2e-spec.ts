@@ -103,6 +103,34 @@ describe('with a pool of started containers', () => {
   });
 });
 
+describe('with a pool of grading containers', () => {
+  const grading = makeSandboxService({ gradingPoolSize: 1 });
+  afterAll(async () => {
+    await grading.onModuleDestroy();
+    expect(await sandboxContainers(grading)).toEqual([]);
+  });
+
+  it("serves supervisor runs from pre-made containers with the supervisor's capabilities, once each", async () => {
+    await grading.warmUp();
+    const [idle] = (await sandboxContainers(grading)).map((c) => c.Id);
+    const probe = {
+      'caps.py':
+        'import os, re\nprint(re.search(r"[0-9a-f]{64}", open("/proc/self/cgroup").read()).group(0), os.getuid(), [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0])',
+    };
+    const first = await grading.run({ files: probe, argv: ['python3', 'caps.py'], privileges: 'supervisor' });
+    const second = await grading.run({ files: probe, argv: ['python3', 'caps.py'], privileges: 'supervisor' });
+    const [host1, uid1, caps1] = first.stdout.trim().split(' ');
+    const [host2] = second.stdout.trim().split(' ');
+    expect(host1).toBe(idle);
+    expect(host2).not.toBe(host1);
+    // uid 0 holding exactly CAP_SETUID, CAP_SETGID and CAP_KILL (bits 7, 6 and 5).
+    expect({ uid1, caps1 }).toEqual({ uid1: '0', caps1: '00000000000000e0' });
+    // A plain run never gets one of these containers.
+    const plain = await grading.run({ files: probe, argv: ['python3', 'caps.py'] });
+    expect(plain.stdout.trim().split(' ')[2]).toBe('0000000000000000');
+  });
+});
+
 /** Polls `condition` every 50 ms for up to 20 s. */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;

@@ -30,5 +30,8 @@ export function testEnvironment(): Record<string, string> {
     DATABASE_URL: database,
     REDIS_URL: redis,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
+    // The suite's webhook receivers listen on 127.0.0.1: allow exactly that address (127.0.0.2,
+    // ::1 and every other internal address stay refused, which test/webhooks/outbound-policy proves).
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1/32',
   };
 }

@@ -37,10 +37,10 @@ export interface ReceivedRequest {
 }
 
 /**
- * A webhook receiver on 127.0.0.1: records every request with its raw body and answers with what
+ * A webhook receiver on 127.0.0.1 (or another loopback address): records every request with its raw body and answers with what
  * `respond` decides (a status, or 'hang' to never answer).
  */
-export async function startReceiver(respond: (request: ReceivedRequest, count: number) => number | 'hang' = () => 200) {
+export async function startReceiver(respond: (request: ReceivedRequest, count: number) => number | 'hang' = () => 200, host = '127.0.0.1') {
   const received: ReceivedRequest[] = [];
   const open = new Set<ServerResponse>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -57,10 +57,12 @@ export async function startReceiver(respond: (request: ReceivedRequest, count: n
       res.writeHead(answer, { 'Content-Type': 'text/plain' }).end(answer >= 300 ? `receiver says ${answer}` : 'ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
   return {
     url,
+    port,
     received,
     /** Requests that are being held open ('hang'). */
     hanging: () => open.size,

@@ -76,7 +76,21 @@ export interface SeededTest {
  */
 export async function seedGradedSubmission(
   prisma: PrismaService,
-  input: { versionId: string; userId: string; files?: Record<string, string>; tests: SeededTest[]; verdict?: Verdict; createdAt?: Date; durationMs?: number },
+  input: {
+    versionId: string;
+    userId: string;
+    files?: Record<string, string>;
+    tests: SeededTest[];
+    verdict?: Verdict;
+    createdAt?: Date;
+    durationMs?: number;
+    /** What the harness flagged, and the severity the worker would store for it (src/grading/flag-summary.ts). */
+    flags?: object[];
+    flagSeverity?: 'high' | 'medium' | 'low';
+    stdout?: string;
+    stderr?: string;
+    outputSections?: { label: string; hidden: boolean; stdout: string; stderr: string }[];
+  },
 ): Promise<string> {
   const score = input.tests.reduce((sum, t) => sum + t.score, 0);
   const maxScore = input.tests.reduce((sum, t) => sum + t.maxScore, 0);
@@ -92,6 +106,7 @@ export async function seedGradedSubmission(
       maxScore,
       attempts: 1,
       durationMs: input.durationMs ?? 2140,
+      flagSeverity: input.flagSeverity ?? null,
       createdAt,
       startedAt: createdAt,
       finishedAt: new Date(createdAt.getTime() + (input.durationMs ?? 2140)),
@@ -103,6 +118,10 @@ export async function seedGradedSubmission(
           maxScore,
           exitCode: 0,
           wallMs: input.durationMs ?? 2140,
+          stdout: input.stdout ?? '',
+          stderr: input.stderr ?? '',
+          flags: input.flags ?? [],
+          ...(input.outputSections ? { outputSections: input.outputSections } : {}),
           tests: {
             create: input.tests.map((t, position) => ({
               position,

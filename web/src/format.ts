@@ -48,6 +48,8 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   output_limit: 'Stopped: too much output',
   crashed: 'Crashed',
   sandbox_error: 'Sandbox failure',
+  syntax_error: 'Syntax error',
+  import_error: 'Failed to import',
 };
 
 /** A status badge: text first (colour is only a second cue). */

@@ -2,7 +2,7 @@
 
 export type Role = 'admin' | 'instructor' | 'student' | 'lms';
 export type SubmissionStatus = 'queued' | 'running' | 'graded' | 'error';
-export type Verdict = 'ok' | 'timeout' | 'memory_limit' | 'output_limit' | 'crashed' | 'sandbox_error';
+export type Verdict = 'ok' | 'timeout' | 'memory_limit' | 'output_limit' | 'crashed' | 'sandbox_error' | 'syntax_error' | 'import_error';
 
 export interface Me {
   id: string;
@@ -50,6 +50,21 @@ export interface ExerciseVersion {
   createdAt: string;
 }
 
+export type FlagSeverity = 'high' | 'medium' | 'low';
+export type EvidenceStatus = 'contradicted' | 'tampered' | 'disagreed' | 'blocked';
+
+/** Something the harness flagged for the instructor (staff only). */
+export interface Flag {
+  kind: string;
+  severity: FlagSeverity;
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  text?: string;
+  where?: string;
+}
+
 export interface TestView {
   name: string;
   passed: boolean;
@@ -59,6 +74,48 @@ export interface TestView {
   message?: string;
   detail?: string | null;
   measurements?: unknown;
+  /** Staff only. */
+  evidence?: EvidenceStatus | null;
+}
+
+export interface OutputSection {
+  label: string;
+  hidden: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface StudentOutput {
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  sections: OutputSection[] | null;
+  withheld: boolean;
+}
+
+export interface DiffLine {
+  op: ' ' | '-' | '+';
+  text: string;
+  oldLine?: number;
+  newLine?: number;
+}
+
+export interface FileDiff {
+  file: string;
+  status: 'added' | 'removed' | 'changed' | 'unchanged';
+  added: number;
+  removed: number;
+  hunks: { oldStart: number; oldLines: number; newStart: number; newLines: number; lines: DiffLine[] }[];
+}
+
+export interface SubmissionCode {
+  id: string;
+  exercise: string;
+  studentId: string;
+  createdAt: string;
+  files: Record<string, string>;
+  previous: { id: string; createdAt: string } | null;
+  diff: FileDiff[] | null;
 }
 
 export interface SubmissionView {
@@ -73,6 +130,10 @@ export interface SubmissionView {
   errorReason: string | null;
   createdAt: string;
   finishedAt: string | null;
+  output?: StudentOutput | null;
+  /** Staff only. */
+  flags?: Flag[];
+  flagSeverity?: FlagSeverity | null;
 }
 
 export interface SubmissionSummary {
@@ -84,6 +145,8 @@ export interface SubmissionSummary {
   score: number | null;
   maxScore: number;
   createdAt: string;
+  /** Only on rows the caller reads as staff. */
+  flagSeverity?: FlagSeverity | null;
 }
 
 export interface Page<T> {
@@ -103,6 +166,8 @@ export interface GradebookCell {
   maxScore: number;
   submissionId: string;
   submittedAt: string;
+  /** Present only when the counting submission is flagged. */
+  flagSeverity?: FlagSeverity;
 }
 
 export interface Gradebook {

@@ -53,39 +53,42 @@ CASES = [
 ]
 
 
-def needs_collector_problem(m):
-    wrong = []
-    for label, build, expected in CASES:
+def needs_collector_problem(m, order=None):
+    """(None or a message, [what needs_collector answered, case by case]) over CASES, in *order*."""
+    wrong, answers = [], []
+    for i in (order if order is not None else range(len(CASES))):
+        label, build, expected = CASES[i]
         _collect()
         _make_unrelated_garbage()
         got = m.needs_collector(build)
+        answers.append(got)
         if not _isenabled():
             _enable()
-            return "needs_collector() left the cycle collector disabled: re-enable it before returning (use try/finally)."
+            return "needs_collector() left the cycle collector disabled: re-enable it before returning (use try/finally).", answers
         if got is not expected:
             wrong.append("%s → %r (expected %r)" % (label, got, expected))
     if wrong:
         return ("needs_collector(build) answered wrongly for %d of %d structures: %s. Observe the root with a weak "
                 "reference: alive after `del` with the collector disabled, and dead after gc.collect()?"
-                % (len(wrong), len(CASES), "; ".join(wrong)))
-    return None
+                % (len(wrong), len(CASES), "; ".join(wrong))), answers
+    return None, answers
 
 
 def sessions_alive(m):
     return sum(1 for o in _get_objects() if type(o) is m.Session)
 
 
-def finalizer_problem(m):
+def finalizer_problem(m, a="alpha", b="beta"):
     del m.closed_sessions[:]
-    cycles.assert_finalizers_ran(lambda: m.make_session_pair("alpha", "beta"), m.Session, at_least=2)
+    cycles.assert_finalizers_ran(lambda: m.make_session_pair(a, b), m.Session, at_least=2)
     others = [type(x).__name__ for x in m.closed_sessions if not isinstance(x, str)]
     if others:
         return ("closed_sessions holds %s objects instead of names: __del__ must record self.name. Appending "
                 "self puts the object back into use (resurrection): it is never freed." % others[0])
     names = sorted(m.closed_sessions)
-    if names != ["alpha", "beta"]:
-        return ("after the pair was dropped and collected, closed_sessions should hold the names 'alpha' and 'beta', "
-                "got %r" % (list(m.closed_sessions),))
+    if names != sorted([a, b]):
+        return ("after the pair was dropped and collected, closed_sessions should hold the names %r and %r, "
+                "got %r" % (a, b, list(m.closed_sessions)))
     return None
 
 

@@ -1,13 +1,23 @@
 """Grader for exception-frames.  Records are the harness's Probe objects: Probe(i) has
-payload None (processing it fails), Probe(i, n) a bytearray of n bytes."""
-from memgrade_harness import Probe, fail, record, refcount, student, test
+payload None (processing it fails), Probe(i, n) a bytearray of n bytes.  Indexes and sizes come
+from `rng` (seeded afresh every run); what the student's code returns is `answer`ed to the judge,
+which compares it with the reference solution's answers."""
+from memgrade_harness import Probe, answer, fail, record, refcount, rng, student, test
+
+
+def _head(entry):
+    """'record 5: TypeError' of 'record 5: TypeError: <message>' (the message may differ)."""
+    return ": ".join(entry.split(": ")[:2]) if isinstance(entry, str) else entry
 
 
 @test("good records are processed", points=1)
 def _():
     m = student("solution")
-    assert m.process(Probe(1, 100)) == 100, "process(record) should return len(record.payload) (100)"
-    assert m.process(Probe(2, 0)) is None, "process(record) should return None when processing fails"
+    n = rng.randint(1, 4096)
+    assert m.process(Probe(rng.randint(0, 999), n)) == n, "process(record) should return len(record.payload) (%d)" % n
+    assert m.process(Probe(rng.randint(0, 999))) is None, "process(record) should return None when processing fails"
+    answer("good", m.process(Probe(1, n)))
+    answer("broken", m.process(Probe(2)))
 
 
 @test("a failing record is not kept alive", points=2)
@@ -27,24 +37,27 @@ def _():
 @test("errors are reported", points=1)
 def _():
     m = student("solution")
-    m.process(Probe(5))
-    m.process(Probe(6, 10))
-    m.process(Probe(7))
+    a, b, c = rng.sample(range(1000), 3)
+    m.process(Probe(a))
+    m.process(Probe(b, 10))
+    m.process(Probe(c))
     log = m.error_log()
     if not isinstance(log, list) or len(log) < 2 or not all(isinstance(x, str) for x in log):
         fail("error_log() should return a list of strings, one per failed record; got %r" % (log,))
-    if not (log[-2].startswith("record 5: TypeError") and log[-1].startswith("record 7: TypeError")):
-        fail("error_log() entries should look like 'record 5: TypeError: …', in the order of the failures; "
-             "the last two are %r" % (log[-2:],))
+    if not (log[-2].startswith("record %d: TypeError" % a) and log[-1].startswith("record %d: TypeError" % c)):
+        fail("error_log() entries should look like 'record %d: TypeError: …', in the order of the failures; "
+             "the last two are %r" % (a, log[-2:]))
+    answer("log", [_head(e) for e in log])
 
 
 @test("the last error is kept without its traceback", points=1, hidden=True)
 def _():
     m = student("solution")
-    m.process(Probe(9))
+    m.process(Probe(rng.randint(0, 999)))
     e = m.last_error()
     assert isinstance(e, TypeError), "last_error() should return the last exception (a TypeError), got %r" % (e,)
     assert e.__traceback__ is None, "last_error() still has a traceback (and through it the frames and their locals)"
+    answer("last error", [type(e).__name__, e.__traceback__ is None])
 
 
 @test("a good record is not kept either", points=1, hidden=True)

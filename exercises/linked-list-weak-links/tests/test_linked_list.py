@@ -1,8 +1,9 @@
-"""Grader for linked-list-weak-links."""
+"""Grader for linked-list-weak-links.  Values come from `rng` (seeded afresh every run); what the
+list gives back is `answer`ed to the judge, which compares it with the reference solution's."""
 import gc as _gc
 import weakref as _weakref
 
-from memgrade_harness import Probe, cycles, fail, record, refcount, student, test
+from memgrade_harness import Probe, answer, cycles, fail, record, refcount, rng, student, test
 
 _collect, _disable, _enable = _gc.collect, _gc.disable, _gc.enable
 _ref = _weakref.ref
@@ -33,18 +34,24 @@ def _build(m, values):
 @test("append, pop, remove and iterate in both directions", points=2)
 def _():
     m = student("solution")
+    v0, v1, v2, x = rng.words(4)
     lst = m.DoublyLinkedList()
     _check_links(lst, [], "for a new list")
-    a = lst.append(1)
-    b = lst.append(2)
-    z = lst.appendleft(0)
-    _check_links(lst, [0, 1, 2], "after append(1), append(2), appendleft(0)")
-    assert a.value == 1 and a.next is b and a.prev is z, (
-        "the node returned by append(1) should have value 1, next = the node of 2, prev = the node of 0")
+    a = lst.append(v1)
+    b = lst.append(v2)
+    z = lst.appendleft(v0)
+    _check_links(lst, [v0, v1, v2], "after append(%r), append(%r), appendleft(%r)" % (v1, v2, v0))
+    answer("forward", list(lst))
+    answer("backward", list(reversed(lst)))
+    assert a.value == v1 and a.next is b and a.prev is z, (
+        "the node returned by append(%r) should have value %r, next = the node of %r, prev = the node of %r"
+        % (v1, v1, v2, v0))
     assert z.prev is None and b.next is None, "the first node's prev and the last node's next must be None"
     assert a.owner is lst, "node.owner must be the list the node belongs to"
+    answer("node value", a.value)
     lst.remove(a)
-    _check_links(lst, [0, 2], "after removing the node of 1")
+    _check_links(lst, [v0, v2], "after removing the node of %r" % v1)
+    answer("after remove", list(lst))
     assert a.owner is None, "a removed node's owner must be None"
     try:
         lst.remove(a)
@@ -52,8 +59,8 @@ def _():
         pass
     else:
         fail("removing a node that is no longer in the list must raise ValueError")
-    assert lst.pop() == 2, "pop() must return the last value"
-    assert lst.popleft() == 0, "popleft() must return the first value"
+    answer("pop", lst.pop())
+    answer("popleft", lst.popleft())
     _check_links(lst, [], "after popping everything")
     for meth in ("pop", "popleft"):
         try:
@@ -62,8 +69,9 @@ def _():
             pass
         else:
             fail("%s() on an empty list must raise IndexError" % meth)
-    lst.append("x")
-    _check_links(lst, ["x"], "after emptying the list and appending 'x'")
+    lst.append(x)
+    _check_links(lst, [x], "after emptying the list and appending %r" % x)
+    answer("len", len(lst))
 
 
 @test("a list is freed by reference counting alone", points=3)

@@ -7,8 +7,8 @@ def holdings(i, n=40):
     return [(SYMBOLS[k % 4], (i + k) % 17 + 1) for k in range(n)]
 
 
-def make_portfolio(m, n=40):
-    return lambda i: m.Portfolio("owner-%d" % i, holdings(i, n))
+def make_portfolio(m, n=40, base=0):
+    return lambda i: m.Portfolio("owner-%d" % (base + i), holdings(base + i, n))
 
 
 def expected_value(i, n=40):

@@ -1,5 +1,6 @@
 """Out-of-process workloads for numpy-readings (numpy is imported by the student's module in
-both the baseline and the amplified run, so its cost cancels out)."""
+both the baseline and the amplified run, so its cost cancels out).  Each returns a sample of the
+student's array (no copy of it), which the judge compares with the reference solution's."""
 import numpy as np
 
 from memgrade_harness import student
@@ -7,25 +8,26 @@ from memgrade_harness import student
 import readings
 
 
+def _sample(x, k=200):
+    step = max(1, len(x) // k)
+    return [len(x), [round(float(v), 9) for v in x[::step]]]
+
+
 def load(n):
     m = student("solution")
-    x = m.load_readings(readings.lines(n), n)
-    del x
+    return _sample(m.load_readings(readings.lines(n, readings.draw()), n))
 
 
 def check_compact(n):
-    if n == 0:
-        student("solution")          # the baseline imports the same modules
-        return
     m = student("solution")
-    x = np.array([readings.reading(i) for i in range(1000)])
+    x = np.array(readings.floats(1000, readings.draw()))
     y = m.compact(x)
-    if not isinstance(y, np.ndarray) or y.dtype != np.float32 or y.nbytes != 4 * len(x) or not np.allclose(y, x, rtol=1e-6):
-        raise AssertionError("compact(x) is not a float32 copy of x")
+    return [str(y.dtype), int(y.nbytes), [float(v) for v in y[::10]]]
 
 
 def rescale(n):
     m = student("solution")
-    x = np.linspace(-5.0, 5.0, n)
+    lo = float(readings.draw()[1])
+    x = np.linspace(lo, lo + 10.0, n)
     m.rescale_inplace(x)
-    del x
+    return _sample(x)

@@ -1,18 +1,26 @@
-"""Deterministic sales data for pandas-sales: as a CSV file (for load_sales) and as a compact
-in-memory DataFrame (for summarize), plus the grader's own size and summary computations."""
+"""Sales data for pandas-sales, from a start row drawn from the run's rng: as a CSV file (for
+load_sales) and as a compact in-memory DataFrame (for summarize), plus the grader's own size and
+summary computations, and plain forms of the student's results for the judge."""
 import os as _os
 import sys as _sys
 
 import numpy as np
 import pandas as pd
 
+from memgrade_harness import rng
+
 _getsizeof = _sys.getsizeof
 REGIONS = ["north", "south", "east", "west", "centre", "islands"]
 COLUMNS = ["date", "region", "store", "product", "units", "unit_price"]
 
 
-def _codes(n):
-    i = np.arange(n, dtype=np.int64)
+def start():
+    """Where this run's rows start: the data differ from run to run."""
+    return rng.randint(0, 10 ** 6)
+
+
+def _codes(n, start=0):
+    i = np.arange(start, start + n, dtype=np.int64)
     r = i % 6
     p = (i * 7) % 300
     p = np.where((p + r) % 3 == 0, (p + 1) % 300, p)
@@ -24,10 +32,10 @@ def _codes(n):
     return i, r, p, store, units, price, month, day
 
 
-def write_csv(n, name="sales"):
+def write_csv(n, name="sales", start=0):
     """A CSV of n rows in the private scratch dir; returns its path (delete it after use)."""
     path = _os.path.join(_os.environ.get("TMPDIR", "/tmp"), "%s-%d-%d.csv" % (name, n, _os.getpid()))
-    i, r, p, store, units, price, month, day = _codes(n)
+    i, r, p, store, units, price, month, day = _codes(n, start)
     with open(path, "w") as f:
         f.write(",".join(COLUMNS) + "\n")
         for k in range(n):
@@ -37,14 +45,14 @@ def write_csv(n, name="sales"):
     return path
 
 
-def frame(n, wide=False):
+def frame(n, wide=False, start=0):
     """The same rows as write_csv(n), built in memory with compact dtypes (no CSV parser), column
     by column so that building it needs little more than the frame itself.  With *wide*, seven
     more columns a real sales table has (ids, customer, discount, channel, note, …)."""
     regions = sorted(REGIONS)                      # read_csv's categories are sorted too
     reg_code = {name: k for k, name in enumerate(regions)}
     remap = np.array([reg_code[name] for name in REGIONS], dtype=np.int8)
-    i, r, p, store, units, price, month, day = _codes(n)
+    i, r, p, store, units, price, month, day = _codes(n, start)
     df = pd.DataFrame(index=pd.RangeIndex(n))
     dates = (np.array(["2024-%02d" % mm for mm in range(1, 13)], dtype="datetime64[M]").astype("datetime64[D]")[month - 1]
              + (day - 1).astype("timedelta64[D]"))
@@ -101,3 +109,17 @@ def expected_summary(df):
     units = df["units"].astype(np.int64).groupby(keys).sum()
     revenue = (df["units"].astype(np.float64) * df["unit_price"].astype(np.float64)).groupby(keys).sum()
     return units, revenue
+
+
+def loaded(df):
+    """What a loaded frame holds, as plain data (row count, value sums, a sample of rows)."""
+    rows = [[str(v) for v in df[c].iloc[::max(1, len(df) // 40)]] for c in ("region", "store", "product")]
+    dates = [str(pd.Timestamp(v).date()) for v in pd.to_datetime(df["date"]).iloc[::max(1, len(df) // 40)]]
+    return [int(len(df)), int(df["units"].sum()), round(float((df["units"] * df["unit_price"]).sum()), 6),
+            rows, dates]
+
+
+def summary(got):
+    """A summary frame as plain data: its index and its two columns."""
+    return [[(str(a), str(b)) for a, b in got.index], [int(v) for v in got["units"]],
+            [round(float(v), 6) for v in got["revenue"]]]

@@ -1,10 +1,12 @@
-"""Grader for pandas-sales.  pandas is preloaded (plan `preload`), so its import does not count."""
+"""Grader for pandas-sales.  pandas is preloaded (plan `preload`), so its import does not count.
+The data start at a row drawn from the run's rng; what the frames hold is answered to the judge,
+which compares it with the reference solution's."""
 import os as _os
 
 import numpy as np
 import pandas as pd
 
-from memgrade_harness import fail, memory, record, student, test
+from memgrade_harness import answer, fail, memory, record, student, test
 
 import sales
 
@@ -19,7 +21,8 @@ def _check_frame(df, what):
 @test("load_sales reads every row with the right values", points=1)
 def _():
     m = student("solution")
-    path = sales.write_csv(2000, "small")
+    start = sales.start()
+    path = sales.write_csv(2000, "small", start=start)
     try:
         df = m.load_sales(path)
     finally:
@@ -30,7 +33,7 @@ def _():
         fail("load_sales(path) lost the column(s) %s." % ", ".join(missing))
     if len(df) != 2000:
         fail("load_sales(path) returned %d rows; the file has 2000." % len(df))
-    exp = sales.frame(2000)
+    exp = sales.frame(2000, start=start)
     for c in ("region", "store", "product"):
         if not (df[c].astype(str).to_numpy() == exp[c].astype(str).to_numpy()).all():
             fail("load_sales(path): column %r does not hold the values of the file." % c)
@@ -40,13 +43,14 @@ def _():
         fail("load_sales(path): column 'unit_price' does not hold the values of the file.")
     if not (pd.to_datetime(df["date"]).to_numpy() == exp["date"].to_numpy()).all():
         fail("load_sales(path): column 'date' does not hold the dates of the file.")
+    answer("loaded", sales.loaded(df))
 
 
 @test("load_sales uses compact dtypes", points=2)
 def _():
     m = student("solution")
     n = 100000
-    path = sales.write_csv(n)
+    path = sales.write_csv(n, start=sales.start())
     try:
         df = m.load_sales(path)
     finally:
@@ -61,12 +65,13 @@ def _():
         fail("the loaded frame costs %.1f bytes per row; the budget is %d. Per column, in bytes per row: %s. "
              "Repeated text belongs in a 'category'; small integers fit in a smaller integer type."
              % (per_row, BYTES_PER_ROW, detail))
+    answer("loaded", sales.loaded(df))
 
 
 @test("summarize aggregates by region and product", points=2)
 def _():
     m = student("solution")
-    df = sales.frame(3000, wide=True)
+    df = sales.frame(3000, wide=True, start=sales.start())
     before = {c: str(t) for c, t in df.dtypes.items()}
     got = m.summarize(df)
     _check_frame(got, "summarize(df)")
@@ -91,12 +96,15 @@ def _():
         fail("summarize(df): 'revenue' is not the sum of units × unit_price per (region, product).")
     after = {c: str(t) for c, t in df.dtypes.items()}
     assert after == before, "summarize(df) must not change its input (its columns changed: %r → %r)" % (before, after)
+    answer("summary", sales.summary(got))
 
 
 @test("summarize stays under its memory budget", points=2, hidden=True)
 def _():
     m = student("solution")
-    df = sales.frame(400000, wide=True)      # 13 columns, ≈ 26 MiB
+    df = sales.frame(400000, wide=True, start=sales.start())      # 13 columns, ≈ 26 MiB
     m.summarize(sales.frame(1000, wide=True))   # warm-up
-    memory.assert_peak_below(lambda: m.summarize(df), relative_to_reference=1.5, absolute_mib=32,
-                             what="summarize() of a 13-column frame of 400,000 rows (26 MiB)")
+    res = memory.assert_peak_below(lambda: m.summarize(df), relative_to_reference=1.5, absolute_mib=32,
+                                   what="summarize() of a 13-column frame of 400,000 rows (26 MiB)")
+    _check_frame(res.retval, "summarize(df)")
+    answer("summary", sales.summary(res.retval))

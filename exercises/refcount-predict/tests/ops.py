@@ -157,33 +157,49 @@ def op_nothing(x):
 MEASURE_OPS = [op_identity, op_pair, op_keep, op_keep_three, op_nothing]
 
 
-def measure_disagreements(measure_delta):
-    """[(op name, expected, got)] where the student's measure_delta differs from the harness."""
-    out = []
-    for op in MEASURE_OPS:
+def op_keep_times(k):
+    """An operation that keeps x k times (k drawn from the run's rng: not known in advance)."""
+    def op_keep_times(x):
+        for _ in range(k):
+            _store.append(x)
+    return op_keep_times
+
+
+def measure_disagreements(measure_delta, k):
+    """([(op name, expected, got)] where the student's measure_delta differs from the harness,
+    [what measure_delta returned, op by op])."""
+    out, results = [], []
+    for op in MEASURE_OPS + [op_keep_times(k)]:
         del _store[:]
         expected = refcount.delta(op, make=Probe)
         del _store[:]
         got = measure_delta(op, Probe)
         del _store[:]
+        results.append(got)
         if got != expected:
             out.append((op.__name__[3:], expected, got))
-    return out
+    return out, results
 
 
 def register_problem(m):
-    """None if register() adds exactly one reference and is_registered() none, else a message."""
+    """(None if register() adds exactly one reference and is_registered() none, else a message;
+    [what the calls returned])."""
+    facts = []
     d = refcount.delta(m.register, make=Probe)
+    facts.append(d)
     if d != 1:
-        return "register() changed its argument's reference count by %+d (expected +1)" % d
+        return "register() changed its argument's reference count by %+d (expected +1)" % d, facts
     p = Probe(7)
     m.register(p)
-    if not m.is_registered(p):
-        return "is_registered(obj) must be True after register(obj)"
-    if m.is_registered(Probe(8)):
-        return "is_registered(obj) must be False for an object never registered"
+    facts.append(m.is_registered(p))
+    if not facts[-1]:
+        return "is_registered(obj) must be True after register(obj)", facts
+    facts.append(m.is_registered(Probe(8)))
+    if facts[-1]:
+        return "is_registered(obj) must be False for an object never registered", facts
     d = refcount.delta(m.is_registered, make=Probe)
+    facts.append(d)
     m.unregister(p)
     if d != 0:
-        return "is_registered() changed its argument's reference count by %+d: looking an object up must not keep it" % d
-    return None
+        return "is_registered() changed its argument's reference count by %+d: looking an object up must not keep it" % d, facts
+    return None, facts

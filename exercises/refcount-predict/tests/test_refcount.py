@@ -1,6 +1,8 @@
 """Grader for refcount-predict.  Every expected delta is measured on fresh objects of the
-grader's own class (memgrade_harness.Probe), never read from an absolute count."""
-from memgrade_harness import Probe, fail, record, refcount, student, test
+grader's own class (memgrade_harness.Probe), never read from an absolute count.  What the
+student's code gives (predictions, measured deltas, registry answers) is `answer`ed to the
+judge, which compares it with the reference solution's answers."""
+from memgrade_harness import Probe, answer, fail, record, refcount, rng, student, test
 
 import ops
 
@@ -14,6 +16,8 @@ def _grade_predictions(names, group):
         lines = ["%s (%s: %s)" % (n, why, ops.HINTS[n]) if why == "wrong" else "%s (%s)" % (n, why)
                  for n, why in bad]
         fail("%d of the %d predictions about %s are not right: %s." % (len(bad), len(names), group, "; ".join(lines)))
+    for n in names:
+        answer(n, preds[n])
 
 
 @test("predictions: containers", points=2)
@@ -29,22 +33,24 @@ def _():
 @test("measure_delta agrees with the grader", points=2)
 def _():
     m = student("solution")
-    bad = ops.measure_disagreements(m.measure_delta)
+    bad, results = ops.measure_disagreements(m.measure_delta, k=rng.randint(2, 9))
     record(disagreements=len(bad))
     if bad:
         fail("measure_delta(op, make) disagrees with the grader's own measurement for %d of %d operations: %s. "
              "Measure one object before and after one call, and make sure nothing of yours (the return value of "
              "op, a second object) is still referencing it when you read the count after the call."
-             % (len(bad), len(ops.MEASURE_OPS),
+             % (len(bad), len(results),
                 "; ".join("%s: expected %+d, got %r" % (n, e, g) for n, e, g in bad)))
+    answer("deltas", results)
 
 
 @test("register adds exactly one reference", points=1)
 def _():
     m = student("solution")
-    problem = ops.register_problem(m)
+    problem, facts = ops.register_problem(m)
     if problem:
         fail(problem)
+    answer("register", facts)
 
 
 @test("unregister gives the reference back", points=1, hidden=True)
@@ -56,3 +62,8 @@ def _():
         m.unregister(p)
     register_then_unregister.__qualname__ = "register() then unregister"
     refcount.assert_no_leak(register_then_unregister, calls=100)
+    p = Probe(rng.randint(0, 1000))
+    m.register(p)
+    answer("registered", m.is_registered(p))
+    m.unregister(p)
+    answer("after unregister", m.is_registered(p))

@@ -1,6 +1,8 @@
 """The grader's deep size (the exact rules of statement.md) and the structures it compares on."""
 import sys as _sys
 
+from memgrade_harness import rng
+
 _getsizeof = _sys.getsizeof
 
 
@@ -56,23 +58,28 @@ def deep_size(obj):
 
 
 def structures():
-    shared = [1.5, "shared"]
-    text = "abc" * 10
+    """The grader's structures, their sizes and words drawn from this run's rng."""
+    shared = [rng.random(), rng.word()]
+    text = rng.word() * rng.randint(2, 20)
+    big = 10 ** rng.randint(20, 60)
     return [
-        ("a flat list of small ints", [1, 2, 3, 4, 5]),
-        ("a list with repeated elements", [text, text, 2.5, [7, 7], 10 ** 20, 10 ** 20]),
-        ("a list holding the same sub-list three times", [shared, shared, (shared, 3.25)]),
-        ("a dict of lists and tuples", {"alpha": [1, 2, 3], "beta": (4.0, "x" * 40), "gamma": {"k": frozenset({9, 10})}}),
-        ("a set and a frozenset", [{1, 2, 3, 400, 500}, frozenset({"p", "q"})]),
-        ("objects with __slots__", [Sample("s", [1.0, 2.0, shared]), SubSample("t", (5, 6), {"z": shared})]),
+        ("a flat list of small ints", [rng.randint(0, 200) for _ in range(rng.randint(3, 12))]),
+        ("a list with repeated elements", [text, text, rng.random(), [7, 7], big, big]),
+        ("a list holding the same sub-list three times", [shared, shared, (shared, rng.random())]),
+        ("a dict of lists and tuples", {rng.word(): [1, 2, 3], rng.word(): (4.0, "x" * rng.randint(1, 80)),
+                                        rng.word(): {"k": frozenset(rng.sample(range(1000), rng.randint(1, 9)))}}),
+        ("a set and a frozenset", [set(rng.sample(range(1000), rng.randint(1, 12))), frozenset(rng.words(3))]),
+        ("objects with __slots__", [Sample(rng.word(), [1.0, 2.0, shared]), SubSample(rng.word(), (5, 6), {"z": shared})]),
     ]
 
 
 def total_size_problems(total_size):
-    bad = []
+    """(what is wrong, what total_size returned for each structure)."""
+    bad, got_all = [], []
     for label, obj in structures():
         exp = deep_size(obj)
         got = total_size(obj)
+        got_all.append(got)
         if got != exp:
             bad.append("%s: %r bytes (expected %d)" % (label, got, exp))
-    return bad
+    return bad, got_all

@@ -1,14 +1,21 @@
-"""Deterministic access-log lines for streaming-pipeline, produced lazily (a generator), and the
-grader's own expected figures."""
+"""Access-log lines for streaming-pipeline, produced lazily (a generator) from a start drawn from
+the run's rng, and the grader's own expected figures."""
 import os as _os
+
+from memgrade_harness import rng
 
 METHODS = ("GET", "GET", "GET", "POST", "PUT", "DELETE")
 STATUSES = (200, 200, 200, 200, 301, 404, 500)
 
 
-def log_lines(n, counter=None):
+def start():
+    """Where this run's log starts (drawn from the run's rng): the lines differ from run to run."""
+    return rng.randint(0, 10 ** 7)
+
+
+def log_lines(n, counter=None, start=0):
     """n lines like '2024-01-05 GET /api/item/17 200 5123\\n'; every 97th line is malformed."""
-    for i in range(n):
+    for i in range(start, start + n):
         if counter is not None:
             counter[0] += 1
         if i % 97 == 13:
@@ -46,10 +53,25 @@ def expected_summary(lines):
     return {"requests": len(recs), "bytes": sum(r[3] for r in recs), "by_status": by_status, "largest": largest}
 
 
-def write_log(n):
+def plain_summary(got):
+    """A summary as plain data for the judge (by_status as sorted (status, count) pairs)."""
+    if type(got) is not dict:
+        return None
+    out = {}
+    for k in ("requests", "bytes", "by_status", "largest"):
+        v = dict.get(got, k)
+        if k == "by_status" and type(v) is dict:
+            v = sorted(dict.items(v), key=repr)
+        elif k == "largest" and type(v) is list:
+            v = tuple(v)
+        out[k] = v
+    return out
+
+
+def write_log(n, start=0):
     """Write n lines to a file in the private scratch dir; returns its path (delete it after use)."""
     path = _os.path.join(_os.environ.get("TMPDIR", "/tmp"), "access-%d.log" % _os.getpid())
     with open(path, "w") as f:
-        for line in log_lines(n):
+        for line in log_lines(n, start=start):
             f.write(line)
     return path

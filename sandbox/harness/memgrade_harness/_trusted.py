@@ -167,6 +167,8 @@ _clear_refs = []
 def keep_clear_refs():
     """Open /proc/self/clear_refs while the process is still dumpable: once it is not (guard.py),
     the file belongs to root and only this descriptor can still reset the peak."""
+    if _clear_refs:
+        return          # a zygote's child got it while still root
     try:
         _clear_refs.append(os.open("/proc/self/clear_refs", os.O_WRONLY | os.O_CLOEXEC))
     except OSError:

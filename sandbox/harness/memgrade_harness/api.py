@@ -147,7 +147,9 @@ def student(name="solution"):
         raise err from None
     except BaseException as exc:  # noqa: BLE001 - any failure of student code
         sys.modules.pop(name, None)
-        formatted = format_student_exception(exc, phase="import")
+        from .guard import BlockedOperation
+        formatted = ((exc.message + " (while importing %s)" % fname, None) if isinstance(exc, BlockedOperation)
+                     else format_student_exception(exc, phase="import"))
         if formatted is None:
             msg, detail = ("%s: importing it failed: %s: %s" % (fname, type(exc).__name__, exc), None)
         else:

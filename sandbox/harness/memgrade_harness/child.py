@@ -115,7 +115,9 @@ def _prepare(cfg):
     sys.meta_path.insert(0, modules)
     _trusted.load_measurement_tools()
     _preload(cfg)
-    _trusted.keep_clear_refs()
+    if cfg["mode"] != "workload":
+        # Never in a workload process: its peak is the judge's evidence, and must not be reset.
+        _trusted.keep_clear_refs()
     if cfg.get("harden", True) and cfg["mode"] != "reference":
         guard.harden({os.path.realpath(p): n for p, n in _student_map(cfg).items()},
                      modules.trusted_codes, cfg.get("allow") or (), processes=cfg["mode"] == "test")
@@ -244,6 +246,10 @@ def run_test(cfg, test, observe_only=False):
                           % (where, type(exc).__name__))
         elif formatted:
             result.update(status="error", message=formatted[0], detail=formatted[1])
+        elif _raised_in_instructor_code(exc):
+            # The test tripped over what the student's code gave it (None instead of a document…).
+            result.update(status="error", message="the test could not use what your code returned: %s: %s"
+                          % (type(exc).__name__, str(exc)[:300]), detail=full_traceback(exc))
         else:
             result.update(status="grader_error",
                           message="The grader failed while running this test (not your fault).",
@@ -262,6 +268,17 @@ def run_test(cfg, test, observe_only=False):
     if vm_before:
         result["address_space_mib"] = round(vm_before / 1048576, 1)
     return result
+
+
+def _raised_in_instructor_code(exc):
+    """True when the innermost frame of *exc* is the instructor's test code."""
+    from .instructor import PREFIX
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    return last is not None and last.tb_frame.f_code.co_filename.startswith(PREFIX)
 
 
 def run_workload(cfg, workload, iterations):

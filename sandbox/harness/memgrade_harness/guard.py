@@ -52,6 +52,10 @@ _EVENTS = {
     "os.posix_spawn": "running programs", "os.spawn": "running programs", "os.system": "os.system()",
     "subprocess.Popen": "subprocess", "pty.spawn": "pty",
 }
+# Tools that install a function called later with frames or events: only trusted code may ask.
+_CALLBACK_EVENTS = {"sys.settrace", "sys.setprofile", "sys.addaudithook"}
+# What namedtuple, enum, typing, logging and traceback look up for themselves, catching the refusal.
+_QUIET_EVENTS = {"sys._getframe", "sys._current_frames", "frames"}
 # What an exercise may allow by name in exercise.yaml ("allow: [gc.get_referrers]").
 ALLOWABLE = sorted({"sys._getframe", "sys.settrace", "sys.setprofile", "gc.get_objects",
                     "gc.get_referrers", "gc.get_referents", "frames"})
@@ -80,6 +84,28 @@ def hardened():
     return dict(_state["hardened"])
 
 
+def harness_codes():
+    """Every code object of the harness's own functions (and what they define), found before any
+    student code runs: the audit hook trusts these by identity, never by a file name a forged code
+    object could claim."""
+    import gc
+    codes = set()
+
+    def walk(code):
+        if code in codes:
+            return
+        codes.add(code)
+        for const in code.co_consts:
+            if type(const) is type(code):
+                walk(const)
+
+    for obj in gc.get_objects():
+        code = getattr(obj, "__code__", None) if type(obj).__name__ == "function" else None
+        if code is not None and type(code).__name__ == "code" and code.co_filename.startswith(HARNESS_DIR):
+            walk(code)
+    return codes
+
+
 def install_audit_hook(student_files, trusted_codes, allow=()):
     """Refuse the introspection tools when the frame that asks is not the harness's or the
     instructor's.  *student_files*: {absolute path: display name}; *trusted_codes*: the set of the
@@ -89,29 +115,44 @@ def install_audit_hook(student_files, trusted_codes, allow=()):
     busy = set()
     allow = frozenset(allow)
     record = _state["blocked"]
-    harness_dir, library_dirs = HARNESS_DIR, _LIBRARY_DIRS
-    protected_prefixes = (harness_dir,) + library_dirs
+    library_dirs = _LIBRARY_DIRS
+    protected_prefixes = (HARNESS_DIR,) + library_dirs
 
-    def untrusted_caller():
-        """The first frame above the hook that is not library code: None if it is the harness's
-        or the instructor's, else (file name, line) of the asker."""
+    def asker(direct):
+        """Who asked, seen from the hook: None when it is the harness or the instructor (by code
+        object); else ((file name, line) of the student's frame, quiet).  Library frames are
+        looked through (namedtuple, logging, traceback ask on someone's behalf) unless *direct*:
+        tools that install a callback (trace, profile, audit hooks) must be asked for by trusted
+        code itself, or a student's finalizer could have the library install one for it.  *quiet*
+        is True when the library asked on the student's behalf and will catch the refusal itself
+        (namedtuple, enum, logging): refused all the same, but not the student's doing."""
         f = getframe(3)      # 0 this function, 1 refuse, 2 the hook, 3 the asker
+        first = True
+        quiet = False
         while f is not None:
             code = f.f_code
-            name = code.co_filename
-            if code in trusted_codes or name.startswith(harness_dir):
+            if code in trusted_codes:
                 return None
+            name = code.co_filename
             if not (name.startswith(library_dirs) or name.startswith("<frozen ")):
-                return (student_files.get(name) or os.path.basename(name) or "?", f.f_lineno)
+                return (student_files.get(name) or os.path.basename(name) or "?", f.f_lineno), quiet
+            if direct:
+                return (os.path.basename(name), f.f_lineno), False
+            if first:
+                quiet = True
+                first = False
             f = f.f_back
-        return ("?", 0)
+        return ("?", 0), quiet
 
-    def refuse(what, tool):
-        where = untrusted_caller()
-        if where is None:
+    def refuse(what, tool, direct=False):
+        found = asker(direct)
+        if found is None:
             return
+        where, quiet = found
         message = "%s, line %d: %s is not available in submissions" % (where[0], where[1], tool)
-        if len(record) < 50:
+        # Only frame lookups are asked for by the library on its own account (and caught there);
+        # every other refused tool was the student's call, whoever raised the event.
+        if (not quiet or what not in _QUIET_EVENTS) and len(record) < 50:
             record.append({"what": what, "file": where[0], "line": where[1], "message": message})
         raise BlockedOperation(message, where)
 
@@ -138,6 +179,8 @@ def install_audit_hook(student_files, trusted_codes, allow=()):
             if args[1] != "__code__":
                 return
             what, tool = "code.__new__", "replacing a function's __code__"
+        elif event.startswith("ctypes."):
+            what, tool = "ctypes", "`ctypes`"      # every ctypes event: calls, loads, addresses, PyObj_FromPtr
         else:
             tool = _EVENTS.get(event)
             if tool is None:
@@ -147,7 +190,7 @@ def install_audit_hook(student_files, trusted_codes, allow=()):
                 return
         busy.add(ident)
         try:
-            refuse(what, tool)
+            refuse(what, tool, direct=event in _CALLBACK_EVENTS)
         finally:
             busy.discard(ident)
 
@@ -258,7 +301,7 @@ def harden(student_files, trusted_codes, allow=(), processes=False):
         state["seccomp"] = False
         state["seccomp_error"] = str(exc)
     block_signal_functions(student_files)
-    install_audit_hook(student_files, trusted_codes, allow)
+    install_audit_hook(student_files, frozenset(trusted_codes) | frozenset(harness_codes()), allow)
     state["audit_hook"] = True
     _state["hardened"] = state
     return state

@@ -120,8 +120,9 @@ def _is_test_module(source):
 
 class Judge:
     def __init__(self, task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None,
-                 reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, seed=None):
+                 reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, seed=None, use_zygote=True):
         self.task_dir = os.path.abspath(task_dir)
+        self.use_zygote = use_zygote
         self.uid, self.gid = uid, gid
         self.ref_uid, self.ref_gid = reference_uid, reference_gid
         self.drop = drop
@@ -154,6 +155,17 @@ class Judge:
             os.mkdir(self.student_dir, 0o755)
         self.scratch = self._scratch("scratch")
         self.ref_scratch = self._scratch("reference-scratch")
+        self.zygote = self._zygote(self.scratch)
+
+    def _zygote(self, tmpdir):
+        """A warm interpreter for one lane; None (fresh interpreters) if it cannot start."""
+        if not self.use_zygote:
+            return None
+        try:
+            return procs.Zygote(self.plan["preload"], tmpdir)
+        except (OSError, ValueError) as exc:
+            self.warnings.append("no zygote, fresh interpreters instead: %s" % exc)
+            return None
 
     def _scratch(self, name):
         path = os.path.join(self.work, name)
@@ -182,7 +194,7 @@ class Judge:
         return procs.run("child", cfg, self.uid, self.gid, time_limit_s,
                          startup_limit_s=self.plan["defaults"]["startup_limit_s"],
                          output_cap=self.plan["output_limit_bytes"], cwd=self.student_dir,
-                         tmpdir=self.scratch, drop=self.drop)
+                         tmpdir=self.scratch, drop=self.drop, zygote=self.zygote)
 
     def _collect_output(self, label, outcome, hidden=False):
         section = {"label": label, "hidden": bool(hidden)}
@@ -237,15 +249,21 @@ class Judge:
         cfg = {"mode": "reference", "tests": tests, "workloads": workloads, "reference_files": self.reference_sources}
 
         def run():
+            zygote = None
             try:
+                zygote = self._zygote(self.ref_scratch)
                 self.reference["outcome"] = procs.run(
                     "child", dict(cfg, student_dir=None, student_files=self.plan["student_files"],
                                   require_drop=self.drop, run_seed=self.seed, preload=self.plan["preload"],
                                   allow=self.plan["allow"], sources=self.sources, memory_mib=memory + 256),
                     self.ref_uid, self.ref_gid, budget, startup_limit_s=self.plan["defaults"]["startup_limit_s"],
-                    output_cap=self.plan["output_limit_bytes"], cwd="/", tmpdir=self.ref_scratch, drop=self.drop)
+                    output_cap=self.plan["output_limit_bytes"], cwd="/", tmpdir=self.ref_scratch, drop=self.drop,
+                    zygote=zygote)
             except Exception as exc:  # noqa: BLE001 - reported as a grader error of every test
                 self.reference["error"] = "%s: %s" % (type(exc).__name__, exc)
+            finally:
+                if zygote is not None:
+                    zygote.close()
 
         thread = threading.Thread(target=run, name="reference", daemon=True)
         thread.start()
@@ -296,7 +314,10 @@ class Judge:
                 return {"ok": False, "kind": "timeout",
                         "message": "importing your file did not finish within %s s (an endless loop at module level?)"
                                    % self.plan["defaults"]["time_limit_s"]}
-            if scan is None:
+            if out.channel_error:
+                msg = ("your file wrote into the grader's message channel while being imported; it is not "
+                       "graded (write output with print())")
+            elif scan is None:
                 msg = "the grader could not check your file (%s)" % out.describe_exit()
             else:
                 msg = ("your file ended the process while being imported (%s) — does it call os._exit(), exit() "
@@ -312,7 +333,7 @@ class Judge:
     def run_test(self, index, t):
         out = self._child({"mode": "test", "test": {"id": t["id"], "module": t["module"], "name": t["name"],
                                                    "memory_mib": t["memory_mib"]},
-                           "reference": self.plan["reference"]},
+                           "reference": self._figures_for(t)},
                           time_limit_s=t["time_limit_s"], memory_mib=t["memory_mib"],
                           sources=self._sources_for(t["name"]))
         label = "test %d" % (index + 1)
@@ -363,6 +384,12 @@ class Judge:
         answers = res.get("answers") if isinstance(res.get("answers"), dict) else {}
         return entry, answers
 
+    def _figures_for(self, t):
+        """The reference figures a test's process may see: never those keyed by another test's
+        name (that would name a hidden test to a visible one's process)."""
+        others = {o["name"] for o in self.plan["tests"] if o["name"] != t["name"]}
+        return {k: v for k, v in self.plan["reference"].items() if k.split("#", 1)[0] not in others}
+
     def run_amplified(self, a):
         """The student's two runs of one out-of-process check (judged later, with the reference's answers)."""
         w = a["workload"]
@@ -390,6 +417,9 @@ class Judge:
         result["growth_mib"] = growth
         problem = None
         ref_runs = self.reference["workloads"].get(a["id"])
+        ref_amplified = ref_runs.get("amplified") if isinstance(ref_runs, dict) else None
+        # Only a workload that returns something proves that the work was done.
+        result["proves_work"] = isinstance(ref_amplified, dict) and ref_amplified.get("answer") is not None
         for phase, out in runs.items():
             label = "out-of-process check %s (%s)" % (a["id"], phase)
             if self._channel_flag(label, out):
@@ -448,11 +478,11 @@ class Judge:
                 expected = (ref.get("answers") or {}).get("items") or []
                 got = (answers or {}).get("items") if isinstance((answers or {}).get("items"), list) else []
                 entry["evidence"]["answers"] = len(expected)
-                if not expected and not t["backed_by"]:
+                if not expected and not any(checks[b].get("proves_work") for b in t["backed_by"]):
                     entry.update(status="grader_error", message="This test gives the judge nothing to check "
                                                                 "(not your fault).",
-                                 detail="no answer() in the reference run and no out-of-process check: the test "
-                                        "cannot award points")
+                                 detail="no answer() in the reference run, and no out-of-process check whose "
+                                        "workload returns a result: the test cannot award points")
                 else:
                     diff = evidence.first_difference(expected, got)
                     entry["evidence"]["answers_match"] = diff is None
@@ -498,7 +528,7 @@ class Judge:
         check = self.check()
         tests, oop = [], []
         if not check["ok"]:
-            self.finish_reference(reference)
+            # Nothing to compare: the reference's answers are not waited for.
             verdict = {"syntax": "syntax_error", "timeout": "timeout", "memory": "memory_limit"}.get(check["kind"], "import_error")
             for t in self.plan["tests"]:
                 tests.append({"id": t["id"], "name": t["name"], "module": t["module"], "hidden": t["hidden"],
@@ -541,7 +571,7 @@ class Judge:
             "score": sum(t["score"] for t in tests),
             "max_score": sum(t["max_score"] for t in tests),
             "tests": tests,
-            "flags": self.flags,
+            "flags": _unique_flags(self.flags),
             "out_of_process": oop,
             "student_output": {"stdout": streams["stdout"], "stderr": streams["stderr"],
                                "truncated": self.output_truncated, "bytes": dict(self.output_bytes),
@@ -560,14 +590,28 @@ class Judge:
         return doc
 
     def cleanup(self):
+        if getattr(self, "zygote", None) is not None:
+            self.zygote.close()
         if getattr(self, "work", None):
             shutil.rmtree(self.work, ignore_errors=True)
 
 
+def _unique_flags(flags):
+    """One flag per construct: the same blocked call in every test's process is one finding."""
+    seen, out = set(), []
+    for f in flags:
+        key = (f.get("kind"), f.get("code"), f.get("file"), f.get("line"), f.get("message") if not f.get("file") else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out[:200]
+
+
 def judge(task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None,
-          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID):
+          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, use_zygote=True):
     """Grade the task; return the result document (a dict)."""
-    j = Judge(task_dir, uid, gid, drop, workroot, reference_uid, reference_gid, seed)
+    j = Judge(task_dir, uid, gid, drop, workroot, reference_uid, reference_gid, seed, use_zygote)
     t0 = time.monotonic()
     try:
         return j.grade()

@@ -136,16 +136,63 @@ def parse_message(line):
     return doc
 
 
+class Zygote:
+    """The judge's end of a zygote (zygote.py): forks and waits, one request at a time."""
+
+    def __init__(self, preload, tmpdir):
+        import socket
+        self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.proc = subprocess.Popen([sys.executable, "-B", "-s", "-m", "memgrade_harness.zygote", str(theirs.fileno())],
+                                     stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), close_fds=True,
+                                     env=child_env(tmpdir), cwd=tmpdir)
+        theirs.close()
+        self._sock.send(json.dumps({"preload": list(preload)}).encode())
+        reply = self._reply()
+        if not reply.get("ready"):
+            self.close()
+            raise OSError("the zygote did not start: %s" % reply.get("error"))
+
+    def _reply(self):
+        data = self._sock.recv(1 << 16)
+        if not data:
+            raise OSError("the zygote is gone")
+        return json.loads(data.decode("utf-8"))
+
+    def fork(self, request, fds):
+        import socket
+        socket.send_fds(self._sock, [json.dumps(dict(request, op="fork")).encode()], fds)
+        return self._reply()["pid"]
+
+    def wait(self, pid):
+        self._sock.send(json.dumps({"op": "wait", "pid": pid}).encode())
+        return self._reply()
+
+    def close(self):
+        try:
+            self._sock.close()
+        finally:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class _Usage:
+    def __init__(self, maxrss_kib, utime, stime):
+        self.ru_maxrss, self.ru_utime, self.ru_stime = maxrss_kib, utime, stime
+
+
 def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap=65536,
-        cwd=None, tmpdir="/tmp", rlimits=None, drop=True):
-    """Run ``python3 -m memgrade_harness.<module>`` under *uid*; return an Outcome.
+        cwd=None, tmpdir="/tmp", rlimits=None, drop=True, zygote=None):
+    """Run ``python3 -m memgrade_harness.<module>`` under *uid* (forked by *zygote* when given, a
+    fresh interpreter otherwise); return an Outcome.
 
     *config* (a dict) is written as one JSON line on the child's stdin, which the child
     closes after reading."""
     out = Outcome()
     r_res, w_res = os.pipe()
     cfg = dict(config)
-    cfg["result_fd"] = w_res
+    cfg["result_fd"] = 3 if zygote is not None else w_res
     limits = {
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_FSIZE: 64 << 20,
@@ -172,19 +219,49 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
 
     if drop:
         kill_uid_processes(uid)   # nothing of the student's may outlive into the next process
-    argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, pass_fds=(w_res,), close_fds=True,
-                            preexec_fn=preexec, env=child_env(tmpdir), cwd=cwd or tmpdir)
-    os.close(w_res)
-    pid = proc.pid
-    try:
-        proc.stdin.write(json.dumps(cfg).encode("utf-8") + b"\n")
-        proc.stdin.close()
-    except OSError:
-        pass
-    fds = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr", r_res: "result"}
+    line = json.dumps(cfg).encode("utf-8") + b"\n"
+    if zygote is not None:
+        r_in, w_in = os.pipe()
+        r_out, w_out = os.pipe()
+        r_err, w_err = os.pipe()
+        try:
+            pid = zygote.fork({"uid": uid, "gid": gid, "drop": drop, "env": child_env(tmpdir),
+                               "cwd": cwd or tmpdir, "rlimits": [[k, v] for k, v in limits.items()],
+                               "keep_clear_refs": config.get("mode") in ("test", "check", "reference")},
+                              [r_in, w_out, w_err, w_res])
+        finally:
+            for fd in (r_in, w_out, w_err, w_res):
+                os.close(fd)
+        _write_all(w_in, line)
+        os.close(w_in)
+        streams = [r_out, r_err]
+
+        def reap():
+            reply = zygote.wait(pid)
+            if not reply.get("done"):
+                return 0, None, None
+            return pid, reply["status"], _Usage(reply["maxrss_kib"], reply["utime"], reply["stime"])
+    else:
+        argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, pass_fds=(w_res,), close_fds=True,
+                                preexec_fn=preexec, env=child_env(tmpdir), cwd=cwd or tmpdir)
+        os.close(w_res)
+        pid = proc.pid
+        try:
+            proc.stdin.write(line)
+            proc.stdin.close()
+        except OSError:
+            pass
+        streams = [os.dup(proc.stdout.fileno()), os.dup(proc.stderr.fileno())]
+        proc.stdout.close()
+        proc.stderr.close()
+        proc.returncode = -1  # reaped below, by wait4
+
+        def reap():
+            return os.wait4(pid, os.WNOHANG)
+    fds = {streams[0]: "stdout", streams[1]: "stderr", r_res: "result"}
     for fd in fds:
         os.set_blocking(fd, False)
     bufs = {"stdout": bytearray(), "stderr": bytearray()}
@@ -276,7 +353,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
                     bufs[name].extend(chunk[:room])
         if not exited:
             try:
-                wpid, status, rusage = os.wait4(pid, os.WNOHANG)
+                wpid, status, rusage = reap()
             except ChildProcessError:
                 wpid = pid
             if wpid == pid:
@@ -288,10 +365,9 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
                     kill_uid_processes(uid)
                 if ready_at[0] is not None:
                     out.run_s = end - ready_at[0]
-    proc.returncode = -1  # we reaped it ourselves
-    for f in (proc.stdout, proc.stderr):
+    for fd in streams:
         try:
-            f.close()
+            os.close(fd)
         except OSError:
             pass
     try:
@@ -315,6 +391,14 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
     out.stdout_bytes = totals["stdout"]
     out.stderr_bytes = totals["stderr"]
     return out
+
+
+def _write_all(fd, data):
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except OSError:
+        pass
 
 
 def _kill_group(pid):

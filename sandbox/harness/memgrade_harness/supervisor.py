@@ -50,9 +50,10 @@ def harden_self():
     return done
 
 
-def supervise(task_dir, key=None, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None):
+def supervise(task_dir, key=None, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None,
+              use_zygote=True):
     """Grade the task; return the result document (a dict).  The judge decides (judge.py)."""
-    return judge.judge(task_dir, uid, gid, drop, workroot, seed=seed)
+    return judge.judge(task_dir, uid, gid, drop, workroot, seed=seed, use_zygote=use_zygote)
 
 
 def write_frame(key, document, fd=1):
@@ -71,6 +72,8 @@ def main(argv=None):
     p.add_argument("--gid", type=int, default=int(os.environ.get("MEMGRADE_STUDENT_GID", DEFAULT_GID)))
     p.add_argument("--no-drop", action="store_true",
                    help="development only: run student code as the current user (no sandbox)")
+    p.add_argument("--no-zygote", action="store_true",
+                   help="start every process as a fresh interpreter (slower; for comparison)")
     p.add_argument("--workdir", default=None, help="where the private copy of the task goes (default: $TMPDIR or /tmp)")
     args = p.parse_args(argv)
     key = read_key(0)
@@ -83,6 +86,6 @@ def main(argv=None):
         sys.stderr.write("memgrade_harness: must run as root (with CAP_SETUID/SETGID/KILL) to switch to the "
                          "student uid; use --no-drop for an unsandboxed development run\n")
         return 2
-    doc = supervise(args.task, key, args.uid, args.gid, drop, args.workdir)
+    doc = supervise(args.task, key, args.uid, args.gid, drop, args.workdir, use_zygote=not args.no_zygote)
     write_frame(key, doc)
     return 0

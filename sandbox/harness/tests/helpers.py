@@ -31,7 +31,7 @@ def tmp_root():
     if _tmp_root is None:
         _tmp_root = tempfile.mkdtemp(prefix="memgrade-tests-")
         os.chmod(_tmp_root, 0o755)
-        atexit.register(shutil.rmtree, _tmp_root, True)
+        atexit.register(_remove_tree, _tmp_root)
     return _tmp_root
 
 
@@ -43,12 +43,35 @@ def fixture_source(fixture, name):
         return f.read()
 
 
-def make_task(fixture, solution=None, files=None, plan_patch=None, tests=None):
-    """A task dir with the fixture's plan.json and tests/, and student/ holding *solution*
-    (source text, or a file name under the fixture's solutions/ or fixtures/tamper/)."""
+PRIVATE = ("plan.json", "tests", "reference")   # src/grading/harness/harness-task.ts HARNESS_PRIVATE_DIRS
+
+
+def attack_dir():
+    """The repository's attack submissions (test/fixtures/attacks): mounted read-only into the
+    container by scripts/harness-tests.sh, or found beside the harness in a checkout."""
+    for path in (os.environ.get("MEMGRADE_ATTACKS"),
+                 os.path.join(HARNESS, "..", "..", "test", "fixtures", "attacks")):
+        if path and os.path.isdir(path):
+            return os.path.abspath(path)
+    raise AssertionError("the attack fixtures (test/fixtures/attacks) are not available: run the suite "
+                         "with scripts/harness-tests.sh, which mounts them at $MEMGRADE_ATTACKS")
+
+
+def make_task(fixture, solution=None, files=None, plan_patch=None, tests=None, reference=True):
+    """A task dir with the fixture's plan.json, tests/ and reference/ (the fixture's correct
+    solution, or the source text given as *reference*; False: none), and student/ holding
+    *solution* (source text, or a file name under the fixture's solutions/ or fixtures/tamper/).
+
+    Modes as the platform writes /task (src/sandbox/task-archive.ts): everything root-owned,
+    plan.json, tests/ and reference/ 0400/0500 (the judge's alone), the rest 0444/0555."""
     task = tempfile.mkdtemp(prefix="task-", dir=tmp_root())
     src = os.path.join(FIXTURES, fixture)
     shutil.copytree(os.path.join(src, "tests"), os.path.join(task, "tests"))
+    if reference:
+        os.mkdir(os.path.join(task, "reference"))
+        text = fixture_source(fixture, "correct.py") if reference is True else reference
+        with open(os.path.join(task, "reference", "solution.py"), "w") as f:
+            f.write(text)
     with open(os.path.join(src, "plan.json")) as f:
         plan = json.load(f)
     if plan_patch:
@@ -68,11 +91,23 @@ def make_task(fixture, solution=None, files=None, plan_patch=None, tests=None):
     for name, text in all_files.items():
         with open(os.path.join(task, "student", name), "w") as f:
             f.write(text)
-    for dirpath, dirnames, filenames in os.walk(task):
-        os.chmod(dirpath, 0o755)
+    for dirpath, dirnames, filenames in os.walk(task, topdown=False):
+        private = os.path.relpath(dirpath, task).split(os.sep)[0] in PRIVATE
         for fn in filenames:
-            os.chmod(os.path.join(dirpath, fn), 0o644)
+            path = os.path.join(dirpath, fn)
+            os.chmod(path, 0o400 if private or os.path.relpath(path, task) in PRIVATE else 0o444)
+        os.chmod(dirpath, 0o500 if private else 0o555)
     return task
+
+
+def _remove_tree(path):
+    """rmtree for the 0500 directories above (uid 0 without CAP_DAC_OVERRIDE needs the w bit)."""
+    for dirpath, dirnames, filenames in os.walk(path):
+        try:
+            os.chmod(dirpath, 0o700)
+        except OSError:
+            pass
+    shutil.rmtree(path, True)
 
 
 class Run:
@@ -120,6 +155,16 @@ def run_supervisor(task, key=KEY, args=(), timeout=300, prefix=()):
 def grade(fixture, solution=None, **kw):
     args = kw.pop("args", ())
     return run_supervisor(make_task(fixture, solution, **kw), args=args)
+
+
+_graded = {}
+
+
+def graded(fixture, solution):
+    """grade(fixture, solution), once per suite run: several test classes read the same run."""
+    if (fixture, solution) not in _graded:
+        _graded[fixture, solution] = grade(fixture, solution)
+    return _graded[fixture, solution]
 
 
 needs_root = unittest.skipUnless(IS_ROOT, "needs root to switch to the student uid")

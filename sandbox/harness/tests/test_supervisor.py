@@ -1,4 +1,5 @@
-"""End to end: the real supervisor, real child processes as the student uid, signed frames."""
+"""End to end: the real supervisor and judge, real child processes as the student uid (and the
+reference solution as the reference uid), one signed result frame."""
 
 import json
 import os
@@ -7,7 +8,7 @@ import subprocess
 import sys
 import unittest
 
-from helpers import HARNESS, TEST_UID, grade, make_task, needs_root, run_supervisor
+from helpers import HARNESS, TEST_UID, grade, graded, make_task, needs_root, run_supervisor
 
 
 class FixtureScores(unittest.TestCase):
@@ -15,15 +16,22 @@ class FixtureScores(unittest.TestCase):
     memory tests, with feedback that names the problem."""
 
     def test_cache_correct(self):
-        r = grade("cache", "correct.py")
+        r = graded("cache", "correct.py")
         self.assertEqual(r.doc["status"], "ok")
         self.assertEqual((r.score, r.doc["max_score"]), (4, 4))
         self.assertEqual(r.doc["out_of_process"][0]["passed"], True)
         self.assertLess(r.doc["out_of_process"][0]["growth_mib"], 5)
         self.assertEqual(r.test("process keeps no reference to its record")["measurements"]["leaked"], 0)
+        for t in r.doc["tests"]:       # every point comes from answers the judge compared
+            self.assertEqual(t["status"], "passed")
+            self.assertGreater(t["evidence"]["answers"], 0)
+            self.assertTrue(t["evidence"]["answers_match"])
+        self.assertEqual(r.doc["verdict"], "ok")
+        self.assertEqual(r.doc["warnings"], [])
+        self.assertEqual(r.doc["flags"], [])
 
     def test_cache_leaking(self):
-        r = grade("cache", "leaking.py")
+        r = graded("cache", "leaking.py")
         self.assertEqual(r.score, 1)
         t = r.test("process keeps no reference to its record")
         self.assertFalse(t["passed"])
@@ -35,12 +43,18 @@ class FixtureScores(unittest.TestCase):
         self.assertFalse(oop["passed"])
         self.assertGreater(oop["growth_mib"], 60)
         self.assertEqual(r.flags("contradiction"), [])   # in-process already failed: no contradiction
+        self.assertEqual(r.flags("evidence"), [])        # its answers are right: only memory points lost
+        self.assertEqual({t["name"]: t["status"] for t in r.doc["tests"]},
+                         {"process keeps no reference to its record": "failed",
+                          "process returns the payload size": "passed", "refcount delta is zero": "failed"})
 
     def test_tree(self):
         good = grade("tree", "correct.py")
         self.assertEqual(good.score, 5)
+        self.assertTrue(all(t["evidence"]["answers_match"] for t in good.doc["tests"]))
         bad = grade("tree", "leaking.py")
         self.assertEqual(bad.score, 2)
+        self.assertEqual(bad.test("tree is freed by reference counting")["status"], "failed")
         t = bad.test("tree is freed by reference counting")
         self.assertIn("reference cycles", t["message"])
         self.assertIn(".parent", t["message"])
@@ -52,8 +66,10 @@ class FixtureScores(unittest.TestCase):
         mem = good.test("pipeline stays under budget")["measurements"]["memory"]
         self.assertEqual(mem["method"], "rss")
         self.assertGreater(len(mem["samples"]), 0)
+        self.assertTrue(all(t["evidence"]["answers_match"] for t in good.doc["tests"]))
         bad = grade("pipeline", "leaking.py")
         self.assertEqual(bad.score, 1)
+        self.assertEqual(bad.flags("evidence"), [])
         t = bad.test("pipeline stays under budget")
         self.assertGreater(t["measurements"]["memory"]["peak_mib"], 30)
         self.assertIn("reference solution", t["message"])
@@ -62,7 +78,7 @@ class FixtureScores(unittest.TestCase):
 
 class ResultDocument(unittest.TestCase):
     def test_shape(self):
-        r = grade("cache", "correct.py")
+        r = graded("cache", "correct.py")
         d = r.doc
         for k in ("format", "status", "score", "max_score", "tests", "flags", "out_of_process",
                   "student_output", "harness_version", "python_version", "warnings", "duration_ms"):
@@ -74,9 +90,10 @@ class ResultDocument(unittest.TestCase):
         self.assertEqual(d["format"], "memgrade-result/1")
         self.assertEqual(r.stderr, b"")
 
-    def test_stdout_is_only_the_frame(self):
+    def test_stdout_is_only_the_frame_and_output_is_capped(self):
         task = make_task("cache", "import sys\nprint('hello from student')\nsys.stderr.write('err!\\n')\n"
-                                  "def process(r):\n    print('called')\n    return 0\n")
+                                  "sys.stderr.write('x' * 300000)\n"
+                                  "def process(r):\n    print('called')\n    return len(r.payload or b'')\n")
         r = run_supervisor(task)
         # decode_all in run_supervisor already proved stdout is one frame and nothing else
         out = r.doc["student_output"]
@@ -84,16 +101,12 @@ class ResultDocument(unittest.TestCase):
         self.assertIn("called", out["stdout"])
         self.assertIn("err!", out["stderr"])
         self.assertNotIn(b"hello", r.stdout.split(b"\n", 1)[0])
-
-    def test_output_capped(self):
-        task = make_task("cache", "import sys\nsys.stdout.write('x' * 300000)\n"
-                                  "def process(r):\n    return len(r.payload or b'')\n")
-        r = run_supervisor(task)
-        out = r.doc["student_output"]
+        sections = {s["label"]: s for s in out["sections"]}
+        self.assertIn("called", sections["test 2"]["stdout"])
         self.assertTrue(out["truncated"])
-        self.assertLessEqual(len(out["stdout"]), 65536 + 100)
-        self.assertGreaterEqual(out["bytes"]["stdout"], 300000)
-        self.assertEqual(r.score, 4)
+        self.assertLessEqual(len(out["stderr"]), 65536 + 100)
+        self.assertGreaterEqual(out["bytes"]["stderr"], 300000)
+        self.assertEqual(r.score, 4)       # printing costs nothing
 
     def test_key_required(self):
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": HARNESS}
@@ -134,9 +147,16 @@ def storm(n):
         self.assertEqual(good.score, 4)
 
 
+def no_workload(plan):
+    """The fixture's plan without its out-of-process check (for tests about something else)."""
+    plan["amplified"] = []
+    for t in plan["tests"]:
+        t["backed_by"] = []
+
+
 class StudentErrors(unittest.TestCase):
     def test_syntax_error(self):
-        r = grade("cache", "x = 1\n\ndef process(r:\n    return 1\n")
+        r = grade("cache", "x = 1\n\ndef process(r:\n    return 1\n", plan_patch=no_workload)
         self.assertEqual(r.doc["status"], "student_error")
         for t in r.doc["tests"]:
             self.assertFalse(t["passed"])
@@ -147,7 +167,8 @@ class StudentErrors(unittest.TestCase):
         self.assertEqual(r.doc["out_of_process"], [])
 
     def test_import_error(self):
-        r = grade("cache", "import os\n\nLIMIT = int(os.environ['NOPE'])\n\ndef process(r):\n    return 0\n")
+        r = grade("cache", "import os\n\nLIMIT = int(os.environ['NOPE'])\n\ndef process(r):\n    return 0\n",
+                  plan_patch=no_workload)
         self.assertEqual(r.doc["status"], "student_error")
         msg = r.doc["tests"][0]["message"]
         self.assertTrue(msg.startswith("solution.py, line 3: KeyError: 'NOPE'"), msg)
@@ -156,23 +177,23 @@ class StudentErrors(unittest.TestCase):
         self.assertNotIn("importlib", msg + (r.doc["tests"][0]["detail"] or ""))
 
     def test_missing_module_import(self):
-        r = grade("cache", "import numpy_not_there\n")
+        r = grade("cache", "import numpy_not_there\n", plan_patch=no_workload)
         msg = r.doc["tests"][0]["message"]
         self.assertIn("solution.py, line 1: ModuleNotFoundError", msg)
 
     def test_missing_file(self):
-        r = grade("cache", None, files={"other.py": "x = 1\n"})
+        r = grade("cache", None, files={"other.py": "x = 1\n"}, plan_patch=no_workload)
         self.assertEqual(r.doc["status"], "student_error")
         self.assertIn("missing", r.doc["tests"][0]["message"])
 
     def test_exit_at_import(self):
-        r = grade("cache", "import sys\nsys.exit(3)\n")
+        r = grade("cache", "import sys\nsys.exit(3)\n", plan_patch=no_workload)
         self.assertIn("exit", r.doc["tests"][0]["message"])
         self.assertEqual(r.score, 0)
 
     def test_runtime_error_points_at_student_line(self):
         src = "def helper(d):\n    return d['missing']\n\ndef process(r):\n    return helper({})\n"
-        r = grade("cache", src)
+        r = grade("cache", src, plan_patch=no_workload)
         t = r.test("process returns the payload size")
         self.assertEqual(t["status"], "error")
         self.assertTrue(t["message"].startswith("solution.py, line 2, in helper: KeyError: 'missing'"), t["message"])
@@ -181,7 +202,7 @@ class StudentErrors(unittest.TestCase):
 
     def test_endless_import(self):
         r = grade("cache", "while True:\n    pass\n",
-                  plan_patch=lambda p: p.setdefault("defaults", {}).update(time_limit_s=1))
+                  plan_patch=lambda p: (no_workload(p), p.setdefault("defaults", {}).update(time_limit_s=1)))
         self.assertIn("did not finish", r.doc["tests"][0]["message"])
 
 
@@ -189,11 +210,12 @@ class Isolation(unittest.TestCase):
     """A crash, timeout or memory blow-up in one test fails that test only."""
 
     TESTS = '''
-from memgrade_harness import student, test
+from memgrade_harness import answer, student, test
 
 @test("fine", points=1)
 def _():
     assert student("solution").ok() == 1
+    answer("ok", student("solution").ok())
 
 @test("slow", points=1)
 def _():
@@ -214,6 +236,7 @@ def _():
 @test("fine again", points=1)
 def _():
     assert student("solution").ok() == 1
+    answer("ok", student("solution").ok())
 '''
     SOLUTION = '''
 import os
@@ -227,11 +250,14 @@ def hog():
     while True:
         blocks.append(b"x" * (16 << 20))
 def crash():
-    import ctypes
-    ctypes.string_at(0)
+    import faulthandler
+    faulthandler._sigsegv()
 def leave():
     os._exit(0)
 '''
+
+    # The reference runs every test in one process: it must come back from each.
+    REFERENCE = "def ok():\n    return 1\n\n\ndef spin():\n    pass\n\n\nhog = crash = leave = spin\n"
 
     def patch(self, plan):
         plan["tests"] = [{"module": "test_iso", "name": n, "points": 1} for n in
@@ -241,7 +267,8 @@ def leave():
         plan["amplified"] = []
 
     def test_isolation(self):
-        r = grade("cache", self.SOLUTION, plan_patch=self.patch, tests={"test_iso.py": self.TESTS})
+        r = grade("cache", self.SOLUTION, plan_patch=self.patch, tests={"test_iso.py": self.TESTS},
+                  reference=self.REFERENCE)
         st = {t["name"]: t for t in r.doc["tests"]}
         self.assertTrue(st["fine"]["passed"])
         self.assertTrue(st["fine again"]["passed"])
@@ -255,6 +282,7 @@ def leave():
         self.assertEqual(st["exits"]["status"], "crashed")
         self.assertIn("os._exit()", st["exits"]["message"])
         self.assertEqual(r.score, 2)
+        self.assertEqual(r.doc["verdict"], "ok")      # failures of several kinds: no single verdict
 
 
 @needs_root
@@ -278,6 +306,20 @@ def report():
             out[what] = "readable"
         except OSError as e:
             out[what] = type(e).__name__
+    # Every root process above it (the zygote that forked it, the judge, the supervisor).
+    out["ancestors"] = {}
+    pid, depth = ppid, 1
+    while pid > 1:
+        status = dict(l.split(":", 1) for l in open("/proc/%d/status" % pid) if ":" in l)
+        if status["Uid"].split()[0] != "0":
+            break
+        for what in ("environ", "mem", "maps"):
+            try:
+                open("/proc/%d/%s" % (pid, what), "rb").read(64)
+                out["ancestors"]["%d %s" % (depth, what)] = "readable"
+            except OSError as e:
+                out["ancestors"]["%d %s" % (depth, what)] = type(e).__name__
+        pid, depth = int(status["PPid"]), depth + 1
     try:
         os.kill(ppid, 0)
         out["kill_parent"] = "allowed"
@@ -292,6 +334,23 @@ def report():
         out["write_own_file"] = "allowed"
     except OSError as e:
         out["write_own_file"] = type(e).__name__
+    try:
+        open("/proc/self/mem", "rb").read(1)
+        out["self_mem"] = "readable"
+    except OSError as e:
+        out["self_mem"] = type(e).__name__
+    # The task directory as the platform delivers it: plan.json, tests/ and reference/ are root's.
+    out["task"] = {}
+    for folder, dirs, files in os.walk("/tmp"):
+        if "plan.json" in files and "student" in dirs:
+            for what in ("plan.json", "tests", "tests/test_probe.py", "reference", "reference/solution.py"):
+                p = os.path.join(folder, what)
+                try:
+                    os.listdir(p) if os.path.isdir(p) else open(p, "rb").read(16)
+                    out["task"][what] = "readable"
+                except OSError as e:
+                    out["task"][what] = type(e).__name__
+            break
     print("PROBE " + __import__("json").dumps(out))
     return 0
 '''
@@ -307,6 +366,7 @@ def _():
         def patch(plan):
             plan["tests"] = [{"module": "test_probe", "name": "probe"}]
             plan["amplified"] = []
+        # No answer() in the probe test: it scores nothing (grader_error), but its process ran.
         r = grade("cache", self.PROBE, plan_patch=patch, tests={"test_probe.py": tests})
         line = [l for l in r.doc["student_output"]["stdout"].splitlines() if l.startswith("PROBE ")][0]
         info = json.loads(line[6:])
@@ -317,8 +377,13 @@ def _():
         for what in ("environ", "mem", "fd", "maps"):
             self.assertEqual(info[what], "PermissionError", what)
         self.assertEqual(info["kill_parent"], "PermissionError")
+        self.assertTrue(info["ancestors"])
+        self.assertEqual(set(info["ancestors"].values()), {"PermissionError"}, info["ancestors"])
         self.assertEqual(info["stdin"], "b''")
         self.assertEqual(info["write_own_file"], "PermissionError")
+        self.assertEqual(info["self_mem"], "PermissionError")        # non-dumpable (guard.py)
+        self.assertEqual(info["task"], {w: "PermissionError" for w in (
+            "plan.json", "tests", "tests/test_probe.py", "reference", "reference/solution.py")})
 
 
 def _has_cap_chown():

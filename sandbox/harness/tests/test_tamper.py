@@ -1,12 +1,13 @@
 """Tampering student modules (tests/fixtures/tamper/) earn nothing they did not earn honestly.
 
-Each case runs the real supervisor: children as the student uid, signed frames, the
-out-of-process checks.  The honest scores are: cache leaking 1/4, tree leaking 2/5."""
+Each case runs the real supervisor and judge: children as the student uid, the reference run,
+the out-of-process checks.  The honest scores are: cache leaking 1/4, tree leaking 2/5.
+The repository's attack suite (test/fixtures/attacks) is graded in test_judge.py."""
 
 import time
 import unittest
 
-from helpers import grade, needs_root
+from helpers import fixture_source, grade, needs_root
 
 
 class Monkeypatching(unittest.TestCase):
@@ -51,7 +52,7 @@ class FakeResults(unittest.TestCase):
     def test_bruteforce_fds(self):
         r = grade("cache", "fd_bruteforce.py")
         self.assertEqual(r.score, 0)
-        self.assertTrue(r.flags("channel", "result-channel-tampered"))
+        self.assertTrue(r.flags("channel", "message-channel-garbled"))
         self.assertTrue(r.stdout.startswith(b"MEMGRADE1 "))  # the one frame (student text only inside it)
 
     def test_early_exit(self):
@@ -63,42 +64,84 @@ class FakeResults(unittest.TestCase):
 
 
 class FrameWalkingForger(unittest.TestCase):
-    """The forger of MEASUREMENTS.md: a SIGALRM handler walks f_back to the harness's test
-    runner and sends a signed pass on its channel.  In-process it succeeds; the static scan
-    flags it and the out-of-process check contradicts the forged pass."""
+    """The forger of MEASUREMENTS.md: a SIGALRM handler that walks f_back to the harness's test
+    runner and sends a pass on its channel.  Signal handlers are refused before it can arm one
+    (guard.py), so its import fails with a message naming the line."""
 
-    def test_forger_caught_out_of_process(self):
-        r = grade("cache", "forger.py")
-        t = r.test("process keeps no reference to its record")
-        self.assertFalse(t["passed"])
-        self.assertEqual(t["status"], "contradicted")
-        self.assertIn("out-of-process", t["message"])
-        self.assertEqual(t["measurements"]["leaked"], 0)          # the forged in-process figure
-        self.assertGreater(r.doc["out_of_process"][0]["growth_mib"], 60)
-        codes = {(f["kind"], f["code"]) for f in r.doc["flags"]}
-        for c in (("static", "import-signal"), ("static", "frame-access"), ("runtime", "async-hooks"),
-                  ("contradiction", "out-of-process-contradiction")):
-            self.assertIn(c, codes)
-        # The hidden refcount test is not backed out of process: its forged pass stands (flagged).
-        self.assertEqual(r.score, 2)
-
-    def test_forger_with_every_test_backed(self):
-        def back_all(plan):
+    def test_forger_is_refused_a_signal_handler(self):
+        def back_all(plan):         # as before: even with every test backed out of process
             for t in plan["tests"]:
                 t["backed_by"] = ["process-rss"]
         r = grade("cache", "forger.py", plan_patch=back_all)
-        self.assertLessEqual(r.score, 1)   # the honest leaking solution scores 1
-        self.assertFalse(r.test("refcount delta is zero")["passed"])
+        self.assertEqual(r.score, 0)
+        self.assertEqual(r.doc["verdict"], "import_error")
+        line = fixture_line("forger.py", "signal.signal(")
+        for t in r.doc["tests"]:
+            self.assertFalse(t["passed"])
+            self.assertTrue(t["message"].startswith("solution.py, line %d: " % line), t["message"])
+            self.assertIn("signal.signal() is not available in submissions", t["message"])
+        blocked = r.flags("blocked", "blocked-signal")
+        self.assertEqual([(f["file"], f["line"], f["severity"]) for f in blocked], [("solution.py", line, "high")])
+        codes = {(f["kind"], f["code"]) for f in r.doc["flags"]}
+        for c in (("static", "import-signal"), ("static", "frame-access")):
+            self.assertIn(c, codes)
+
+
+def fixture_line(name, needle):
+    for i, line in enumerate(fixture_source("cache", name).splitlines(), 1):
+        if needle in line:
+            return i
+    raise KeyError(needle)
 
 
 @needs_root
 class Processes(unittest.TestCase):
-    def test_daemon_is_reaped(self):
-        t0 = time.monotonic()
+    def test_student_cannot_fork(self):
         r = grade("cache", "daemon.py")
-        self.assertLess(time.monotonic() - t0, 10)
-        self.assertEqual(r.score, 4)
+        self.assertEqual(r.score, 0)
+        line = fixture_line("daemon.py", "os.fork()")
+        self.assertIn("solution.py, line %d: os.fork() is not available in submissions" % line,
+                      r.doc["tests"][0]["message"])
+        self.assertEqual([(f["file"], f["line"]) for f in r.flags("blocked", "blocked-os.fork")], [("solution.py", line)])
         self.assertTrue(r.flags("static", "fork"))
+
+    # Student code cannot fork any more; the instructor's code still may (a test process may
+    # fork), so a daemon left behind by a test shows that the judge kills it before the next
+    # process: it holds the output pipes and prints for a minute.
+    DAEMON_TESTS = '''
+import os, sys, time
+from memgrade_harness import answer, student, test
+
+@test("leaves a daemon", points=1)
+def _():
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            for _ in range(600):
+                print("daemon still here", flush=True)
+                time.sleep(0.1)
+        os._exit(0)
+    time.sleep(0.3)
+    answer("ok", 1)
+
+@test("next test", points=1)
+def _():
+    time.sleep(0.3)
+    answer("ok", 1)
+'''
+
+    def test_daemon_is_killed_before_the_next_process(self):
+        def patch(plan):
+            plan["tests"] = [{"module": "test_daemon", "name": n} for n in ("leaves a daemon", "next test")]
+            plan["amplified"] = []
+        t0 = time.monotonic()
+        r = grade("cache", "correct.py", plan_patch=patch, tests={"test_daemon.py": self.DAEMON_TESTS})
+        self.assertLess(time.monotonic() - t0, 15)
+        self.assertEqual(r.score, 2, [t["message"] for t in r.doc["tests"]])
+        sections = {s["label"]: s["stdout"] for s in r.doc["student_output"]["sections"]}
+        self.assertIn("daemon still here", sections["test 1"])
+        self.assertLess(sections["test 1"].count("daemon still here"), 20)
+        self.assertNotIn("daemon still here", sections.get("test 2", ""))
 
     def test_cannot_kill_supervisor(self):
         r = grade("cache", "kill_others.py")

@@ -1,7 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, RateLimitedError } from '../errors/domain-errors';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../../database/prisma-errors';
+import { DomainError, RateLimitedError, ServiceUnavailableError } from '../errors/domain-errors';
 import type { ErrorBody } from './error-body';
+
+/** What a client is told to wait before retrying when a dependency is down. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const STATUS_CODES: Record<number, string> = {
   400: 'invalid_input',
@@ -31,12 +35,16 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = this.toBody(exception);
+    const unavailable = unavailableDependency(exception);
+    const body = this.toBody(unavailable ?? exception);
     body.requestId = String(request.id ?? '');
-    if (body.statusCode >= 500) {
+    if (unavailable) {
+      this.logger.warn({ err: exception, requestId: body.requestId }, `${request.method} ${request.path}: ${unavailable.message}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId: body.requestId }, `unhandled error on ${request.method} ${request.path}`);
     }
     if (exception instanceof RateLimitedError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (body.statusCode === 503) response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
   }
@@ -65,6 +73,17 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'internal error; quote the request id when reporting it' };
   }
+}
+
+/**
+ * A 503 for errors that mean a dependency is down (the database, Redis) rather than a bug: the
+ * request may succeed when retried, and the client is told so instead of seeing a 500.
+ */
+function unavailableDependency(exception: unknown): ServiceUnavailableError | null {
+  if (exception instanceof DomainError || exception instanceof HttpException) return null;
+  if (isDatabaseUnavailable(exception)) return new ServiceUnavailableError(`the database is not reachable; retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS} s`);
+  if (isRedisUnavailable(exception)) return new ServiceUnavailableError(`the queue (Redis) is not reachable; retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS} s`);
+  return null;
 }
 
 function describeParserError(type: string, status: number): string {

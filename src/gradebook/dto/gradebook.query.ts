@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn } from 'class-validator';
 import { GRADEBOOK_FORMATS, GRADEBOOK_POLICIES, type GradebookFormat, type GradebookPolicy } from '../gradebook.types';
 import { Optional } from '../../common/http/optional';
 
@@ -13,4 +14,13 @@ export class GradebookQuery {
   @Optional()
   @IsIn(GRADEBOOK_FORMATS, { message: `must be one of ${GRADEBOOK_FORMATS.join(', ')}` })
   format?: GradebookFormat;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'csv only: true adds a <exercise-slug>_flag column per exercise after total, with the highest flag severity of the counting submission (empty when not flagged). JSON cells always carry flagSeverity when flagged',
+  })
+  @Optional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  flags?: boolean;
 }

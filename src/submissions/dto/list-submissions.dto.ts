@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { FLAG_SEVERITIES, type FlagSeverity } from '../../grading/flag-summary';
 import { SLUG } from '../../courses/dto/course.dto';
 import { Optional } from '../../common/http/optional';
 
@@ -24,6 +25,23 @@ export class ListSubmissionsDto {
   @Optional()
   @IsIn(['queued', 'running', 'graded', 'error'])
   status?: 'queued' | 'running' | 'graded' | 'error';
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'course staff only: true = only submissions whose latest run has flags or "evidence disagreed" marks; false = only those without',
+  })
+  @Optional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  flagged?: boolean;
+
+  @ApiPropertyOptional({
+    enum: FLAG_SEVERITIES,
+    description: 'course staff only: only submissions flagged at least this severely (high; medium = medium or high; low = any flag). Evidence marks count as high',
+  })
+  @Optional()
+  @IsIn(FLAG_SEVERITIES, { message: `must be one of ${FLAG_SEVERITIES.join(', ')}` })
+  flagSeverity?: FlagSeverity;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @Optional()

@@ -1,6 +1,7 @@
 // The student's pages: courses, a course's exercises, an exercise with the editor and live results.
 import { ApiError, get, post } from '../api';
 import { h, replace } from '../dom';
+import { draftKey, loadDraft, saveDraft } from '../drafts';
 import { createEditor, type CodeEditor } from '../editor';
 import { mib, num } from '../format';
 import { renderMarkdown } from '../markdown';
@@ -66,25 +67,6 @@ export async function coursePage(ctx: RouteContext): Promise<void> {
     ),
     history.element,
   );
-}
-
-const draftKey = (user: string, exercise: string, file: string) => `memgrade.draft:${user}:${exercise}:${file}`;
-
-function loadDraft(key: string): string | null {
-  try {
-    return window.localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function saveDraft(key: string, text: string | null): void {
-  try {
-    if (text === null) window.localStorage.removeItem(key);
-    else window.localStorage.setItem(key, text);
-  } catch {
-    // storage full or disabled: the draft simply is not kept
-  }
 }
 
 function randomId(): string {
@@ -277,4 +259,6 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
     history.element,
   );
   replace(result, h('p', { class: 'muted' }, 'Submit to see your result here.'));
+  const restored = ctx.query.get('restored');
+  if (restored) replace(formMessage, h('p', { class: 'notice' }, `Restored the code of submission ${restored.slice(0, 8)} into the editor. Review it, then submit.`));
 }

@@ -2,18 +2,38 @@
 // instructor-only detail and can regrade.
 import { get, post, query, watchSubmission } from '../api';
 import { h, replace } from '../dom';
+import { restoreDrafts } from '../drafts';
+import { codeSection, evidenceMark, flagsSection, outputSection, severityBadge } from '../review';
 import { duration, num, scoreBadge, shortId, statusBadge, time, VERDICT_LABEL } from '../format';
 import { renderMeasurements } from '../measurements';
-import { enc, type RouteContext } from '../router';
+import { enc, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
-import { FINAL_STATUSES, type Page, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
+import { FINAL_STATUSES, type Page, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
 
 export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
 
-function testItem(test: TestView, staff: boolean): HTMLElement {
+/**
+ * The one message every test carries when the whole run failed the same way (a syntax or import
+ * error, the sandbox stopping the run): shown once above the tests instead of in every card.
+ */
+export function sharedFailure(view: SubmissionView): string | null {
+  const withMessage = view.tests.filter((t) => t.message !== undefined);
+  if (withMessage.length < 2 || view.tests.some((t) => t.passed)) return null;
+  const first = withMessage[0].message;
+  return first && withMessage.every((t) => t.message === first) ? first : null;
+}
+
+const FAILURE_TITLE: Record<string, string> = {
+  crashed: 'Your file could not be loaded, so no test could run',
+  timeout: 'The run was stopped: it took too long',
+  memory_limit: 'The run was stopped: it used too much memory',
+  output_limit: 'The run was stopped: it printed too much',
+};
+
+function testItem(test: TestView, staff: boolean, shared: string | null): HTMLElement {
   const result = test.passed ? 'passed' : 'failed';
   const points = test.score !== undefined && test.maxScore !== undefined ? `${num(test.score)} / ${num(test.maxScore)} pts` : null;
-  const measurements = renderMeasurements(test.measurements);
+  const measurements = shared ? null : renderMeasurements(test.measurements, test.message);
   return h(
     'li',
     { class: `test ${result}` },
@@ -28,7 +48,12 @@ function testItem(test: TestView, staff: boolean): HTMLElement {
     test.hidden && test.message === undefined
       ? h('p', { class: 'muted small' }, `Hidden test: only whether it ${result === 'passed' ? 'passed' : 'failed'} is shown to you.`)
       : null,
-    test.message ? h('p', { class: 'test-message' }, test.message) : null,
+    shared && test.message === shared
+      ? h('p', { class: 'muted small' }, 'Not graded on its own: see the message above.')
+      : test.message
+        ? h('p', { class: 'test-message' }, test.message)
+        : null,
+    test.evidence ? evidenceMark(test.evidence) : null,
     measurements,
     staff && test.detail ? h('details', { class: 'detail' }, h('summary', null, 'Instructor detail'), h('pre', null, test.detail)) : null,
   );
@@ -38,6 +63,8 @@ function testItem(test: TestView, staff: boolean): HTMLElement {
 export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElement {
   const final = FINAL_STATUSES.has(view.status);
   const passed = view.tests.filter((t) => t.passed).length;
+  const shared = view.status === 'graded' ? sharedFailure(view) : null;
+  const marks = view.tests.flatMap((t) => (t.evidence ? [{ test: t.name, evidence: t.evidence }] : []));
   return h(
     'article',
     { class: 'submission', 'data-status': view.status, 'data-submission': view.id, 'aria-busy': final ? 'false' : 'true' },
@@ -50,6 +77,7 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         statusBadge(view.status),
         view.status === 'graded' ? h('span', { class: 'big-score', 'data-testid': 'score' }, scoreBadge(view.score, view.maxScore)) : null,
         view.verdict ? h('span', { class: `verdict verdict-${view.verdict}` }, VERDICT_LABEL[view.verdict] ?? view.verdict) : null,
+        view.flagSeverity ? severityBadge(view.flagSeverity, 'Flagged: ') : null,
       ),
       h(
         'dl',
@@ -65,11 +93,22 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
     view.status === 'error'
       ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
       : null,
+    // The API sends flags and evidence marks only to the course's staff: shown whenever present.
+    view.flags ? flagsSection(view.flags, marks) : null,
+    shared
+      ? h(
+          'div',
+          { class: 'error-box run-failure', role: 'alert' },
+          h('p', { class: 'error-title' }, FAILURE_TITLE[view.verdict ?? ''] ?? 'Every test failed for the same reason'),
+          h('pre', { class: 'failure-message' }, shared),
+        )
+      : null,
     view.tests.length
-      ? h('section', { class: 'tests' }, h('h3', null, 'Tests'), h('ol', { class: 'test-list' }, view.tests.map((t) => testItem(t, staff))))
+      ? h('section', { class: 'tests' }, h('h3', null, 'Tests'), h('ol', { class: 'test-list' }, view.tests.map((t) => testItem(t, staff, shared))))
       : view.status === 'graded'
         ? empty('No test results were recorded for this run.')
         : null,
+    final ? outputSection(view.output, staff) : null,
   );
 }
 
@@ -99,9 +138,9 @@ export async function followSubmission(container: HTMLElement, id: string, staff
 export function submissionsTable(
   caption: string,
   items: SubmissionSummary[],
-  options: { showExercise?: boolean; names?: Map<string, string>; titles?: Map<string, string>; hideCaption?: boolean } = {},
+  options: { showExercise?: boolean; names?: Map<string, string>; titles?: Map<string, string>; hideCaption?: boolean; flags?: boolean } = {},
 ): HTMLElement {
-  const headers = ['Submitted', ...(options.names ? ['Student'] : []), ...(options.showExercise ? ['Exercise'] : []), 'Status', 'Score', ''];
+  const headers = ['Submitted', ...(options.names ? ['Student'] : []), ...(options.showExercise ? ['Exercise'] : []), 'Status', 'Score', ...(options.flags ? ['Flags'] : []), ''];
   return table(
     caption,
     headers,
@@ -111,6 +150,7 @@ export function submissionsTable(
       ...(options.showExercise ? [exerciseName(s.exercise, options.titles)] : []),
       [statusBadge(s.status), s.verdict && s.verdict !== 'ok' ? h('span', { class: 'muted small' }, ` ${VERDICT_LABEL[s.verdict] ?? s.verdict}`) : null],
       scoreBadge(s.status === 'graded' ? s.score : null, s.maxScore),
+      ...(options.flags ? [s.flagSeverity ? severityBadge(s.flagSeverity) : h('span', { class: 'muted' }, '–')] : []),
       h('a', { href: `#/s/${enc(s.id)}`, 'aria-label': `Open submission ${shortId(s.id)}` }, 'Open'),
     ]),
     { hideCaption: options.hideCaption, className: 'submissions' },
@@ -206,6 +246,23 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
         h('a', { class: 'button secondary', href: `#/teach/${enc(course)}/submissions` }, 'All submissions of the course'),
       )
     : null;
+  const code = h('div', { class: 'code-host' }, loading('Loading the submitted code…'));
+  void get<SubmissionCode>(`/submissions/${enc(view.id)}/code`, { signal: ctx.signal }).then(
+    (files) =>
+      replace(
+        code,
+        codeSection(files, {
+          previousHref: files.previous ? `#/s/${enc(files.previous.id)}` : undefined,
+          restore: () => {
+            restoreDrafts(ctx.me.id, view.exercise, files.files);
+            navigate(`/c/${course}/e/${exercise}`, { restored: view.id });
+          },
+        }),
+      ),
+    (error) => {
+      if (!ctx.signal.aborted) replace(code, errorBox(error, 'Could not load the submitted code'));
+    },
+  );
   replace(
     ctx.main,
     breadcrumbs(['Courses', '#/'], [courseTitle, staff ? `#/teach/${enc(course)}` : `#/c/${enc(course)}`], [exerciseTitle, staff ? `#/teach/${enc(course)}/exercises/${enc(exercise)}` : `#/c/${enc(course)}/e/${enc(exercise)}`], [`Submission ${shortId(view.id)}`, null]),
@@ -214,6 +271,7 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
     notice,
     status,
     container,
+    code,
   );
   if (!FINAL_STATUSES.has(view.status)) await followSubmission(container, view.id, staff, ctx.signal, (t) => (status.textContent = t));
 }

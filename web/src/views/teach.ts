@@ -6,6 +6,7 @@ import { mib, num, score, shortId, time } from '../format';
 import { enc, href, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, jsonTree, loading, pageTitle, table } from '../ui';
 import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Page, SubmissionSummary } from '../types';
+import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
 
 const TABS = [
@@ -216,7 +217,9 @@ const PAGE_SIZE = 25;
 /** #/teach/:course/submissions?status=&exercise=&student= */
 export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
   const slug = ctx.params.course;
-  const filters = { status: ctx.query.get('status') ?? '', exercise: ctx.query.get('exercise') ?? '', student: ctx.query.get('student') ?? '' };
+  const filters = { status: ctx.query.get('status') ?? '', exercise: ctx.query.get('exercise') ?? '', student: ctx.query.get('student') ?? '', flags: ctx.query.get('flags') ?? '' };
+  // flags: '' any, 'flagged' any flag or evidence mark, 'high' / 'medium' at least that severe, 'none' not flagged.
+  const flagQuery = filters.flags === 'flagged' ? { flagged: 'true' } : filters.flags === 'none' ? { flagged: 'false' } : filters.flags ? { flagSeverity: filters.flags } : {};
   const [course, exercises, roster] = await Promise.all([getCourse(ctx), get<ExerciseSummary[]>(`/courses/${enc(slug)}/exercises`, { signal: ctx.signal }), rosterOf(slug, ctx.signal)]);
   const names = new Map(roster.map((e) => [e.userId, e.displayName]));
   const titles = new Map(exercises.map((e) => [e.slug, e.title]));
@@ -246,7 +249,7 @@ export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
     replace(results, loading('Loading submissions…'));
     try {
       const page = await get<Page<SubmissionSummary>>(
-        `/submissions${query({ course: slug, exercise: filters.exercise, student: filters.student, status: filters.status, limit: PAGE_SIZE, cursor: cursors[pageIndex] })}`,
+        `/submissions${query({ course: slug, exercise: filters.exercise, student: filters.student, status: filters.status, ...flagQuery, limit: PAGE_SIZE, cursor: cursors[pageIndex] })}`,
         { signal: ctx.signal },
       );
       cursors[pageIndex + 1] = page.nextCursor;
@@ -254,7 +257,7 @@ export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
       replace(
         results,
         page.items.length
-          ? submissionsTable(`Submissions ${from}–${from + page.items.length - 1}`, page.items, { showExercise: true, names, titles })
+          ? submissionsTable(`Submissions ${from}–${from + page.items.length - 1}`, page.items, { showExercise: true, names, titles, flags: true })
           : empty(Object.values(filters).some(Boolean) ? 'No submission matches these filters.' : 'No submissions yet in this course.'),
         pageIndex === 0 && !page.nextCursor
           ? null
@@ -287,6 +290,7 @@ export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
       select('f-status', 'Status', filters.status, [['', 'Any status'], ['queued', 'Queued'], ['running', 'Running'], ['graded', 'Graded'], ['error', 'Error']], 'status'),
       select('f-exercise', 'Exercise', filters.exercise, [['', 'All exercises'], ...exercises.map((e): [string, string] => [e.slug, e.title])], 'exercise'),
       select('f-student', 'Student', filters.student, [['', 'All students'], ...students.map((e): [string, string] => [e.userId, e.displayName])], 'student'),
+      select('f-flags', 'Flags', filters.flags, [['', 'Flagged or not'], ['flagged', 'Flagged (any)'], ['high', 'Flagged high'], ['medium', 'Flagged medium or high'], ['none', 'Not flagged']], 'flags'),
       Object.values(filters).some(Boolean) ? h('a', { class: 'button quiet', href: `#/teach/${enc(slug)}/submissions` }, 'Clear filters') : null,
     ),
     results,
@@ -441,28 +445,33 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
   const course = await getCourse(ctx);
   const body = h('div', null, loading('Building the gradebook…'));
   const message = h('div', { role: 'status' });
-  const csvPath = `/courses/${enc(slug)}/gradebook${query({ format: 'csv', policy })}`;
-  const downloadButton = h(
-    'button',
-    {
-      type: 'button',
-      class: 'button primary',
-      onClick: async () => {
-        downloadButton.disabled = true;
-        replace(message, loading('Preparing the CSV…'));
-        try {
-          const { blob, filename } = await download(csvPath, 'text/csv');
-          saveBlob(blob, filename ?? `${slug}-gradebook.csv`);
-          replace(message, h('p', { class: 'notice' }, `Downloaded ${filename ?? `${slug}-gradebook.csv`}.`));
-        } catch (error) {
-          replace(message, errorBox(error, 'Could not download the gradebook'));
-        } finally {
-          downloadButton.disabled = false;
-        }
+  const csvButton = (label: string, withFlags: boolean, tone: string) => {
+    const csvPath = `/courses/${enc(slug)}/gradebook${query({ format: 'csv', policy, flags: withFlags ? 'true' : null })}`;
+    const button: HTMLButtonElement = h(
+      'button',
+      {
+        type: 'button',
+        class: `button ${tone}`,
+        onClick: async () => {
+          button.disabled = true;
+          replace(message, loading('Preparing the CSV…'));
+          try {
+            const { blob, filename } = await download(csvPath, 'text/csv');
+            saveBlob(blob, filename ?? `${slug}-gradebook.csv`);
+            replace(message, h('p', { class: 'notice' }, `Downloaded ${filename ?? `${slug}-gradebook.csv`}.`));
+          } catch (error) {
+            replace(message, errorBox(error, 'Could not download the gradebook'));
+          } finally {
+            button.disabled = false;
+          }
+        },
       },
-    },
-    'Download CSV',
-  );
+      label,
+    );
+    return button;
+  };
+  const downloadButton = csvButton('Download CSV', false, 'primary');
+  const flagsButton = csvButton('CSV with flag columns', true, 'secondary');
   shell(
     ctx,
     course,
@@ -471,6 +480,7 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
       'div',
       { class: 'toolbar' },
       downloadButton,
+      flagsButton,
       h(
         'div',
         { class: 'field inline' },
@@ -500,7 +510,11 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
               [st.displayName, st.externalId ? h('span', { class: 'muted small' }, ` ${st.externalId}`) : null],
               ...book.exercises.map((e) => {
                 const cell = st.grades[e.slug];
-                return cell ? h('a', { href: `#/s/${enc(cell.submissionId)}`, title: `submission ${shortId(cell.submissionId)}` }, score(cell.score, cell.maxScore)) : h('span', { class: 'muted' }, '–');
+                if (!cell) return h('span', { class: 'muted' }, '–');
+                return [
+                  h('a', { href: `#/s/${enc(cell.submissionId)}`, title: `submission ${shortId(cell.submissionId)}` }, score(cell.score, cell.maxScore)),
+                  cell.flagSeverity ? [' ', severityBadge(cell.flagSeverity, 'Flagged: ')] : null,
+                ];
               }),
               h('strong', null, num(st.total)),
             ]),
