@@ -15,6 +15,10 @@ const KNOWN_CYCLES = [
   ['grading', 'webhooks', 'submissions'],
   // the same, entered through submissions → exercises (ExercisesService.currentVersionFor)
   ['exercises', 'grading', 'webhooks', 'submissions'],
+  // config.schema.ts parses OUTBOUND_ALLOWED_NETWORKS with common/http/outbound-url.ts; outbound-http.module.ts injects the config
+  ['common/http', 'config'],
+  // the same, through error.filter.ts → database/prisma-errors.ts → config
+  ['common/http', 'database', 'config'],
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
