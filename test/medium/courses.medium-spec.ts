@@ -120,7 +120,7 @@ describe('CoursesService', () => {
     await expect(courses.lmsStudentId(course, 'never-seen')).rejects.toMatchObject({ constructor: NotFoundError, problems: [{ field: 'student' }] });
   });
 
-  it('issues an lms key that authenticates as the lms of that one course, and a sign-in key for an LMS student', async () => {
+  it('issues an lms key that authenticates as the lms of that one course, and a sign-in key for an LMS student bound to that course', async () => {
     const course = await ctx.data.newCourse();
     const instructor = await ctx.newPrincipal('instructor');
     await ctx.data.enrol(course.id, instructor.userId, 'instructor');
@@ -130,6 +130,6 @@ describe('CoursesService', () => {
 
     await courses.ensureLmsStudent(lms!, course.slug, { externalId: 'ada', displayName: 'Ada' });
     const studentKey = await courses.issueLmsStudentKey(lms!, course.slug, 'ada');
-    expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: null });
+    expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: course.id });
   });
 });

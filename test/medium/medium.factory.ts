@@ -2,31 +2,23 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module, type LoggerService, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
+import { AppModule } from '../../src/app.module';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
-import { AuthModule } from '../../src/auth/auth.module';
 import type { Principal } from '../../src/auth/principal';
-import { ConfigModule } from '../../src/config/config.module';
 import { loadConfig } from '../../src/config/config.loader';
-import { CoursesModule } from '../../src/courses/courses.module';
-import { DatabaseModule } from '../../src/database/database.module';
 import { PrismaService } from '../../src/database/prisma.service';
-import { EventsModule } from '../../src/events/events.module';
-import { ExercisesModule } from '../../src/exercises/exercises.module';
 import type { Role } from '../../src/generated/prisma/enums';
 import { SubmissionGrader } from '../../src/grading/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
+import { QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';
-import { RateLimitModule } from '../../src/rate-limit/rate-limit.module';
-import { RedisModule } from '../../src/redis/redis.module';
-import { SubmissionsModule } from '../../src/submissions/submissions.module';
-import { UsersModule } from '../../src/users/users.module';
-import { WebhooksApiModule, WebhooksModule } from '../../src/webhooks/webhooks.module';
+import { WebhooksModule } from '../../src/webhooks/webhooks.module';
 import { TestData } from '../support/fixtures';
 import { cloneDatabase } from './medium-databases';
 import { currentRun, currentWorker, databaseUrlFor, mediumRedisUrl, queuePrefix, templateDatabase, workerDatabase } from './medium-env';
 
 /**
- * The medium tier: the platform's services wired by Nest as the API and the worker wire them, on
+ * The medium tier: the platform's services wired by Nest as the API wires them (AppModule), on
  * this Jest worker's own Postgres database (cloned from the run's migrated template) and real
  * Redis (database 14, under a queue prefix of this worker's own, which no worker consumes) —
  * without HTTP and without Docker. Rows from earlier spec files of the same worker stay: make
@@ -89,25 +81,15 @@ export async function startMedium(options: MediumOptions = {}): Promise<MediumCo
     LOG_LEVEL: 'silent',
     PUBLISH_CATALOG: 'false',
   });
+  // The API's own module graph (so a new module or provider there is wired here too), with the
+  // queues moved to this worker's prefix, plus the worker's GradingService and WebhookDispatcher
+  // without GradingModule, whose SandboxModule would need Docker.
   const builder = Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule,
-      RedisModule,
-      EventsModule,
-      MediumQueueModule.forRoot(config.REDIS_URL, queuePrefix(run, worker)),
-      AuthModule,
-      RateLimitModule,
-      UsersModule,
-      CoursesModule,
-      ExercisesModule,
-      SubmissionsModule,
-      WebhooksApiModule,
-      WebhooksModule,
-    ],
-    // GradingService without GradingModule, whose SandboxModule would need Docker.
+    imports: [AppModule.forRoot(config), WebhooksModule],
     providers: [GradingService, { provide: SubmissionGrader, useValue: options.grader ?? new NoGrader() }],
-  });
+  })
+    .overrideModule(QueueModule)
+    .useModule(MediumQueueModule.forRoot(config.REDIS_URL, queuePrefix(run, worker)));
   if (!process.env.MEDIUM_LOGS) builder.setLogger(quiet);
   const module = await builder.compile();
   await module.init();

@@ -111,7 +111,7 @@ describe('SubmissionsService', () => {
     await expect(submissions.create(lms.principal, { exercise, files: solution(), student: 'nobody' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('shows the latest run to its student with hidden tests as pass/fail only, all of it to staff, and nothing to a classmate', async () => {
+  it('shows the latest run to its student with hidden tests by score and pass/fail only, all of it to staff, and nothing to a classmate', async () => {
     const { exercise, student, classmate, instructor } = await newClass();
     const { id } = await submissions.create(student.principal, { exercise, files: solution() });
     await graded(id, 1);
@@ -121,7 +121,8 @@ describe('SubmissionsService', () => {
     expect(own).toMatchObject({ id, exercise, status: 'graded', score: 1, maxScore: 1 });
     expect(own.tests).toEqual([
       { name: 'visible of run 2', passed: true, hidden: false, score: 1, maxScore: 1, message: 'fine', measurements: {} },
-      { name: 'hidden one', passed: false, hidden: true },
+      // A hidden test shows its score and pass/fail under a neutral name, never its message or detail.
+      { name: 'Hidden test 1', passed: false, hidden: true, score: 0, maxScore: 1 },
     ]);
     const staff = await submissions.get(instructor.principal, id);
     expect(staff.tests[1]).toMatchObject({ hidden: true, detail: 'held by _cache', message: 'kept a reference', measurements: { refcount_delta: 1 } });
