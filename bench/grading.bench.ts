@@ -4,8 +4,8 @@
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '../src/config/config.loader';
-import { CATALOG_DIR } from '../src/exercises/catalog.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { budgetMargins, BUDGET_MARGIN_SPREADS } from '../src/grading/exercise-validation';
 import type { GradeOutcome } from '../src/grading/grade-outcome';
@@ -14,13 +14,15 @@ import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
 
 const RUNS = Number(process.env.RUNS ?? 5);
+// Run from the repository root (npm run bench:grading): the compiled bench lives elsewhere.
+const CATALOG_DIR = resolve('exercises');
 const BEFORE_P50_S: Record<string, number> = { 'weak-cache': 1.45, 'pandas-sales': 4.9 };
 const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused', REDIS_URL: 'redis://127.0.0.1', ...process.env });
 const sandbox = new SandboxService(createDockerClient(config.DOCKER_HOST), { values: config }, { poolSize: 0 });
 const grader = new HarnessGrader(sandbox);
 const chosen = process.env.EXERCISES?.split(',');
 const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && (!chosen || chosen.includes(e.name)))
+  .filter((e) => e.isDirectory() && !e.name.startsWith('.') && (!chosen || chosen.includes(e.name)))
   .map((e) => e.name)
   .sort();
 

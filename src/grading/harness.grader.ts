@@ -9,6 +9,7 @@ import { verdictMessage } from './verdict-message';
 
 /** The result document carries samples for plots and the student's output: give it room. */
 const HARNESS_OUTPUT_BYTES = 8 * 1024 * 1024;
+const GRADING_CPUS = 2;
 
 /**
  * Grades a submission with the memory harness (sandbox/harness): the supervisor runs as root with
@@ -32,7 +33,9 @@ export class HarnessGrader extends SubmissionGrader {
       argv: ['python3', '-m', 'memgrade_harness', '--task', HARNESS_TASK_DIR],
       stdin: `${key}\n`,
       privileges: 'supervisor',
-      limits: { ...input.spec.limits, outputBytes: HARNESS_OUTPUT_BYTES },
+      // Two CPUs unless the exercise says otherwise: the judge runs the reference solution beside
+      // the student's processes (clamped to SANDBOX_MAX_CPUS).
+      limits: { cpus: GRADING_CPUS, ...input.spec.limits, outputBytes: HARNESS_OUTPUT_BYTES },
       labels: { 'memgrade.submission': input.submissionId },
     });
     if (run.verdict === 'sandbox_error') throw new InfrastructureError(run.error ?? 'the sandbox failed');

@@ -108,6 +108,7 @@ def _():
         fail("%d of 50 Workspace objects are still alive after the grader dropped them. Whatever you register for "
              "cleanup must not refer to the workspace: weakref.finalize(self, self.close) keeps self alive through "
              "the bound method, for ever." % res["leaked"])
+    answer("leaked", res["leaked"])
 
 
 @test("dropping a closed workspace touches nothing else", points=1, hidden=True)
