@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY src ./src
 COPY web ./web
-# prisma generate only needs the schema engine's path to exist (DESIGN.md).
+# prisma generate only needs the schema engine's path to exist (README, "Database and migrations").
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate && npx tsc -p tsconfig.build.json && node web/build.mjs && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}

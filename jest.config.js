@@ -1,5 +1,7 @@
-// Two levels: unit specs beside the code, and e2e specs in test/ against real Postgres, Redis and
-// Docker (prepared once by test/setup/global-setup.ts). Nest 12 ships ESM, so swc compiles it too.
+// Three tiers (README "Tests"): unit specs beside the code; medium specs in test/medium, services
+// against real Postgres and Redis, one database per Jest worker cloned from a template migrated once
+// (test/medium/global-setup.ts); e2e specs in test/ against real Postgres, Redis, Docker and
+// Chromium (prepared once by test/setup/global-setup.ts). Nest 12 ships ESM, so swc compiles it too.
 const swc = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -15,10 +17,20 @@ const shared = {
   // The generated Prisma client imports its siblings as './x.js'; in Jest those are still .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // The build output mirrors src/ (and package.json); Jest must never pick up a stale copy.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.memgrade/'],
 };
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/medium/global-setup.ts',
+      globalTeardown: '<rootDir>/test/medium/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/medium/timeouts.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',

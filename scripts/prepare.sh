@@ -22,7 +22,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 # The Prisma client and the build, when a source changed. `prisma generate` needs the path of a
-# schema engine only to exist; the engine itself is a download we do not have (DESIGN.md).
+# schema engine only to exist; the engine itself is a download we do not have (README, "Database and migrations").
 stamp=dist/.build-stamp
 if [[ ! -f $stamp ]] || [[ -n "$(find src prisma package-lock.json tsconfig*.json -newer "$stamp" -print -quit)" ]]; then
   log "generating the Prisma client and building"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite against real Postgres, Redis and Docker. Sets up whatever is missing
-# first (scripts/prepare.sh), then runs the unit specs, the sandbox harness's own Python tests and
-# the end-to-end specs, and ends with one line "Tests: N passed, N failed".
+# first (scripts/prepare.sh), runs `npm run check` (types, lint, dependency direction), then the
+# unit specs, the medium specs (services on real Postgres and Redis), the sandbox harness's own
+# Python tests and the end-to-end specs, and ends with one line "Tests: N passed, N failed" (a
+# failed check counts as one failure; the tests still run, so one run tells everything).
 set -euo pipefail
 # Sourced, not run after `||`: bash ignores `set -e` inside a command list, and a failed set-up
 # step must stop the run here.
@@ -15,7 +17,17 @@ report_dir="$(mktemp -d)"
 trap 'rm -rf "$report_dir"' EXIT
 status=0
 
+if npm run --silent check > "$report_dir/check.out" 2>&1; then
+  tail -n 1 "$report_dir/check.out"
+else
+  cat "$report_dir/check.out" >&2
+  echo 'npm test: npm run check failed (above)' >&2
+  touch "$report_dir/check.failed"
+  status=1
+fi
 npx jest --selectProjects unit --passWithNoTests --json --outputFile="$report_dir/unit.json" "$@" || status=1
+# The medium specs clone their own databases (no run lock); two workers, one database each.
+npx jest --selectProjects medium --maxWorkers=2 --passWithNoTests --json --outputFile="$report_dir/medium.json" "$@" || status=1
 # The harness's Python tests run in the sandbox image (scripts/harness-tests.sh says why).
 bash scripts/harness-tests.sh 2>&1 | tee "$report_dir/harness.log" || status=1
 # The e2e specs share one database and one Docker engine: one file at a time.
@@ -25,10 +37,12 @@ node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0;
   // A runner that could not even write its report failed as a whole.
-  for (const expected of ["unit.json", "harness.log", "e2e.json"]) {
+  for (const expected of ["unit.json", "medium.json", "harness.log", "e2e.json"]) {
     if (!fs.existsSync(`${process.argv[1]}/${expected}`)) failed++;
   }
+  if (fs.existsSync(`${process.argv[1]}/check.failed`)) failed++;
   for (const file of fs.readdirSync(process.argv[1])) {
+    if (!file.endsWith(".json") && !file.endsWith(".log")) continue;
     const text = fs.readFileSync(`${process.argv[1]}/${file}`, "utf8");
     if (file.endsWith(".log")) {
       // unittest: "Ran N tests" then "OK (skipped=S)" or "FAILED (failures=F, errors=E, skipped=S)"

@@ -60,7 +60,7 @@ interface ExecutionRecord {
 }
 
 /**
- * Runs programs in throw-away Docker containers (see DESIGN.md, "The sandbox contract").
+ * Runs programs in throw-away Docker containers (docs/architecture.md, "The sandbox contract").
  *
  * One run: create a hardened container whose command is an idle holder; copy the files into /task;
  * start it; `docker exec` the program as a non-root user with the limits' clock running; stream and

@@ -19,6 +19,6 @@ export async function ensureSandboxImage(): Promise<string> {
     return stdout.trim().split('\n').pop()!;
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`could not prepare the sandbox image: ${(error as Error).message}\n${stderr ?? ''}`);
+    throw new Error(`could not prepare the sandbox image: ${(error as Error).message}\n${stderr ?? ''}`, { cause: error });
   }
 }

@@ -1,21 +1,32 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { SubmissionSweeper } from '../../src/grading/submission-sweeper';
+import { GRADING_QUEUE } from '../../src/queue/queues';
 import { testRedisUrl } from '../setup/test-env';
 import { TestData } from '../support/fixtures';
-import { startApi, startWorker } from '../support/platform';
+import { newOwnDatabase } from '../support/own-database';
+import { startApi, startWorker as startAnyWorker } from '../support/platform';
+import { waitUntil } from '../support/polling';
 
-/** An accepted submission reaches a final state with a stored result, even when its job is lost. */
+/**
+ * An accepted submission reaches a final state with a stored result, even when its job is lost.
+ * The sweeper looks at every stale submission of its database, so this spec has a database of its
+ * own: its sweeps count only the submissions made here, never what earlier specs left behind.
+ */
 describe('the sweeper guarantees that nothing accepted is lost', () => {
   let app: INestApplication;
   let prisma: PrismaService;
   let student: { id: string; key: string };
   let reference: string;
+  let database: Awaited<ReturnType<typeof newOwnDatabase>>;
+  const startWorker = (overrides: Record<string, string> = {}) => startAnyWorker({ DATABASE_URL: database.url, ...overrides });
 
   beforeAll(async () => {
-    app = await startApi();
+    database = await newOwnDatabase('sweeps');
+    app = await startApi({ DATABASE_URL: database.url });
     prisma = app.get(PrismaService);
     const data = new TestData(prisma);
     const course = await data.newCourse();
@@ -26,19 +37,13 @@ describe('the sweeper guarantees that nothing accepted is lost', () => {
 
   afterAll(async () => {
     await app?.close();
+    await database?.drop();
   });
 
   const age = (id: string) => prisma.$executeRaw`UPDATE submissions SET updated_at = now() - interval '5 minutes' WHERE id = ${id}::uuid`;
 
-  async function waitForStatus(id: string, statuses: string[], withinMs = 30_000) {
-    const deadline = Date.now() + withinMs;
-    for (;;) {
-      const submission = await prisma.submission.findUniqueOrThrow({ where: { id } });
-      if (statuses.includes(submission.status)) return submission;
-      if (Date.now() > deadline) throw new Error(`submission ${id} still ${submission.status}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
+  const waitForStatus = (id: string, statuses: string[], withinMs = 30_000) =>
+    waitUntil(() => prisma.submission.findUniqueOrThrow({ where: { id } }), (submission) => statuses.includes(submission.status), { withinMs, what: `submission ${id} ${statuses.join(' or ')}` });
 
   it('re-queues a submission whose job Redis lost, and it is graded', async () => {
     const created = await request(app.getHttpServer())
@@ -65,21 +70,35 @@ describe('the sweeper guarantees that nothing accepted is lost', () => {
   });
 
   it('leaves a submission whose job is still waiting alone', async () => {
-    const created = await request(app.getHttpServer())
-      .post('/api/v1/submissions')
-      .set('Authorization', `Bearer ${student.key}`)
-      .send({ exercise: reference, files: { 'solution.py': 'print(1)\n' } })
-      .expect(202);
-    await age(created.body.id);
-    const worker = await startWorker({ WORKER_CONCURRENCY: '1' });
+    // The queue is paused while the sweeper looks, so no consuming worker can take the job first:
+    // the job is certainly waiting in Redis when the sweep sees the stale submission.
+    const queue = new Queue(GRADING_QUEUE, { connection: { url: testRedisUrl() }, prefix: 'memgrade' });
+    await queue.pause();
+    let worker: INestApplicationContext | undefined;
     try {
+      const created = await request(app.getHttpServer())
+        .post('/api/v1/submissions')
+        .set('Authorization', `Bearer ${student.key}`)
+        .send({ exercise: reference, files: { 'solution.py': 'print(1)\n' } })
+        .expect(202);
+      const id: string = created.body.id;
+      await age(id);
+      worker = await startWorker({ WORKER_CONCURRENCY: '1' });
+      expect(await queue.getJobState(id)).toBe('waiting');
+
       // The job is in Redis: the sweeper must not queue a second one.
-      const sweeper = worker.get(SubmissionSweeper);
-      const { requeued } = await sweeper.sweep();
+      const { requeued } = await worker.get(SubmissionSweeper).sweep();
       expect(requeued).toBe(0);
-      await waitForStatus(created.body.id, ['graded']);
+      expect(await queue.getJobState(id)).toBe('waiting');
+      expect(await queue.getJobState(`${id}_1`)).toBe('unknown');
+      expect(await prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'queued', jobId: id, sweeps: 0 });
+
+      await queue.resume();
+      await waitForStatus(id, ['graded']);
     } finally {
-      await worker.close();
+      await queue.resume();
+      await queue.close();
+      await worker?.close();
     }
   });
 

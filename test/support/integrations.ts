@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { PrismaService } from '../../src/database/prisma.service';
+import { waitUntil } from './polling';
 
 /** Helpers for the webhooks, gradebook and rate-limit specs (added beside fixtures.ts, not in it). */
 
@@ -14,16 +15,8 @@ export async function newLmsKey(prisma: PrismaService, courseId: string): Promis
   return { id: user.id, keyId: id, key: secret };
 }
 
-/** Polls `read` until `done` holds, or fails after `withinMs`. */
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, withinMs = 60_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${withinMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** The suite's one polling helper lives in polling.ts; re-exported for the specs that import it from here. */
+export { waitUntil };
 
 /** GET /api/v1/submissions/:id until it leaves queued/running. */
 export async function waitForGraded(app: INestApplication, key: string, id: string, withinMs = 60_000) {

@@ -1,0 +1,50 @@
+/**
+ * `npm run check:deps` (part of `npm run check`): the allowed direction between the folders of src/,
+ * as docs/architecture.md draws it. The folder cycles that existed when this check came in are
+ * listed in .dependency-cruiser-known-violations.json (and as debt in docs/architecture.md): they
+ * are tolerated, any new one fails. After removing one, regenerate the list with
+ * `npm run check:deps:baseline` so it cannot come back.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const domains = '(courses|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycle',
+      comment: 'Folders of src/ depend on each other in one direction only: no chain of imports leads from a folder back to itself.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'infrastructure-below-domains',
+      comment: 'config, database, redis, queue, events, logging, common and auth serve every domain folder and import none of them.',
+      severity: 'error',
+      from: { path: '^src/(config|database|redis|queue|events|logging|common|auth)/' },
+      to: { path: `^src/${domains}/` },
+    },
+    {
+      name: 'sandbox-only-from-the-worker-side',
+      comment: 'Only the worker talks to Docker: the sandbox is used by grading, the CLI and the worker entry point, never by the API side.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(sandbox|grading|cli)/|^src/worker(\\.module)?\\.ts$' },
+      to: { path: '^src/sandbox/' },
+    },
+    {
+      name: 'sandbox-knows-no-domain',
+      comment: 'The sandbox runs containers; it knows nothing of courses, submissions or grading.',
+      severity: 'error',
+      from: { path: '^src/sandbox/' },
+      to: { path: `^src/${domains}/`, pathNot: '^src/sandbox/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^src/generated/'] },
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Type-only imports couple folders too.
+    tsPreCompilationDeps: true,
+  },
+};

@@ -1,0 +1,135 @@
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../src/common/errors/domain-errors';
+import { CoursesService } from '../../src/courses/courses.service';
+import { type MediumContext, startMedium } from './medium.factory';
+
+/** CoursesService on a real database: who sees and manages a course, enrolments, LMS students. */
+describe('CoursesService', () => {
+  let ctx: MediumContext;
+  let courses: CoursesService;
+
+  beforeAll(async () => {
+    ctx = await startMedium();
+    courses = ctx.get(CoursesService);
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  const slug = () => `course-${Math.random().toString(36).slice(2, 10)}`;
+
+  it('enrols the instructor who creates a course as its instructor; an admin who creates one is not enrolled', async () => {
+    const instructor = await ctx.newPrincipal('instructor');
+    const admin = await ctx.newPrincipal('admin');
+    const taught = await courses.create(instructor.principal, { slug: slug(), title: 'Taught' });
+    const administered = await courses.create(admin.principal, { slug: slug(), title: 'Administered' });
+
+    const enrolments = await ctx.prisma.enrolment.findMany({ where: { course: { slug: { in: [taught.slug, administered.slug] } } }, include: { course: true } });
+    expect(enrolments.map((e) => ({ course: e.course.slug, userId: e.userId, role: e.role }))).toEqual([{ course: taught.slug, userId: instructor.userId, role: 'instructor' }]);
+    expect(await courses.canReadAll(instructor.principal, enrolments[0].courseId)).toBe(true);
+  });
+
+  it('refuses a second course with a taken slug as a conflict on the slug field', async () => {
+    const admin = await ctx.newPrincipal('admin');
+    const taken = slug();
+    await courses.create(admin.principal, { slug: taken, title: 'First' });
+    const second = courses.create(admin.principal, { slug: taken, title: 'Second' });
+    await expect(second).rejects.toBeInstanceOf(ConflictError);
+    await expect(second).rejects.toMatchObject({ problems: [{ field: 'slug', reason: 'is already taken' }] });
+  });
+
+  it('answers "does not exist" to someone outside a course, so its slug does not leak, and lets each role see what it may', async () => {
+    const course = await ctx.data.newCourse();
+    const other = await ctx.data.newCourse();
+    const student = await ctx.newPrincipal('student');
+    const outsider = await ctx.newPrincipal('student');
+    const admin = await ctx.newPrincipal('admin');
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    await ctx.data.enrol(course.id, student.userId, 'student');
+
+    await expect(courses.findVisible(outsider.principal, course.slug)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(courses.findVisible(outsider.principal, 'no-such-course-at-all')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await courses.findVisible(student.principal, course.slug)).id).toBe(course.id);
+    expect((await courses.findVisible(admin.principal, other.slug)).id).toBe(other.id);
+    expect((await courses.findVisible(lms.principal, course.slug)).id).toBe(course.id);
+    await expect(courses.findVisible(lms.principal, other.slug)).rejects.toBeInstanceOf(NotFoundError);
+
+    const listed = async (who: { principal: typeof admin.principal }) => (await courses.list(who.principal)).map((c) => c.slug).filter((s) => [course.slug, other.slug].includes(s));
+    expect(await listed(student)).toEqual([course.slug]);
+    expect(await listed(outsider)).toEqual([]);
+    expect(await listed(lms)).toEqual([course.slug]);
+    expect((await listed(admin)).sort()).toEqual([course.slug, other.slug].sort());
+  });
+
+  it('lets the staff manage a course (admin, its instructors, its lms key) and forbids its students; only people may teach', async () => {
+    const course = await ctx.data.newCourse();
+    const student = await ctx.newPrincipal('student');
+    const instructor = await ctx.newPrincipal('instructor');
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    await ctx.data.enrol(course.id, student.userId, 'student');
+    await ctx.data.enrol(course.id, instructor.userId, 'instructor');
+
+    await expect(courses.findManaged(student.principal, course.slug)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await courses.findManaged(instructor.principal, course.slug)).id).toBe(course.id);
+    expect((await courses.findManaged(lms.principal, course.slug)).id).toBe(course.id);
+    expect((await courses.findTaught(instructor.principal, course.slug)).id).toBe(course.id);
+    await expect(courses.findTaught(lms.principal, course.slug)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(courses.update(student.principal, course.slug, { title: 'Mine now' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await courses.update(instructor.principal, course.slug, { gradebookPolicy: 'latest' })).toMatchObject({ slug: course.slug, gradebookPolicy: 'latest' });
+  });
+
+  it('enrols a person once, refuses unknown users and lms identities by field, and unenrols', async () => {
+    const course = await ctx.data.newCourse();
+    const admin = await ctx.newPrincipal('admin');
+    const student = await ctx.newPrincipal('student');
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+
+    const enrolment = await courses.enrol(admin.principal, course.slug, { userId: student.userId, role: 'student' });
+    expect(enrolment).toMatchObject({ role: 'student' });
+    await expect(courses.enrol(admin.principal, course.slug, { userId: student.userId, role: 'instructor' })).rejects.toMatchObject({
+      constructor: ConflictError,
+      problems: [{ field: 'userId', reason: 'is already enrolled' }],
+    });
+    await expect(courses.enrol(admin.principal, course.slug, { userId: '00000000-0000-4000-8000-000000000000', role: 'student' })).rejects.toMatchObject({
+      constructor: InvalidInputError,
+      problems: [{ field: 'userId', reason: 'is not the id of a user' }],
+    });
+    await expect(courses.enrol(admin.principal, course.slug, { userId: lms.userId, role: 'student' })).rejects.toBeInstanceOf(InvalidInputError);
+    expect((await courses.enrolments(admin.principal, course.slug)).length).toBe(1);
+
+    await courses.unenrol(admin.principal, course.slug, student.userId);
+    expect(await ctx.prisma.enrolment.count({ where: { courseId: course.id } })).toBe(0);
+    await expect(courses.unenrol(admin.principal, course.slug, student.userId)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('creates an LMS student enrolled in the course on first sight, and finds the same one after, even when asked at once', async () => {
+    const course = await ctx.data.newCourse();
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    const dto = { externalId: `lms-${Math.random().toString(36).slice(2, 8)}`, displayName: 'Grace Hopper' };
+
+    const racing = await Promise.all(Array.from({ length: 5 }, () => courses.ensureLmsStudent(lms.principal, course.slug, dto)));
+    expect(new Set(racing.map((r) => r.student.id)).size).toBe(1);
+    expect(racing.filter((r) => r.created)).toHaveLength(1);
+    const again = await courses.ensureLmsStudent(lms.principal, course.slug, dto);
+    expect(again).toMatchObject({ created: false, student: { id: racing[0].student.id } });
+
+    const enrolment = await ctx.prisma.enrolment.findUniqueOrThrow({ where: { courseId_userId: { courseId: course.id, userId: again.student.id } } });
+    expect(enrolment.role).toBe('student');
+    expect(await courses.lmsStudentId(course, dto.externalId)).toBe(again.student.id);
+    await expect(courses.lmsStudentId(course, 'never-seen')).rejects.toMatchObject({ constructor: NotFoundError, problems: [{ field: 'student' }] });
+  });
+
+  it('issues an lms key that authenticates as the lms of that one course, and a sign-in key for an LMS student bound to that course', async () => {
+    const course = await ctx.data.newCourse();
+    const instructor = await ctx.newPrincipal('instructor');
+    await ctx.data.enrol(course.id, instructor.userId, 'instructor');
+    const issued = await courses.createLmsKey(instructor.principal, course.slug, 'Moodle');
+    const lms = await ctx.get(ApiKeysService).authenticate(issued.secret);
+    expect(lms).toMatchObject({ role: 'lms', courseId: course.id });
+
+    await courses.ensureLmsStudent(lms!, course.slug, { externalId: 'ada', displayName: 'Ada' });
+    const studentKey = await courses.issueLmsStudentKey(lms!, course.slug, 'ada');
+    expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: course.id });
+  });
+});
