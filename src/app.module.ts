@@ -11,6 +11,7 @@ import { ExercisesModule } from './exercises/exercises.module';
 import { GradebookModule } from './gradebook/gradebook.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
@@ -42,6 +43,8 @@ export class AppModule {
         WebhooksApiModule,
         GradebookModule,
         WebModule,
+        // Operating numbers (issue 11)
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { GradingModule } from './grading/grading.module';
 import { WorkerLoggingModule } from './logging/worker-logging.module';
+import { WorkerMetricsModule } from './metrics/worker-metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { WebhookDeliveryModule } from './webhooks/webhooks.module';
@@ -15,7 +16,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule],
+      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule, WorkerMetricsModule],
     };
   }
 }

@@ -50,6 +50,21 @@ export const configSchema = z.object({
   SANDBOX_MAX_OUTPUT_BYTES: integer(1024, 1 << 30).default(8 << 20),
   /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
   SANDBOX_POOL_SIZE: integer(0, 32).default(0),
+
+  // --- Operating numbers and back-pressure (src/metrics, src/admin-queues, src/backpressure) ---
+  /** When set, GET /metrics (API and worker) needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is open, as Prometheus expects. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]{16,200}$/, 'must be 16 to 200 characters of letters, digits, "_", "-" or "."')
+    .optional(),
+  /** Port of the worker's own /metrics server (the worker has no other HTTP); 0 turns it off. */
+  WORKER_METRICS_PORT: integer(0, 65535).default(9464),
+  /** Address the worker's /metrics server binds to. */
+  WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** A student's submissions of one exercise that may wait in the queue at once; a newer one ends the oldest waiting one (0: no limit). */
+  SUBMISSION_MAX_QUEUED_PER_EXERCISE: integer(0, 1000).default(5),
+  /** The window in which a student's earlier submissions of an exercise lower the priority of the next one. */
+  SUBMISSION_PRIORITY_WINDOW_MINUTES: integer(1, 7 * 24 * 60).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
