@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { AuthModule } from './auth/auth.module';
 import { CoursesModule } from './courses/courses.module';
 import { ErrorFilter } from './common/http/error.filter';
@@ -45,6 +46,7 @@ export class AppModule {
         WebModule,
         // Operating numbers (issue 11)
         MetricsModule,
+        AdminQueuesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };
