@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BackpressureWorkerModule } from './backpressure/backpressure-worker.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
@@ -16,7 +17,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule, WorkerMetricsModule],
+      imports: [ConfigModule.forRoot(config), WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule, WorkerMetricsModule, BackpressureWorkerModule],
     };
   }
 }

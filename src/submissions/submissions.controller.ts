@@ -7,6 +7,7 @@ import { CreateSubmissionDto } from './dto/create-submission.dto';
 import { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { MultipartFilesInterceptor } from './multipart-files.interceptor';
 import { SubmissionStreamService } from './submission-stream.service';
+import type { QueuePlace } from '../backpressure/queue-estimate';
 import type { SubmissionView } from './submission-view';
 import { SubmissionsService } from './submissions.service';
 
@@ -26,14 +27,14 @@ export class SubmissionsController {
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiOperation({ summary: 'Submit files for an exercise (JSON, or multipart with "files" parts); graded asynchronously' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the same submission' })
-  @ApiAcceptedResponse({ description: '{ id, status: "queued" }' })
+  @ApiAcceptedResponse({ description: '{ id, status: "queued", replaced?: [ids of your older queued submissions of the exercise it replaced] }' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateSubmissionDto,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<{ id: string; status: string }> {
-    const { id, status } = await this.submissions.create(principal, dto, idempotencyKey);
-    return { id, status };
+  ): Promise<{ id: string; status: string; replaced?: string[] }> {
+    const { id, status, replaced } = await this.submissions.create(principal, dto, idempotencyKey);
+    return { id, status, ...(replaced ? { replaced } : {}) };
   }
 
   @Get()
@@ -43,8 +44,8 @@ export class SubmissionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A submission with its status, verdict, score and per-test results' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView> {
+  @ApiOperation({ summary: 'A submission with its status, verdict, score and per-test results; while queued, `queue` gives its position and estimated wait' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView & { queue?: QueuePlace }> {
     return this.submissions.get(principal, id);
   }
 
