@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autoWorkerConcurrency, thisHost } from './worker-concurrency';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
@@ -29,7 +30,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_\-.]{24,200}$/, 'must be 24 to 200 characters of letters, digits, "_", "-" or "."')
     .optional(),
-  WORKER_CONCURRENCY: integer(1, 64).default(2),
+  /** Submissions graded at once per worker; "auto" = from this host's cores and memory (worker-concurrency.ts). */
+  WORKER_CONCURRENCY: z
+    .union([z.literal('auto'), integer(1, 64)], { message: 'must be "auto" or a whole number from 1 to 64' })
+    .default(2)
+    .transform((value) => (value === 'auto' ? autoWorkerConcurrency(thisHost()) : value)),
   /** Publish the shipped catalog (exercises/) as course python-memory when the API starts. */
   PUBLISH_CATALOG: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((value) => value === 'true'),
   /** Submissions one API key may create per minute (429 with Retry-After beyond). */
