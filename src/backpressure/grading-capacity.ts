@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -13,8 +14,11 @@ const TTL_SECONDS = 10;
 @Injectable()
 export class GradingCapacityReporter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GradingCapacityReporter.name);
-  private readonly key = `${CAPACITY_KEY_PREFIX}${hostname()}:${process.pid}`;
+  /** One key per worker instance (a process may host several, as tests do). */
+  private readonly key = `${CAPACITY_KEY_PREFIX}${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer?: NodeJS.Timeout;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -23,15 +27,20 @@ export class GradingCapacityReporter implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     const worker = this.moduleRef.get(GradingProcessor, { strict: false }).worker;
-    const report = () =>
-      void this.redis.client.set(this.key, String(worker.concurrency), 'EX', TTL_SECONDS).catch((error: Error) => this.logger.debug(`capacity not written: ${error.message}`));
+    const report = () => {
+      if (this.stopped) return;
+      this.inFlight = this.redis.client.set(this.key, String(worker.concurrency), 'EX', TTL_SECONDS).catch((error: Error) => this.logger.debug(`capacity not written: ${error.message}`));
+    };
     report();
     this.timer = setInterval(report, INTERVAL_MS);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    // A write still in flight must not bring the key back after it is deleted.
+    await this.inFlight;
     await this.redis.client.del(this.key).catch(() => undefined);
   }
 }
