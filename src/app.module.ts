@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { AuthModule } from './auth/auth.module';
 import { CoursesModule } from './courses/courses.module';
 import { ErrorFilter } from './common/http/error.filter';
@@ -13,6 +14,7 @@ import { GradebookModule } from './gradebook/gradebook.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { LtiModule } from './lti/lti.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
@@ -46,6 +48,9 @@ export class AppModule {
         GradebookModule,
         LtiModule,
         WebModule,
+        // Operating numbers (issue 11)
+        MetricsModule,
+        AdminQueuesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAllowList } from '../common/http/outbound-url';
+import { autoWorkerConcurrency, thisHost } from './worker-concurrency';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = (protocols: string[]) =>
@@ -30,7 +31,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_\-.]{24,200}$/, 'must be 24 to 200 characters of letters, digits, "_", "-" or "."')
     .optional(),
-  WORKER_CONCURRENCY: integer(1, 64).default(2),
+  /** Submissions graded at once per worker; "auto" = from this host's cores and memory (worker-concurrency.ts). */
+  WORKER_CONCURRENCY: z
+    .union([z.literal('auto'), integer(1, 64)], { message: 'must be "auto" or a whole number from 1 to 64' })
+    .default(2)
+    .transform((value) => (value === 'auto' ? autoWorkerConcurrency(thisHost()) : value)),
   /** Publish the shipped catalog (exercises/) as course python-memory when the API starts. */
   PUBLISH_CATALOG: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((value) => value === 'true'),
   /** Submissions one API key may create per minute (429 with Retry-After beyond). */
@@ -88,6 +93,21 @@ export const configSchema = z.object({
   LTI_SCORE_ATTEMPTS: integer(1, 30).default(15),
   /** LTI 1.3: how often the worker looks for grades that were not posted yet (missed events, exhausted retries). */
   LTI_SCORE_SWEEP_SECONDS: integer(1, 3600).default(60),
+
+  // --- Operating numbers and back-pressure (src/metrics, src/admin-queues, src/backpressure) ---
+  /** When set, GET /metrics (API and worker) needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise it is open, as Prometheus expects. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]{16,200}$/, 'must be 16 to 200 characters of letters, digits, "_", "-" or "."')
+    .optional(),
+  /** Port of the worker's own /metrics server (the worker has no other HTTP); 0 turns it off. */
+  WORKER_METRICS_PORT: integer(0, 65535).default(9464),
+  /** Address the worker's /metrics server binds to. */
+  WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** A student's submissions of one exercise that may wait in the queue at once; a newer one ends the oldest waiting one (0: no limit). */
+  SUBMISSION_MAX_QUEUED_PER_EXERCISE: integer(0, 1000).default(5),
+  /** The window in which a student's earlier submissions of an exercise lower the priority of the next one. */
+  SUBMISSION_PRIORITY_WINDOW_MINUTES: integer(1, 7 * 24 * 60).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

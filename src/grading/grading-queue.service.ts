@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { FIRST_SUBMISSION_PRIORITY, REGRADE_PRIORITY, SWEEP_PRIORITY } from '../backpressure/grading-priority';
 import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
 
@@ -19,12 +20,13 @@ export class GradingQueueService {
   /**
    * Enqueues the first grading of a new submission (job id = submission id, so it cannot be queued
    * twice). Returns false when Redis did not take it in time: the submission is stored as queued,
-   * and the sweeper enqueues it later, so nothing is lost.
+   * and the sweeper enqueues it later, so nothing is lost. `priority` (1 first) comes from
+   * backpressure/grading-priority.ts.
    */
-  async enqueueNew(submissionId: string): Promise<boolean> {
+  async enqueueNew(submissionId: string, priority = FIRST_SUBMISSION_PRIORITY): Promise<boolean> {
     const jobId = gradingJobId(submissionId);
     await this.prisma.submission.update({ where: { id: submissionId }, data: { jobId } });
-    return this.add(submissionId, 'submitted', jobId);
+    return this.add(submissionId, 'submitted', jobId, priority);
   }
 
   /**
@@ -45,7 +47,7 @@ export class GradingQueueService {
       });
       return next;
     });
-    return this.add(submissionId, reason, jobId);
+    return this.add(submissionId, reason, jobId, reason === 'regrade' ? REGRADE_PRIORITY : SWEEP_PRIORITY);
   }
 
   /** Queues the validation of a new exercise version (job id = version, so it runs once). */
@@ -56,8 +58,8 @@ export class GradingQueueService {
     );
   }
 
-  private async add(submissionId: string, reason: GradeSubmissionPayload['reason'], jobId: string): Promise<boolean> {
-    return this.withTimeout(this.queue.add(GradingJob.grade, { submissionId, reason }, { jobId }), `submission ${submissionId} (${reason})`);
+  private async add(submissionId: string, reason: GradeSubmissionPayload['reason'], jobId: string, priority: number): Promise<boolean> {
+    return this.withTimeout(this.queue.add(GradingJob.grade, { submissionId, reason }, { jobId, priority }), `submission ${submissionId} (${reason})`);
   }
 
   private async withTimeout(adding: Promise<unknown>, what: string): Promise<boolean> {

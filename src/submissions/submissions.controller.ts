@@ -8,6 +8,7 @@ import { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { SubmissionCodeDto, SubmissionPageDto, SubmissionViewDto } from './dto/submission-responses.dto';
 import { MultipartFilesInterceptor } from './multipart-files.interceptor';
 import { SubmissionStreamService } from './submission-stream.service';
+import type { QueuePlace } from '../backpressure/queue-estimate';
 import type { SubmissionView } from './submission-view';
 import { SubmissionsService, type SubmissionCodeView } from './submissions.service';
 
@@ -27,14 +28,14 @@ export class SubmissionsController {
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiOperation({ summary: 'Submit files for an exercise (JSON, or multipart with "files" parts); graded asynchronously' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the same submission' })
-  @ApiAcceptedResponse({ description: '{ id, status: "queued" }' })
+  @ApiAcceptedResponse({ description: '{ id, status: "queued", replaced?: [ids of your older queued submissions of the exercise it replaced] }' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateSubmissionDto,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<{ id: string; status: string }> {
-    const { id, status } = await this.submissions.create(principal, dto, idempotencyKey);
-    return { id, status };
+  ): Promise<{ id: string; status: string; replaced?: string[] }> {
+    const { id, status, replaced } = await this.submissions.create(principal, dto, idempotencyKey);
+    return { id, status, ...(replaced ? { replaced } : {}) };
   }
 
   @Get()
@@ -45,9 +46,9 @@ export class SubmissionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "A submission with its status, verdict, score, per-test results and the student's output; staff also see flags and evidence marks" })
+  @ApiOperation({ summary: "A submission with its status, verdict, score, per-test results and the student's output; staff also see flags and evidence marks; while queued, `queue` gives its position and estimated wait" })
   @ApiOkResponse({ type: SubmissionViewDto })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView> {
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionView & { queue?: QueuePlace }> {
     return this.submissions.get(principal, id);
   }
 

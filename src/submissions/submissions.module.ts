@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackpressureModule } from '../backpressure/backpressure.module';
 import { CoursesModule } from '../courses/courses.module';
 import { ExercisesModule } from '../exercises/exercises.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
@@ -8,7 +9,7 @@ import { SubmissionsService } from './submissions.service';
 import { VersionRegradeController } from './version-regrade.controller';
 
 @Module({
-  imports: [CoursesModule, ExercisesModule, GradingQueueModule],
+  imports: [CoursesModule, ExercisesModule, GradingQueueModule, BackpressureModule],
   controllers: [SubmissionsController, VersionRegradeController],
   providers: [SubmissionsService, SubmissionStreamService],
   exports: [SubmissionsService],

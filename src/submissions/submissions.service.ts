@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import { QueuePositionService } from '../backpressure/queue-position.service';
+import type { QueuePlace } from '../backpressure/queue-estimate';
+import { SubmissionBackpressureService } from '../backpressure/submission-backpressure.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
@@ -24,6 +27,8 @@ export interface CreatedSubmission {
   status: string;
   /** True when an earlier request with the same Idempotency-Key created it. */
   replayed: boolean;
+  /** The caller's older queued submissions of the exercise that this one replaced (SUBMISSION_MAX_QUEUED_PER_EXERCISE). */
+  replaced?: string[];
 }
 
 export interface SubmissionSummary {
@@ -62,6 +67,8 @@ export class SubmissionsService {
     private readonly exercises: ExercisesService,
     private readonly courses: CoursesService,
     private readonly gradingQueue: GradingQueueService,
+    private readonly backpressure: SubmissionBackpressureService,
+    private readonly queuePosition: QueuePositionService,
   ) {}
 
   async create(principal: Principal, dto: CreateSubmissionDto, idempotencyKey?: string): Promise<CreatedSubmission> {
@@ -91,16 +98,22 @@ export class SubmissionsService {
       }
       throw error;
     }
-    const enqueued = await this.gradingQueue.enqueueNew(submission.id);
-    this.logger.log({ submissionId: submission.id, exercise: dto.exercise, enqueued }, 'submission accepted');
-    return { id: submission.id, status: submission.status, replayed: false };
+    // Back-pressure (backpressure/): resubmissions queue behind first tries; only the newest few wait.
+    const priority = await this.backpressure.priorityFor(userId, version.exerciseId, submission.createdAt);
+    const enqueued = await this.gradingQueue.enqueueNew(submission.id, priority);
+    const replaced = await this.backpressure.replaceOlderQueued(userId, version.exerciseId, submission.id);
+    this.logger.log({ submissionId: submission.id, exercise: dto.exercise, enqueued, priority }, 'submission accepted');
+    return { id: submission.id, status: submission.status, replayed: false, ...(replaced.length ? { replaced } : {}) };
   }
 
-  async get(principal: Principal, id: string): Promise<SubmissionView> {
+  async get(principal: Principal, id: string): Promise<SubmissionView & { queue?: QueuePlace }> {
     const { submission, staff } = await this.findReadable(principal, id);
     const results = await this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } });
     const { exercise } = submission.exerciseVersion;
-    return toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true });
+    const view = toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true });
+    // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
+    if (submission.status === 'queued') return { ...view, queue: await this.queuePosition.placeOf(submission.jobId) };
+    return view;
   }
 
   /** The submitted files with a diff to the same student's previous submission of the exercise (owner, staff). */

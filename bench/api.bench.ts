@@ -1,0 +1,174 @@
+// API throughput: GET /api/v1/submissions/{id} and POST /api/v1/submissions against /health,
+// measured in the same run on the same API process (autocannon from this process; the API runs as
+// `node dist/main.js` in a child, as in production, on its own database memgrade_bench and Redis
+// database nobody else uses (1–12), both emptied first; no worker, so POSTed submissions stay queued).
+// Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200; BENCH_LOG_LEVEL=info, the
+// default level, logs every request as production does; any other variable, e.g.
+// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API)
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+// autocannon ships no types; the part used here is typed below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config/config.loader';
+import { applyMigrations } from '../src/database/migrator';
+import { PrismaService } from '../src/database/prisma.service';
+import { recreateDatabase, dropDatabase } from '../test/setup/databases';
+import { TestData } from '../test/support/fixtures';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+const DURATION = Number(process.env.DURATION ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
+const STUDENTS = Number(process.env.STUDENTS ?? 200);
+const PORT = Number(process.env.BENCH_PORT ?? 3917);
+const ROOT = resolve(__dirname, '../../..');
+
+const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
+base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench`;
+const DATABASE_URL = base.toString();
+const REDIS_BASE = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** A Redis database nobody uses (no keys, no client): another run's worker there would take our jobs. */
+async function unusedRedisDatabase(): Promise<string> {
+  const probe = new Redis(REDIS_BASE);
+  try {
+    const clients = String(await probe.client('LIST'));
+    const keyspace = await probe.info('keyspace');
+    for (let db = 12; db >= 1; db--) {
+      if (clients.includes(` db=${db} `) || keyspace.includes(`db${db}:`)) continue;
+      const url = new URL(REDIS_BASE);
+      url.pathname = `/${db}`;
+      return url.toString();
+    }
+    throw new Error('no unused Redis database among 1–12');
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function waitForHealth(url: string, withinMs = 30_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`API not healthy at ${url} within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  await recreateDatabase(DATABASE_URL);
+  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
+  const REDIS_URL = await unusedRedisDatabase();
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+
+  const config = loadConfig({ ...process.env, DATABASE_URL, REDIS_URL });
+  const prisma = new PrismaService({ values: config });
+  const data = new TestData(prisma);
+  const course = await data.newCourse('bench');
+  const { slug, version } = await data.newExercise(course.id, resolve(ROOT, 'test/fixtures/exercises/imports'));
+  const exercise = `${course.slug}/${slug}`;
+  const students: { id: string; key: string }[] = [];
+  for (let i = 0; i < STUDENTS; i++) {
+    const student = await data.newUser('student');
+    await data.enrol(course.id, student.id, 'student');
+    students.push(student);
+  }
+  // A graded submission with a stored result, as a student reads it after grading.
+  const owner = students[0];
+  const graded = await prisma.submission.create({
+    data: { exerciseVersionId: version.id, userId: owner.id, files: { 'solution.py': 'print(1)\n' }, maxScore: 1, status: 'graded', verdict: 'ok', score: 1, durationMs: 1200, startedAt: new Date(), finishedAt: new Date() },
+  });
+  await prisma.gradingResult.create({
+    data: {
+      submissionId: graded.id, run: 1, verdict: 'ok', score: 1, maxScore: 1, exitCode: 0, wallMs: 1100, stdout: '', stderr: '', flags: [], report: {},
+      tests: { create: [{ position: 0, name: 'solution.py imports without an error', score: 1, maxScore: 1, passed: true, message: 'imported', hidden: false, measurements: { duration_ms: 40 } }] },
+    },
+  });
+  await prisma.$disconnect();
+
+  const api = spawn(process.execPath, [resolve(ROOT, 'dist/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env, DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production',
+      MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+      // The per-key limit would answer 429 long before the API's own limit shows.
+      SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${PORT}`;
+  try {
+    await waitForHealth(`${url}/health`);
+    const rssBefore = await apiRss(api.pid!);
+    let next = 0;
+    const run = (title: string, options: Record<string, unknown>) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, title, ...options });
+    // Warm-up, not reported.
+    await autocannon({ url: `${url}/api/v1/submissions/${graded.id}`, connections: CONNECTIONS, duration: 2, headers: { authorization: `Bearer ${owner.key}` } });
+    const results: [string, AutocannonResult][] = [];
+    results.push(['GET /health', await run('health', { path: '/health' })]);
+    results.push(['GET /api/v1/submissions/{id}', await run('get', { path: `/api/v1/submissions/${graded.id}`, headers: { authorization: `Bearer ${owner.key}` } })]);
+    results.push([
+      'POST /api/v1/submissions',
+      await run('post', {
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/submissions',
+            // Each request from the next student, so the queue sees a burst of many students.
+            setupRequest: (request: Record<string, unknown>) => {
+              const student = students[next++ % students.length];
+              return {
+                ...request,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${student.key}` },
+                body: JSON.stringify({ exercise, files: { 'solution.py': `print(${next})\n` } }),
+              };
+            },
+          },
+        ],
+      }),
+    ]);
+    const rssAfter = await apiRss(api.pid!);
+    const health = results[0][1];
+    console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process (node dist/main.js), no worker`);
+    console.log(`${'route'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
+    for (const [route, r] of results) {
+      console.log(
+        `${route.padEnd(32)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
+      );
+    }
+    const queued = await redis.zcard('memgrade:grading:prioritized');
+    console.log(`\nRedis ${REDIS_URL}; POSTs accepted and queued: ${queued} jobs in the grading queue; API RSS ${rssBefore} MiB before, ${rssAfter} MiB after`);
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+    await redis.flushdb();
+    redis.disconnect();
+    if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+  }
+}
+
+async function apiRss(pid: number): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return (kb / 1024).toFixed(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

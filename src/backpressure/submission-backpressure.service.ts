@@ -1,0 +1,73 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { AppConfigService } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import { SubmissionEventsService } from '../events/submission-events.service';
+import { GRADING_QUEUE } from '../queue/queues';
+import { submissionPriority } from './grading-priority';
+
+/** The reason a replaced submission ends with (GET shows it as errorReason). */
+export function replacedReason(newerId: string, limit: number): string {
+  return (
+    `replaced by your newer submission ${newerId} before it was graded: at most ${limit} of your submissions ` +
+    `of one exercise wait in the queue at once (SUBMISSION_MAX_QUEUED_PER_EXERCISE), and the newest are kept`
+  );
+}
+
+/**
+ * Back-pressure on a student's own submissions during a burst: their resubmissions of an exercise
+ * queue behind other students' first tries (priority), and only their newest few wait at once (the
+ * limit): a newer submission ends the oldest still waiting as `error` with the reason, so none is
+ * lost and the queue holds no stale work.
+ */
+@Injectable()
+export class SubmissionBackpressureService {
+  private readonly logger = new Logger(SubmissionBackpressureService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfigService,
+    private readonly events: SubmissionEventsService,
+    @InjectQueue(GRADING_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  /** The job priority of a new submission: 1 + the student's earlier submissions of the exercise in the window. */
+  async priorityFor(userId: string, exerciseId: string, before: Date): Promise<number> {
+    const since = new Date(before.getTime() - this.config.values.SUBMISSION_PRIORITY_WINDOW_MINUTES * 60_000);
+    const earlier = await this.prisma.submission.count({
+      where: { userId, createdAt: { gte: since, lt: before }, exerciseVersion: { exerciseId } },
+    });
+    return submissionPriority(earlier);
+  }
+
+  /**
+   * Keeps the student's newest SUBMISSION_MAX_QUEUED_PER_EXERCISE queued submissions of the exercise
+   * and ends the older queued ones (never one that is running) with the reason; their jobs leave
+   * the queue. Returns the ids it ended. A job a worker took in the same instant is graded anyway.
+   */
+  async replaceOlderQueued(userId: string, exerciseId: string, newestId: string): Promise<string[]> {
+    const limit = this.config.values.SUBMISSION_MAX_QUEUED_PER_EXERCISE;
+    if (!limit) return [];
+    const queued = await this.prisma.submission.findMany({
+      where: { userId, status: 'queued', exerciseVersion: { exerciseId }, id: { not: newestId } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, jobId: true },
+    });
+    const older = queued.slice(limit - 1);
+    const replaced: string[] = [];
+    for (const submission of older) {
+      const { count } = await this.prisma.submission.updateMany({
+        where: { id: submission.id, status: 'queued' },
+        data: { status: 'error', errorReason: replacedReason(newestId, limit), finishedAt: new Date() },
+      });
+      if (!count) continue;
+      replaced.push(submission.id);
+      await this.events.publish({ submissionId: submission.id, status: 'error' });
+      // A job that is gone, or taken by a worker, is fine: the worker skips a submission that ended.
+      if (submission.jobId) await this.queue.remove(submission.jobId).catch(() => undefined);
+    }
+    if (replaced.length) this.logger.log({ userId, exerciseId, newestId, replaced }, 'older queued submissions replaced');
+    return replaced;
+  }
+}

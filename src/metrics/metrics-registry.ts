@@ -1,0 +1,26 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+/** Which entry point a registry belongs to: the `service` label on every series it exports. */
+export type MetricsService = 'api' | 'worker';
+
+/**
+ * The Prometheus registry of one process (one per Nest application, so tests that start several
+ * apps in one process do not share counters). It carries Node's default metrics — RSS
+ * (process_resident_memory_bytes), heap, event-loop lag, GC — with the label service="api"|"worker".
+ */
+export class MetricsRegistry {
+  readonly registry = new Registry();
+
+  constructor(readonly service: MetricsService) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

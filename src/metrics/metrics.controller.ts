@@ -1,0 +1,28 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { UnauthenticatedError } from '../common/errors/domain-errors';
+import { AppConfigService } from '../config/app-config';
+import { metricsScrapeAllowed } from './metrics-auth';
+import { MetricsRegistry } from './metrics-registry';
+
+/** Prometheus exposition of the API process: open, or behind METRICS_TOKEN (not an API key: scrapers are not users). */
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly registry: MetricsRegistry,
+    private readonly config: AppConfigService,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiExcludeEndpoint()
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+    if (!metricsScrapeAllowed(this.config.values.METRICS_TOKEN, authorization)) {
+      throw new UnauthenticatedError('metrics need "Authorization: Bearer <METRICS_TOKEN>"');
+    }
+    response.setHeader('Content-Type', this.registry.contentType);
+    response.send(await this.registry.metrics());
+  }
+}

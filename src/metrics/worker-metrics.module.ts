@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { MetricsRegistry } from './metrics-registry';
+import { WorkerMetrics } from './worker-metrics';
+import { WorkerMetricsListener } from './worker-metrics.listener';
+import { WorkerMetricsServer } from './worker-metrics.server';
+
+/** The worker's metrics: recorded from its BullMQ workers' events, served on WORKER_METRICS_PORT. */
+@Module({
+  providers: [
+    { provide: MetricsRegistry, useFactory: () => new MetricsRegistry('worker') },
+    { provide: WorkerMetrics, inject: [MetricsRegistry], useFactory: (registry: MetricsRegistry) => new WorkerMetrics(registry) },
+    WorkerMetricsListener,
+    WorkerMetricsServer,
+  ],
+  exports: [WorkerMetricsServer],
+})
+export class WorkerMetricsModule {}
