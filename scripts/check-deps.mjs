@@ -15,6 +15,8 @@ const KNOWN_CYCLES = [
   ['grading', 'webhooks', 'submissions'],
   // the same, entered through submissions → exercises (ExercisesService.currentVersionFor)
   ['exercises', 'grading', 'webhooks', 'submissions'],
+  // the same, entered through submissions → backpressure (queue position) → grading (GradingProcessor's slots)
+  ['backpressure', 'grading', 'webhooks', 'submissions'],
   // config.schema.ts parses OUTBOUND_ALLOWED_NETWORKS with common/http/outbound-url.ts; outbound-http.module.ts injects the config
   ['common/http', 'config'],
   // the same, through error.filter.ts → database/prisma-errors.ts → config

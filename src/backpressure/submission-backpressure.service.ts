@@ -5,7 +5,7 @@ import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
 import { GRADING_QUEUE } from '../queue/queues';
-import { submissionPriority } from './grading-priority';
+import { submissionPriority } from '../queue/grading-priority';
 
 /** The reason a replaced submission ends with (GET shows it as errorReason). */
 export function replacedReason(newerId: string, limit: number): string {

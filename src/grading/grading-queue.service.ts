@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { FIRST_SUBMISSION_PRIORITY, REGRADE_PRIORITY, SWEEP_PRIORITY } from '../backpressure/grading-priority';
+import { FIRST_SUBMISSION_PRIORITY, REGRADE_PRIORITY, SWEEP_PRIORITY } from '../queue/grading-priority';
 import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
 
@@ -21,7 +21,7 @@ export class GradingQueueService {
    * Enqueues the first grading of a new submission (job id = submission id, so it cannot be queued
    * twice). Returns false when Redis did not take it in time: the submission is stored as queued,
    * and the sweeper enqueues it later, so nothing is lost. `priority` (1 first) comes from
-   * backpressure/grading-priority.ts.
+   * queue/grading-priority.ts.
    */
   async enqueueNew(submissionId: string, priority = FIRST_SUBMISSION_PRIORITY): Promise<boolean> {
     const jobId = gradingJobId(submissionId);

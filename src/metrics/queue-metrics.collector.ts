@@ -25,7 +25,9 @@ export class QueueMetricsCollector {
     @InjectQueue(WEBHOOKS_QUEUE) webhooks: Queue,
   ) {
     const queues = [grading, webhooks];
-    const collector = this;
+    // prom-client calls collect() with the gauge as `this`: the timeout helper is reached through a bound function.
+    const withTimeout = <T>(work: Promise<T>) => this.withTimeout(work);
+    const nextJobAgeSeconds = (queue: Queue) => this.nextJobAgeSeconds(queue);
     const depth = new Gauge({
       name: 'memgrade_queue_jobs',
       help: 'Jobs in each queue by state (waiting = ready to run; prioritized = ready, ordered by priority)',
@@ -33,7 +35,7 @@ export class QueueMetricsCollector {
       registers: [registry.registry],
       async collect() {
         this.reset();
-        const counts = await collector.withTimeout(Promise.all(queues.map((queue) => queue.getJobCounts(...STATES))));
+        const counts = await withTimeout(Promise.all(queues.map((queue) => queue.getJobCounts(...STATES))));
         counts?.forEach((count, index) => {
           for (const state of STATES) this.set({ queue: queues[index].name, state }, count[state] ?? 0);
         });
@@ -46,7 +48,7 @@ export class QueueMetricsCollector {
       registers: [registry.registry],
       async collect() {
         this.reset();
-        const ages = await collector.withTimeout(Promise.all(queues.map((queue) => collector.nextJobAgeSeconds(queue))));
+        const ages = await withTimeout(Promise.all(queues.map((queue) => nextJobAgeSeconds(queue))));
         ages?.forEach((age, index) => this.set({ queue: queues[index].name }, age));
       },
     });
