@@ -67,8 +67,9 @@ describe('SubmissionsService', () => {
     const row = await ctx.prisma.submission.findUniqueOrThrow({ where: { id: created.id } });
     expect(row).toMatchObject({ userId: student.userId, apiKeyId: student.principal.keyId, exerciseVersionId: version.id, files: solution(), maxScore: 1, jobId: created.id, attempts: 0 });
     const job = await ctx.queue(GRADING_QUEUE).getJob(created.id);
-    expect(job).toMatchObject({ name: GradingJob.grade, data: { submissionId: created.id, reason: 'submitted' } });
-    expect(await job!.getState()).toBe('waiting');
+    expect(job).toMatchObject({ name: GradingJob.grade, data: { submissionId: created.id, reason: 'submitted' }, opts: { priority: 1 } });
+    // A job with a priority waits in BullMQ's "prioritized" set (the student's first try: priority 1).
+    expect(await job!.getState()).toBe('prioritized');
   });
 
   it('refuses files the exercise does not expect by field, and stores nothing', async () => {
