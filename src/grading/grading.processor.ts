@@ -102,6 +102,8 @@ export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModu
     await job.updateData({ ...job.data, outageSince: since, postponements, uncountedStarts });
     await job.moveToDelayed(now + OUTAGE_RETRY_DELAY_MS, token);
     this.logger.warn({ job: job.name, data: job.data, postponements, outage, err: error.message }, 'grading postponed by an infrastructure outage; no attempt spent');
+    // BullMQ emits no "failed" for a postponed job: say so on the worker, for whoever counts failed attempts (metrics).
+    (this.worker as unknown as NodeJS.EventEmitter).emit('postponed', job, error);
     throw new DelayedError();
   }
 

@@ -34,6 +34,8 @@ export class WorkerMetricsListener implements OnApplicationBootstrap {
     this.watchWaits(webhooks);
     grading.on('completed', (job, result) => void this.onGradingCompleted(job, result));
     grading.on('failed', (job, error) => this.onGradingFailed(job, error));
+    // An attempt the outage breaker postponed (no attempt spent) is still a failed attempt of the sandbox.
+    (grading as unknown as NodeJS.EventEmitter).on('postponed', (job: Job, error: Error) => this.onGradingFailed(job, error, { postponed: true }));
     webhooks.on('completed', (job, result: unknown) => {
       this.metrics.webhookDeliveries.inc({ result: String(result) });
       if (result === 'delivered') this.metrics.webhookLag.observe(secondsSince(job.timestamp, job.finishedOn));
@@ -71,10 +73,10 @@ export class WorkerMetricsListener implements OnApplicationBootstrap {
     }
   }
 
-  private onGradingFailed(job: Job | undefined, error: Error): void {
+  private onGradingFailed(job: Job | undefined, error: Error, how: { postponed?: boolean } = {}): void {
     this.metrics.gradingFailures.inc({ error: error.name || 'Error' });
     if (INFRASTRUCTURE_ERRORS.has(error.name)) this.metrics.sandboxErrors.inc();
-    if (!job || job.name !== GradingJob.grade) return;
+    if (how.postponed || !job || job.name !== GradingJob.grade) return;
     // The same test as GradingProcessor.onFailed: spent attempts, or an error that is never retried.
     if (job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError') this.metrics.submissionsFailed.inc();
   }

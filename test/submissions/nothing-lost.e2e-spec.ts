@@ -84,12 +84,14 @@ describe('the sweeper guarantees that nothing accepted is lost', () => {
       const id: string = created.body.id;
       await age(id);
       worker = await startWorker({ WORKER_CONCURRENCY: '1' });
-      expect(await queue.getJobState(id)).toBe('waiting');
+      // A submission's job waits in BullMQ's prioritized set (it carries the student's priority).
+      expect(await queue.getJobState(id)).toBe('prioritized');
 
       // The job is in Redis: the sweeper must not queue a second one.
       const { requeued } = await worker.get(SubmissionSweeper).sweep();
       expect(requeued).toBe(0);
-      expect(await queue.getJobState(id)).toBe('waiting');
+      // A submission's job waits in BullMQ's prioritized set (it carries the student's priority).
+      expect(await queue.getJobState(id)).toBe('prioritized');
       expect(await queue.getJobState(`${id}_1`)).toBe('unknown');
       expect(await prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'queued', jobId: id, sweeps: 0 });
 
