@@ -29,7 +29,8 @@ describe('submissions that solve nothing earn nothing, however they attack the g
   let key: string;
 
   beforeAll(async () => {
-    app = await startApi({ SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000' });
+    // One student submits all ten attacks at once: no rate limit, no queued limit (newer would replace older).
+    app = await startApi({ SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000', SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0' });
     worker = await startWorker({ WORKER_CONCURRENCY: '2' });
     prisma = app.get(PrismaService);
     await app.get(CatalogService).publishCatalog();
