@@ -215,39 +215,3 @@ def threads_count():
         return len(os_listdir("/proc/self/task"))
     except OSError:
         return 1
-
-
-_TIMER_SIGNALS = [s for s in (getattr(signal, n, None) for n in ("SIGALRM", "SIGVTALRM", "SIGPROF")) if s]
-
-
-def neutralize_async_code():
-    """Remove ways for student code to run asynchronously inside harness code.
-
-    Resets every Python-level signal handler to SIG_DFL, cancels interval timers, removes
-    trace/profile functions.  Returns a list of what was found (for flags)."""
-    found = []
-    for sig in signal.valid_signals():
-        if sig in (signal.SIGKILL, signal.SIGSTOP):
-            continue
-        try:
-            h = signal_getsignal(sig)
-        except (ValueError, OSError):
-            continue
-        if callable(h) and h is not signal.default_int_handler:
-            found.append("signal handler for %s" % signal.Signals(sig).name)
-            try:
-                signal_signal(sig, signal.SIG_DFL)
-            except (ValueError, OSError):
-                pass
-    for which, name in ((signal.ITIMER_REAL, "ITIMER_REAL"), (signal.ITIMER_VIRTUAL, "ITIMER_VIRTUAL"),
-                        (signal.ITIMER_PROF, "ITIMER_PROF")):
-        if signal_getitimer(which) != (0.0, 0.0):
-            found.append("interval timer %s" % name)
-            signal_setitimer(which, 0)
-    if sys_gettrace() is not None:
-        found.append("sys.settrace function")
-        sys_settrace(None)
-    if sys_getprofile() is not None:
-        found.append("sys.setprofile function")
-        sys_setprofile(None)
-    return found

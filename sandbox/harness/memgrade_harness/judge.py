@@ -33,7 +33,6 @@ DEFAULT_GID = 10002
 REFERENCE_UID = 10003
 REFERENCE_GID = 10003
 MAX_COPY_BYTES = 64 << 20
-EVIDENCE_STATUSES = ("disagreed", "contradicted", "blocked")
 
 
 def _text(b):
