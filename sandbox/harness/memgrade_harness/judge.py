@@ -350,7 +350,7 @@ class Judge:
             if out.timed_out == "startup":
                 entry.update(status="sandbox_error", message="the test process did not start in time (not your fault)")
             else:
-                entry.update(status="timeout", message="did not finish within the time limit of %s s" % t["time_limit_s"])
+                entry.update(status="timeout", message=procs.timeout_message(out, t["time_limit_s"]))
             return entry, None
         if res is None:
             import signal as _s
@@ -426,7 +426,7 @@ class Judge:
                 break
             done = out.first("done")
             if out.timed_out:
-                problem = "did not finish within %s s" % a["time_limit_s"]
+                problem = procs.timeout_message(out, a["time_limit_s"])
                 break
             if done is None:
                 problem = "the %s run ended without a result (%s)" % (phase, out.describe_exit())

@@ -57,7 +57,7 @@ class Outcome:
         self.maxrss_kib = 0
         self.utime = 0.0
         self.stime = 0.0
-        self.timed_out = None       # None, "startup" or "run"
+        self.timed_out = None       # None, "startup", "run" (CPU time) or "wall" (clock)
         self.wall_s = 0.0
         self.run_s = None           # from "ready" to exit
         self.killed_by_supervisor = False
@@ -182,6 +182,31 @@ class _Usage:
         self.ru_maxrss, self.ru_utime, self.ru_stime = maxrss_kib, utime, stime
 
 
+# A time limit counts the CPU time the process used after its `ready` (so a test's verdict does not
+# depend on what else the host runs); a process that uses little CPU but does not finish (asleep,
+# blocked) is stopped once WALL_FACTOR times the limit has passed on the clock.
+WALL_FACTOR = 2
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of *pid* (all its threads) from /proc, or None once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def timeout_message(out, time_limit_s):
+    """What a student reads when *out* (an Outcome) was stopped on its time limit."""
+    if out.timed_out == "wall":
+        return ("did not finish within the time limit of %s s: it was still running after %s s without using "
+                "the CPU (waiting on input, a lock or sleep?)" % (time_limit_s, WALL_FACTOR * time_limit_s))
+    return "did not finish within the time limit of %s s" % time_limit_s
+
+
 def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap=65536,
         cwd=None, tmpdir="/tmp", rlimits=None, drop=True, zygote=None):
     """Run ``python3 -m memgrade_harness.<module>`` under *uid* (forked by *zygote* when given, a
@@ -269,6 +294,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
     res_buf = bytearray()
     parse_pos = [0]
     ready_at = [None]
+    cpu_at_ready = [None]
     exited = False
     status = None
     rusage = None
@@ -292,6 +318,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
             out.messages.append(doc)
             if isinstance(doc, dict) and doc.get("type") == "ready" and ready_at[0] is None:
                 ready_at[0] = time.monotonic()
+                cpu_at_ready[0] = cpu_seconds(pid)
             if len(out.messages) > MAX_MESSAGES:
                 out.channel_error = "too many messages"
                 return
@@ -299,15 +326,25 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
     def deadline():
         if ready_at[0] is None:
             return start + startup_limit_s
-        return ready_at[0] + time_limit_s
+        return ready_at[0] + WALL_FACTOR * time_limit_s
+
+    def over_limit(now):
+        if now >= deadline():
+            return "startup" if ready_at[0] is None else "wall"
+        if ready_at[0] is not None and cpu_at_ready[0] is not None:
+            used = cpu_seconds(pid)
+            if used is not None and used - cpu_at_ready[0] >= time_limit_s:
+                return "run"
+        return None
 
     while True:
         now = time.monotonic()
         if exited and (not fds or (drain_until is not None and now >= drain_until)):
             break
         if not exited:
-            if now >= deadline():
-                out.timed_out = "startup" if ready_at[0] is None else "run"
+            over = over_limit(now)
+            if over:
+                out.timed_out = over
                 out.killed_by_supervisor = True
                 _kill_group(pid)
                 if drop:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 from helpers import HARNESS, TEST_UID, grade, graded, make_task, needs_root, run_supervisor
@@ -206,6 +207,21 @@ class StudentErrors(unittest.TestCase):
         self.assertIn("did not finish", r.doc["tests"][0]["message"])
 
 
+class CpuTime(unittest.TestCase):
+    """Time limits count the CPU time a process used, read by the judge from /proc."""
+
+    def test_cpu_seconds_follow_the_work(self):
+        from memgrade_harness import procs
+        before = procs.cpu_seconds(os.getpid())
+        started = time.process_time()
+        while time.process_time() - started < 0.3:
+            pass
+        used = procs.cpu_seconds(os.getpid()) - before
+        self.assertGreater(used, 0.2)
+        self.assertLess(used, 1.0)
+        self.assertIsNone(procs.cpu_seconds(2 ** 22 + 1))
+
+
 class Isolation(unittest.TestCase):
     """A crash, timeout or memory blow-up in one test fails that test only."""
 
@@ -233,6 +249,10 @@ def _():
 def _():
     student("solution").leave()
 
+@test("sleeps", points=1)
+def _():
+    student("solution").sleep()
+
 @test("fine again", points=1)
 def _():
     assert student("solution").ok() == 1
@@ -249,6 +269,9 @@ def hog():
     blocks = []
     while True:
         blocks.append(b"x" * (16 << 20))
+def sleep():
+    import time
+    time.sleep(3600)
 def crash():
     import faulthandler
     faulthandler._sigsegv()
@@ -257,12 +280,13 @@ def leave():
 '''
 
     # The reference runs every test in one process: it must come back from each.
-    REFERENCE = "def ok():\n    return 1\n\n\ndef spin():\n    pass\n\n\nhog = crash = leave = spin\n"
+    REFERENCE = "def ok():\n    return 1\n\n\ndef spin():\n    pass\n\n\nhog = crash = leave = sleep = spin\n"
 
     def patch(self, plan):
         plan["tests"] = [{"module": "test_iso", "name": n, "points": 1} for n in
-                         ("fine", "slow", "hog", "segfault", "exits", "fine again")]
+                         ("fine", "slow", "hog", "segfault", "exits", "sleeps", "fine again")]
         plan["tests"][1]["time_limit_s"] = 1
+        plan["tests"][5]["time_limit_s"] = 1
         plan["tests"][2]["memory_mib"] = 64
         plan["amplified"] = []
 
@@ -281,6 +305,9 @@ def leave():
         self.assertIn("SIGSEGV", st["segfault"]["message"])
         self.assertEqual(st["exits"]["status"], "crashed")
         self.assertIn("os._exit()", st["exits"]["message"])
+        # Time limits count CPU time; a test that sleeps is stopped by the clock, at twice the limit.
+        self.assertEqual(st["sleeps"]["status"], "timeout")
+        self.assertIn("without using the CPU", st["sleeps"]["message"])
         self.assertEqual(r.score, 2)
         self.assertEqual(r.doc["verdict"], "ok")      # failures of several kinds: no single verdict
 
