@@ -182,9 +182,10 @@ class _Usage:
         self.ru_maxrss, self.ru_utime, self.ru_stime = maxrss_kib, utime, stime
 
 
-# A time limit counts the CPU time the process used after its `ready` (so a test's verdict does not
-# depend on what else the host runs); a process that uses little CPU but does not finish (asleep,
-# blocked) is stopped once WALL_FACTOR times the limit has passed on the clock.
+# A time limit counts the CPU time the process used after its `ready`, so a test's verdict does not
+# depend on what else the host runs. A process that does not finish without using the CPU (asleep,
+# blocked) is stopped once WALL_FACTOR times the limit has passed on the clock — not counting the
+# time it waited for a CPU (the scheduler's run-queue time), which is the host's load, not its own.
 WALL_FACTOR = 2
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -195,6 +196,16 @@ def cpu_seconds(pid):
         with open("/proc/%d/stat" % pid, "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def run_queue_seconds(pid):
+    """How long *pid*'s main thread was runnable but waiting for a CPU (/proc/<pid>/schedstat), or
+    None when the kernel does not say."""
+    try:
+        with open("/proc/%d/schedstat" % pid, "rb") as f:
+            return int(f.read().split()[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return None
 
@@ -295,6 +306,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
     parse_pos = [0]
     ready_at = [None]
     cpu_at_ready = [None]
+    queued_at_ready = [None]
     exited = False
     status = None
     rusage = None
@@ -319,6 +331,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
             if isinstance(doc, dict) and doc.get("type") == "ready" and ready_at[0] is None:
                 ready_at[0] = time.monotonic()
                 cpu_at_ready[0] = cpu_seconds(pid)
+                queued_at_ready[0] = run_queue_seconds(pid)
             if len(out.messages) > MAX_MESSAGES:
                 out.channel_error = "too many messages"
                 return
@@ -329,9 +342,14 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
         return ready_at[0] + WALL_FACTOR * time_limit_s
 
     def over_limit(now):
+        if ready_at[0] is None:
+            return "startup" if now >= deadline() else None
         if now >= deadline():
-            return "startup" if ready_at[0] is None else "wall"
-        if ready_at[0] is not None and cpu_at_ready[0] is not None:
+            waited = run_queue_seconds(pid)
+            starved = waited - queued_at_ready[0] if waited is not None and queued_at_ready[0] is not None else 0.0
+            if now - starved >= deadline():
+                return "wall"
+        if cpu_at_ready[0] is not None:
             used = cpu_seconds(pid)
             if used is not None and used - cpu_at_ready[0] >= time_limit_s:
                 return "run"
@@ -350,7 +368,9 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
                 if drop:
                     kill_uid_processes(uid)
                 drain_until = now + 1.0
-            timeout = max(0.0, min(deadline() - now, 0.05))
+            remaining = deadline() - now
+            # Past the clock's stop, a starved process is looked at again every 50 ms.
+            timeout = remaining if 0.0 < remaining < 0.05 else 0.05
         else:
             if drain_until is None:
                 drain_until = now + 0.5

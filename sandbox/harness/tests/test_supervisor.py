@@ -221,6 +221,11 @@ class CpuTime(unittest.TestCase):
         self.assertLess(used, 1.0)
         self.assertIsNone(procs.cpu_seconds(2 ** 22 + 1))
 
+    def test_run_queue_time_is_read(self):
+        from memgrade_harness import procs
+        self.assertIsInstance(procs.run_queue_seconds(os.getpid()), float)
+        self.assertIsNone(procs.run_queue_seconds(2 ** 22 + 1))
+
 
 class Isolation(unittest.TestCase):
     """A crash, timeout or memory blow-up in one test fails that test only."""
