@@ -11,7 +11,7 @@ import { platformJwks } from './platform-jwks';
 describe('platformJwks: jose fetches the JWKS through the outbound policy, pinned to the checked address', () => {
   let server: Server;
   let port: number;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let jwk: JWK;
   const requests: string[] = [];
 
