@@ -40,13 +40,13 @@ export class ApiKeysService {
       // Best effort and at most once a minute per key: authentication must not wait for a write.
       void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     }
-    return { principal: { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId } };
+    return { principal: { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId, expiresAt: key.expiresAt } };
   }
 
-  async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date } = {}): Promise<IssuedKey> {
+  async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date; issuedByKeyId?: string } = {}): Promise<IssuedKey> {
     const secret = options.secret ?? newApiKeySecret();
     const key = await this.prisma.apiKey.create({
-      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret), expiresAt: options.expiresAt },
+      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret), expiresAt: options.expiresAt, issuedByKeyId: options.issuedByKeyId },
     });
     return { id: key.id, secret };
   }

@@ -221,11 +221,20 @@ export class CoursesService {
     const course = await this.findManaged(principal, slug);
     const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } }, select: { id: true } });
     if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
-    const where = { userId: user.id, courseId: course.id, ...(keyId ? { id: keyId } : {}) };
-    if (keyId && !(await this.prisma.apiKey.findFirst({ where, select: { id: true } }))) {
+    const bound = { userId: user.id, courseId: course.id };
+    if (keyId && !(await this.prisma.apiKey.findFirst({ where: { ...bound, id: keyId }, select: { id: true } }))) {
       throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [{ field: 'keyId', reason: 'no such sign-in key of this student' }]);
     }
-    const { count } = await this.prisma.apiKey.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date() } });
+    // One link: it and the keys its holder made with it (POST /keys), and theirs, all bound to the course.
+    let ids: string[] | undefined;
+    if (keyId) {
+      ids = [keyId];
+      for (let frontier = [keyId]; frontier.length; ) {
+        frontier = (await this.prisma.apiKey.findMany({ where: { ...bound, issuedByKeyId: { in: frontier }, id: { notIn: ids } }, select: { id: true } })).map((k) => k.id);
+        ids.push(...frontier);
+      }
+    }
+    const { count } = await this.prisma.apiKey.updateMany({ where: { ...bound, ...(ids ? { id: { in: ids } } : {}), revokedAt: null }, data: { revokedAt: new Date() } });
     return { revoked: count };
   }
 
