@@ -142,11 +142,9 @@ export class CoursesService {
 
   /**
    * The LMS's student with this external id, created and enrolled on first sight. Returns whether
-   * it was created, so the API can answer 201 or 200; calling it again is harmless.
-   */
-  /**
-   * Creates the LMS student `externalId` (201) or finds them (200); either way their display name,
-   * and their email when given, become what the LMS sent (the LMS is where people are kept).
+   * it was created, so the API can answer 201 or 200. Either way their display name, and their email
+   * when given, become what the LMS sent (the LMS is where people are kept); 409 for an email
+   * another user has.
    */
   async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
     const course = await this.findManaged(principal, slug);
@@ -168,9 +166,11 @@ export class CoursesService {
           created = true;
           return { student: toUserView(user), created };
         } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
           // Created at the same instant by another request of the LMS: update that one below.
-          if (!isUniqueViolation(error) || !(await this.prisma.user.findUnique({ where: { externalSource_externalId: key } }))) throw error;
-          user = await this.prisma.user.findUniqueOrThrow({ where: { externalSource_externalId: key } });
+          const raced = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+          if (!raced) throw error; // the email was taken, not the external id
+          user = raced;
         }
       }
       if (user.displayName !== dto.displayName || (email !== undefined && user.email !== email)) {
