@@ -23,8 +23,9 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthenticatedError('missing API key: send "Authorization: Bearer <key>"');
-    const principal = await this.apiKeys.authenticate(match[1]);
-    if (!principal) throw new UnauthenticatedError('unknown or revoked API key');
+    const outcome = await this.apiKeys.check(match[1]);
+    if ('refused' in outcome) throw new UnauthenticatedError(outcome.refused);
+    const { principal } = outcome;
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {

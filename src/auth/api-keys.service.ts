@@ -15,26 +15,38 @@ export interface IssuedKey {
 export class ApiKeysService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The principal behind a secret, or null when it is unknown or revoked. */
+  /** The principal behind a secret, or null when it is unknown, revoked or expired. */
   async authenticate(secret: string): Promise<Principal | null> {
+    const outcome = await this.check(secret);
+    return 'principal' in outcome ? outcome.principal : null;
+  }
+
+  /**
+   * The principal behind a secret, or why it is refused, in words the holder can act on (they hold
+   * the secret, so saying it was revoked or expired tells them nothing they could not try).
+   */
+  async check(secret: string): Promise<{ principal: Principal } | { refused: string }> {
     const key = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(secret) }, include: { user: true } });
-    if (!key || key.revokedAt) return null;
+    if (!key) return { refused: 'unknown API key' };
+    const signInLink = key.expiresAt ? 'this sign-in link' : 'this API key';
+    if (key.revokedAt) return { refused: `${signInLink} was revoked at ${key.revokedAt.toISOString()}${key.expiresAt ? '; ask your LMS for a new link' : ''}` };
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { refused: `this sign-in link expired at ${key.expiresAt.toISOString()}; ask your LMS for a new link` };
     // A person's key bound to a course (a sign-in key an LMS handed out) works while they are on its roster.
     if (key.courseId && key.user.role !== 'lms' && key.user.role !== 'admin') {
       const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: key.courseId, userId: key.userId } }, select: { id: true } });
-      if (!enrolment) return null;
+      if (!enrolment) return { refused: `${signInLink} belongs to a course whose roster no longer has you` };
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort and at most once a minute per key: authentication must not wait for a write.
       void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     }
-    return { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId };
+    return { principal: { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId, expiresAt: key.expiresAt } };
   }
 
-  async issue(userId: string, name: string, options: { courseId?: string; secret?: string } = {}): Promise<IssuedKey> {
+  async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date; issuedByKeyId?: string } = {}): Promise<IssuedKey> {
     const secret = options.secret ?? newApiKeySecret();
     const key = await this.prisma.apiKey.create({
-      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret) },
+      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret), expiresAt: options.expiresAt, issuedByKeyId: options.issuedByKeyId },
     });
     return { id: key.id, secret };
   }

@@ -8,6 +8,8 @@ export interface Principal {
   role: Role;
   /** Set for lms keys: the one course they act in. */
   courseId: string | null;
+  /** When the key stops working (a sign-in key an LMS issued), or null. */
+  expiresAt?: Date | null;
 }
 
 declare module 'express' {

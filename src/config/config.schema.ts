@@ -40,6 +40,13 @@ export const configSchema = z.object({
   PUBLISH_CATALOG: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((value) => value === 'true'),
   /** Submissions one API key may create per minute (429 with Retry-After beyond). */
   SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
+  /**
+   * Submissions one lms key may create per minute for all its students together. Each student it
+   * submits for is limited on their own as well (SUBMISSION_RATE_LIMIT_PER_MINUTE per student).
+   */
+  LMS_SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(6_000),
+  /** How long a sign-in key an LMS issues for a student (POST /courses/{c}/students/{id}/keys) works. */
+  LMS_SIGN_IN_LINK_SECONDS: integer(1, 366 * 24 * 3600).default(8 * 3600),
   /** How long a webhook receiver has to answer before the delivery counts as failed and is retried. */
   WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5_000),
   /**

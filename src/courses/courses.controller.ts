@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { uuidPipe } from '../common/http/uuid.pipe';
 import { toCourseView } from './course-views';
 import { CoursesService } from './courses.service';
-import { CreateCourseDto, CreateLmsKeyDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
+import { CreateCourseDto, CreateLmsKeyDto, EnrolDto, LmsStudentDto, RevokedKeysView, UpdateCourseDto } from './dto/course.dto';
 import { externalIdPipe, slugPipe } from '../common/http/path-params';
 
 @ApiTags('courses')
@@ -82,5 +82,26 @@ export class CoursesController {
   @ApiOperation({ summary: "An API key for an LMS student, for the LMS's sign-in link (shown once)" })
   issueStudentKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('externalId', externalIdPipe('externalId')) externalId: string) {
     return this.courses.issueLmsStudentKey(principal, slug, externalId);
+  }
+
+  @Delete(':courseSlug/students/:externalId/keys')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke every sign-in key issued for an LMS student in this course' })
+  @ApiOkResponse({ type: RevokedKeysView })
+  revokeStudentKeys(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('externalId', externalIdPipe('externalId')) externalId: string) {
+    return this.courses.revokeLmsStudentKeys(principal, slug, externalId);
+  }
+
+  @Delete(':courseSlug/students/:externalId/keys/:keyId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke one sign-in key of an LMS student (its link stops working at once)' })
+  @ApiOkResponse({ type: RevokedKeysView })
+  revokeStudentKey(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug', slugPipe('course')) slug: string,
+    @Param('externalId', externalIdPipe('externalId')) externalId: string,
+    @Param('keyId', uuidPipe('keyId')) keyId: string,
+  ) {
+    return this.courses.revokeLmsStudentKeys(principal, slug, externalId, keyId);
   }
 }

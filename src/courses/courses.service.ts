@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course, Prisma } from '../generated/prisma/client';
@@ -14,6 +15,7 @@ export class CoursesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly users: UsersService,
+    private readonly config: AppConfigService,
   ) {}
 
   /**
@@ -140,11 +142,14 @@ export class CoursesService {
 
   /**
    * The LMS's student with this external id, created and enrolled on first sight. Returns whether
-   * it was created, so the API can answer 201 or 200; calling it again is harmless.
+   * it was created, so the API can answer 201 or 200. Either way their display name, and their email
+   * when given, become what the LMS sent (the LMS is where people are kept); 409 for an email
+   * another user has.
    */
   async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
     const course = await this.findManaged(principal, slug);
     const key = { externalSource: course.id, externalId: dto.externalId };
+    const email = dto.email?.trim() || undefined;
     let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
     let created = false;
     if (user && !(await this.enrolmentOf(user.id, course.id))) {
@@ -152,16 +157,28 @@ export class CoursesService {
         { field: 'externalId', reason: 'was removed from this course; course staff may enrol them again' },
       ]);
     }
-    if (!user) {
-      try {
-        user = await this.prisma.user.create({
-          data: { role: 'student', displayName: dto.displayName, ...key, enrolments: { create: { courseId: course.id, role: 'student' } } },
-        });
-        created = true;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        user = await this.prisma.user.findUniqueOrThrow({ where: { externalSource_externalId: key } });
+    try {
+      if (!user) {
+        try {
+          user = await this.prisma.user.create({
+            data: { role: 'student', displayName: dto.displayName, email, ...key, enrolments: { create: { courseId: course.id, role: 'student' } } },
+          });
+          created = true;
+          return { student: toUserView(user), created };
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // Created at the same instant by another request of the LMS: update that one below.
+          const raced = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+          if (!raced) throw error; // the email was taken, not the external id
+          user = raced;
+        }
       }
+      if (user.displayName !== dto.displayName || (email !== undefined && user.email !== email)) {
+        user = await this.prisma.user.update({ where: { id: user.id }, data: { displayName: dto.displayName, ...(email !== undefined ? { email } : {}) } });
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`another user has the email "${email}"`, [{ field: 'email', reason: 'is already taken by another user' }]);
+      throw error;
     }
     return { student: toUserView(user), created };
   }
@@ -191,8 +208,34 @@ export class CoursesService {
   /** A key for an LMS student, for the LMS to hand out (a sign-in link); 404 once they left the roster. */
   async issueLmsStudentKey(principal: Principal, slug: string, externalId: string): Promise<IssuedKeyView> {
     const course = await this.findManaged(principal, slug);
-    // Bound to the course: it stops working when the student leaves its roster.
-    return this.users.issueKey(await this.lmsStudentId(course, externalId, 'externalId'), `issued by the lms of ${course.slug}`, course.id);
+    // Bound to the course: it stops working when the student leaves its roster, or when it expires.
+    const expiresAt = new Date(Date.now() + this.config.values.LMS_SIGN_IN_LINK_SECONDS * 1000);
+    return this.users.issueKey(await this.lmsStudentId(course, externalId, 'externalId'), `issued by the lms of ${course.slug}`, course.id, expiresAt);
+  }
+
+  /**
+   * Revokes the sign-in keys issued in this course for the LMS student `externalId`: one (`keyId`)
+   * or all of them. Returns how many were still active. 404 for a key that is not one of theirs.
+   */
+  async revokeLmsStudentKeys(principal: Principal, slug: string, externalId: string, keyId?: string): Promise<{ revoked: number }> {
+    const course = await this.findManaged(principal, slug);
+    const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } }, select: { id: true } });
+    if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
+    const bound = { userId: user.id, courseId: course.id };
+    if (keyId && !(await this.prisma.apiKey.findFirst({ where: { ...bound, id: keyId }, select: { id: true } }))) {
+      throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [{ field: 'keyId', reason: 'no such sign-in key of this student' }]);
+    }
+    // One link: it and the keys its holder made with it (POST /keys), and theirs, all bound to the course.
+    let ids: string[] | undefined;
+    if (keyId) {
+      ids = [keyId];
+      for (let frontier = [keyId]; frontier.length; ) {
+        frontier = (await this.prisma.apiKey.findMany({ where: { ...bound, issuedByKeyId: { in: frontier }, id: { notIn: ids } }, select: { id: true } })).map((k) => k.id);
+        ids.push(...frontier);
+      }
+    }
+    const { count } = await this.prisma.apiKey.updateMany({ where: { ...bound, ...(ids ? { id: { in: ids } } : {}), revokedAt: null }, data: { revokedAt: new Date() } });
+    return { revoked: count };
   }
 
   private enrolmentOf(userId: string, courseId: string) {

@@ -1,7 +1,8 @@
-import type { OutboundPolicy } from '../common/http/outbound-url';
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { type OutboundPolicy, OutboundUrlError } from '../common/http/outbound-url';
 import { LtiLaunchError } from './lti-errors';
 import { Claim, LTI_VERSION, MessageType } from './lti-claims';
+import { platformJwks } from './platform-jwks';
 
 /** What a verified launch id_token says, with the claims memgrade relies on checked for shape. */
 export interface LaunchClaims extends JWTPayload {
@@ -15,17 +16,6 @@ export interface LaunchClaims extends JWTPayload {
   deploymentId: string;
   roles: string[];
   raw: Record<string, unknown>;
-}
-
-/** JWKS of each platform, fetched and cached by jose (refetched when a kid is unknown). */
-const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-function remoteJwks(url: string) {
-  let set = jwksCache.get(url);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5_000, cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 });
-    jwksCache.set(url, set);
-  }
-  return set;
 }
 
 /** iss and aud of a token not yet verified, to find its platform (nothing else is trusted before the signature). */
@@ -47,20 +37,18 @@ export function peekIssuer(idToken: string): { iss: unknown; aud: string[] } {
 export async function verifyLaunchToken(
   idToken: string,
   platform: { issuer: string; clientId: string; jwksUrl: string },
-  policy?: OutboundPolicy,
+  policy: OutboundPolicy,
 ): Promise<LaunchClaims> {
-  // The JWKS URL must pass the outbound policy before jose fetches it (jose's own fetch is not
-  // pinned to the checked address: a name that changes its address in between is not stopped).
-  if (policy) {
-    try {
-      await policy.checkUrl(platform.jwksUrl, { unresolvable: 'refuse' });
-    } catch (error) {
-      throw new LtiLaunchError(`the platform's JWKS URL is refused: ${(error as Error).message}`);
-    }
+  // Checked here for a clear refusal even while jose's copy of the keys is fresh; jose's fetch goes
+  // through the same policy, connected to the address it checks (platform-jwks.ts).
+  try {
+    await policy.checkUrl(platform.jwksUrl, { unresolvable: 'refuse' });
+  } catch (error) {
+    throw new LtiLaunchError(`the platform's JWKS URL is refused: ${(error as Error).message}`);
   }
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(idToken, remoteJwks(platform.jwksUrl), {
+    ({ payload } = await jwtVerify(idToken, platformJwks(policy, platform.jwksUrl), {
       issuer: platform.issuer,
       audience: platform.clientId,
       algorithms: ['RS256', 'RS384', 'RS512'],
@@ -111,6 +99,7 @@ function missing(claim: string, what?: string): LtiLaunchError {
 }
 
 function describeJoseError(error: unknown, platform: { issuer: string; clientId: string }): string {
+  if (error instanceof OutboundUrlError) return `the platform's JWKS URL is refused: ${error.message}`;
   if (error instanceof errors.JWTExpired) return 'id_token expired (exp is in the past)';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return `aud is not memgrade's client id "${platform.clientId}"`;

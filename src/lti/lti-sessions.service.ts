@@ -33,7 +33,8 @@ export class LtiSessionsService {
   async start(input: { userId: string; courseId: string; platformId: string; deepLinking?: object }): Promise<StartedSession> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.values.LTI_SESSION_MINUTES * 60_000);
-    const key = await this.apiKeys.issue(input.userId, `LTI launch session (until ${expiresAt.toISOString()})`);
+    // The key expires with the session by itself (the sweep also revokes it), and so do keys made with it.
+    const key = await this.apiKeys.issue(input.userId, `LTI launch session (until ${expiresAt.toISOString()})`, { expiresAt });
     const session = await this.prisma.ltiSession.create({
       data: { tokenHash: hash(token), userId: input.userId, courseId: input.courseId, platformId: input.platformId, apiKeyId: key.id, expiresAt, deepLinking: input.deepLinking },
     });

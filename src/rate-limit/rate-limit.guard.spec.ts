@@ -11,7 +11,7 @@ class Routes {
   free() {}
 }
 
-function contextFor(handler: () => void, principal = { keyId: 'k1' }) {
+function contextFor(handler: () => void, principal: { keyId: string; role?: string } = { keyId: 'k1' }) {
   const headers: Record<string, string> = {};
   const context = {
     getHandler: () => handler,
@@ -22,7 +22,7 @@ function contextFor(handler: () => void, principal = { keyId: 'k1' }) {
 }
 
 describe('RateLimitGuard', () => {
-  const config = { values: { SUBMISSION_RATE_LIMIT_PER_MINUTE: 3 } } as unknown as AppConfigService;
+  const config = { values: { SUBMISSION_RATE_LIMIT_PER_MINUTE: 3, LMS_SUBMISSION_RATE_LIMIT_PER_MINUTE: 500 } } as unknown as AppConfigService;
   const guardWith = (decision: RateLimitDecision) => {
     const consume = jest.fn(async () => decision);
     return { guard: new RateLimitGuard(new Reflector(), { consume } as unknown as RateLimitService, config), consume };
@@ -41,6 +41,13 @@ describe('RateLimitGuard', () => {
     const error = await guard.canActivate(contextFor(Routes.prototype.limited).context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error).toMatchObject({ status: 429, retryAfterSeconds: 42, message: expect.stringContaining('at most 3 submissions per minute per API key') });
+  });
+
+  it('gives an lms key its own, larger budget and says so when it is spent', async () => {
+    const { guard, consume } = guardWith({ allowed: false, limit: 500, remaining: 0, resetSeconds: 7, degraded: false });
+    const error = await guard.canActivate(contextFor(Routes.prototype.limited, { keyId: 'lms1', role: 'lms' }).context).catch((e: unknown) => e);
+    expect(consume).toHaveBeenCalledWith({ name: 'submissions', limit: 500, windowSeconds: 60 }, 'key:lms1');
+    expect(error).toMatchObject({ status: 429, message: expect.stringContaining('at most 500 submissions per minute per lms key') });
   });
 
   it('leaves routes without @RateLimit alone', async () => {

@@ -14,13 +14,22 @@ export interface RateLimitPolicy {
   counts: string;
   /** Requests per minute, read from the validated configuration. */
   perMinute: (config: AppConfig) => number;
+  /**
+   * An lms key acts for many students: its own budget (much larger), while each student it acts
+   * for is counted on their own with `perMinute` (StudentRateLimiter, once the body names them).
+   */
+  lmsPerMinute?: (config: AppConfig) => number;
 }
 
-/** POST /api/v1/submissions: SUBMISSION_RATE_LIMIT_PER_MINUTE per API key. */
+/**
+ * POST /api/v1/submissions: SUBMISSION_RATE_LIMIT_PER_MINUTE per API key; an lms key
+ * LMS_SUBMISSION_RATE_LIMIT_PER_MINUTE in all and SUBMISSION_RATE_LIMIT_PER_MINUTE per student.
+ */
 export const SUBMISSIONS_RATE_LIMIT: RateLimitPolicy = {
   name: 'submissions',
   counts: 'submissions',
   perMinute: (config) => config.SUBMISSION_RATE_LIMIT_PER_MINUTE,
+  lmsPerMinute: (config) => config.LMS_SUBMISSION_RATE_LIMIT_PER_MINUTE,
 };
 
 const RATE_LIMIT_POLICY = 'memgrade:rate-limit';
@@ -46,7 +55,8 @@ export class RateLimitGuard implements CanActivate {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const subject = request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip ?? 'unknown'}`;
-    const limit = policy.perMinute(this.config.values);
+    const asLms = request.principal?.role === 'lms' && policy.lmsPerMinute !== undefined;
+    const limit = asLms && policy.lmsPerMinute ? policy.lmsPerMinute(this.config.values) : policy.perMinute(this.config.values);
     const decision = await this.limiter.consume({ name: policy.name, limit, windowSeconds: 60 }, subject);
     if (!decision.degraded) {
       response.setHeader('RateLimit-Limit', String(decision.limit));
@@ -55,7 +65,7 @@ export class RateLimitGuard implements CanActivate {
     }
     if (decision.allowed) return true;
     throw new RateLimitedError(
-      `rate limit exceeded: at most ${limit} ${policy.counts} per minute per API key; retry in ${decision.resetSeconds} s`,
+      `rate limit exceeded: at most ${limit} ${policy.counts} per minute per ${asLms ? 'lms key (for all its students)' : 'API key'}; retry in ${decision.resetSeconds} s`,
       decision.resetSeconds,
     );
   }

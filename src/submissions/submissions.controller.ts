@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, type MessageEvent, Param, Post, Query, Sse, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, type MessageEvent, Param, Post, Query, Res, Sse, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RateLimit, SUBMISSIONS_RATE_LIMIT } from '../rate-limit/rate-limit.guard';
+import { StudentRateLimiter } from '../rate-limit/student-rate-limiter';
 import { CreateSubmissionDto } from './dto/create-submission.dto';
 import { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { SubmissionCodeDto, SubmissionPageDto, SubmissionViewDto } from './dto/submission-responses.dto';
@@ -19,6 +21,7 @@ export class SubmissionsController {
   constructor(
     private readonly submissions: SubmissionsService,
     private readonly stream: SubmissionStreamService,
+    private readonly studentLimit: StudentRateLimiter,
   ) {}
 
   @Post()
@@ -32,8 +35,11 @@ export class SubmissionsController {
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateSubmissionDto,
+    @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ id: string; status: string; replaced?: string[] }> {
+    // An lms key's budget is its own (the guard); each student it submits for is limited on their own.
+    if (principal.role === 'lms' && principal.courseId && dto.student) await this.studentLimit.consume(SUBMISSIONS_RATE_LIMIT, principal.courseId, dto.student, response);
     const { id, status, replaced } = await this.submissions.create(principal, dto, idempotencyKey);
     return { id, status, ...(replaced ? { replaced } : {}) };
   }

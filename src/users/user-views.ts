@@ -17,6 +17,8 @@ export interface KeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Sign-in keys an LMS issued stop working then (null: until revoked). */
+  expiresAt: string | null;
 }
 
 export const toUserView = (user: User): UserView => ({
@@ -36,4 +38,5 @@ export const toKeyView = (key: ApiKey): KeyView => ({
   createdAt: key.createdAt.toISOString(),
   lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
   revokedAt: key.revokedAt?.toISOString() ?? null,
+  expiresAt: key.expiresAt?.toISOString() ?? null,
 });

@@ -37,8 +37,9 @@ export class UsersController {
   @Roles('admin', 'instructor', 'student')
   @ApiOperation({ summary: 'Another API key for yourself, shown once' })
   createKey(@CurrentPrincipal() principal: Principal, @Body() dto: CreateKeyDto) {
-    // A key made with a course-bound key is bound to the same course: it cannot outlive the enrolment.
-    return this.users.issueKey(principal.userId, dto.name, principal.courseId ?? undefined);
+    // A key made with a course-bound key is bound to the same course: it cannot outlive the enrolment;
+    // nor a sign-in link: it expires with it and is revoked with it.
+    return this.users.issueKey(principal.userId, dto.name, principal.courseId ?? undefined, principal.expiresAt ?? undefined, principal.keyId);
   }
 
   @Get('keys')

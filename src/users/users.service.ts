@@ -39,8 +39,8 @@ export class UsersService {
     return { ...toUserView(user), keyId: principal.keyId, courseId: principal.courseId };
   }
 
-  async issueKey(userId: string, name: string, courseId?: string): Promise<IssuedKeyView> {
-    const { id, secret } = await this.apiKeys.issue(userId, name, { courseId });
+  async issueKey(userId: string, name: string, courseId?: string, expiresAt?: Date, issuedByKeyId?: string): Promise<IssuedKeyView> {
+    const { id, secret } = await this.apiKeys.issue(userId, name, { courseId, expiresAt, issuedByKeyId });
     return { ...toKeyView(await this.prisma.apiKey.findUniqueOrThrow({ where: { id } })), secret };
   }
 

@@ -77,6 +77,12 @@ export const ACCESS: Record<string, AccessRow> = {
     expect: staff(201, 403),
   },
   'POST /api/v1/courses/{courseSlug}/students/{externalId}/keys': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/students/ext-student/keys` }), expect: staff(201, 403) },
+  'DELETE /api/v1/courses/{courseSlug}/students/{externalId}/keys': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/students/ext-student/keys` }), expect: staff(200, 403) },
+  // A key id that is none of the student's sign-in keys: staff learn that (404); others cannot ask.
+  'DELETE /api/v1/courses/{courseSlug}/students/{externalId}/keys/{keyId}': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/students/ext-student/keys/${randomUUID()}` }),
+    expect: staff(404, 403),
+  },
 
   'GET /api/v1/courses/{courseSlug}/exercises': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises` }), expect: { ...all(200), outsider: 404 } },
   'POST /api/v1/courses/{courseSlug}/exercises': {

@@ -149,6 +149,8 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const key = keyOfLaunch(response);
       await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(200);
       const session = await prisma.ltiSession.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+      // The key also expires by itself at the session's end (and keys made with it expire with it).
+      expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: session.apiKeyId! } })).expiresAt).toEqual(session.expiresAt);
       await prisma.ltiSession.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
       expect(await app.get(LtiSessionsService).endExpired()).toBeGreaterThanOrEqual(1);
       await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(401);

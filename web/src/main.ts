@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { currentPath, match, route, type RouteContext } from './router';
 import type { Me } from './types';
 import { empty, errorBox, loading, pageTitle } from './ui';
+import { ltiPlatformsPage } from './views/lti-platforms';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
@@ -20,6 +21,7 @@ route('/teach/:course/exercises/:exercise', teachExercisePage);
 route('/teach/:course/submissions', teachSubmissionsPage);
 route('/teach/:course/scores', teachScoresPage);
 route('/teach/:course/gradebook', teachGradebookPage);
+route('/lti/platforms', ltiPlatformsPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;
@@ -36,6 +38,7 @@ function renderTopbar(): void {
           'nav',
           { class: 'topnav', 'aria-label': 'Account' },
           h('a', { href: '#/' }, 'Courses'),
+          me.role === 'admin' || me.role === 'instructor' ? h('a', { href: '#/lti/platforms' }, 'LTI') : null,
           h('span', { class: 'who' }, me.displayName, h('span', { class: 'role' }, me.role)),
           h('button', { type: 'button', class: 'button quiet', onClick: () => signOut(null) }, 'Sign out'),
         )
@@ -109,7 +112,7 @@ function focusWhenReady(id: string, signal: AbortSignal): void {
 
 async function start(): Promise<void> {
   takeKeyFromAddress();
-  whenUnauthenticated(() => signOut('Your key is no longer accepted (unknown or revoked). Sign in again.'));
+  whenUnauthenticated((message) => signOut(`Your key is no longer accepted: ${message}. Sign in again.`));
   // The skip link would change the hash (our routes): move the focus instead.
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {
     event.preventDefault();
@@ -132,7 +135,8 @@ async function boot(): Promise<void> {
   try {
     me = await get<Me>('/users/me', { quietAuth: true });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return signOut('The key in this tab was not accepted (unknown or revoked). Paste a valid key.');
+    // The server says why (unknown, revoked, an expired sign-in link …): show its words.
+    if (error instanceof ApiError && error.status === 401) return signOut(`The key in this tab was not accepted: ${error.message}. Paste a valid key.`);
     replace(main, pageTitle('memgrade is not reachable'), errorBox(error), h('button', { type: 'button', class: 'button primary', onClick: () => void boot() }, 'Try again'));
     return;
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../common/http/optional';
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -51,10 +51,16 @@ export class LmsStudentDto {
   @Matches(/^[A-Za-z0-9_.:@-]{1,200}$/, { message: 'must be 1 to 200 characters of letters, digits, "_", ".", ":", "@" or "-"' })
   externalId!: string;
 
-  @ApiProperty({ example: 'Grace Hopper' })
+  @ApiProperty({ example: 'Grace Hopper', description: 'updated when it changed' })
   @IsString()
   @Length(1, 200)
   displayName!: string;
+
+  @ApiPropertyOptional({ example: 'grace@example.edu', description: 'updated when given; must not be taken by another user' })
+  @Optional()
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(320, { message: 'must be at most 320 characters' })
+  email?: string;
 }
 
 export class CreateLmsKeyDto {
@@ -62,4 +68,10 @@ export class CreateLmsKeyDto {
   @IsString()
   @Length(1, 100)
   name!: string;
+}
+
+/** The answer of revoking an LMS student's sign-in keys. */
+export class RevokedKeysView {
+  @ApiProperty({ example: 1, description: 'how many keys were still active and are revoked now' })
+  revoked!: number;
 }

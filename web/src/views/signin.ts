@@ -41,7 +41,7 @@ export function signInPage(main: HTMLElement, reason: string | null, onSignedIn:
           replace(
             message,
             error instanceof ApiError && error.status === 401
-              ? h('div', { class: 'error-box', role: 'alert' }, h('p', null, 'This key was not accepted: it is unknown or was revoked.'))
+              ? h('div', { class: 'error-box', role: 'alert' }, h('p', null, `This key was not accepted: ${error.message}.`))
               : errorBox(error, 'Could not sign in'),
           );
           input.focus();
