@@ -87,7 +87,7 @@ describe('web: Run without grading, and per-test analytics', () => {
     });
     try {
       await page.goto(`${base}/#key=${encodeURIComponent(student.key)}&to=/c/${courseSlug}/e/${runSlug}`);
-      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.locator('#page-title').waitFor();
       await setEditorText(page, 'print(6 * 7)\nprint("<img src=x onerror=alert(1)>")\n');
       await page.getByRole('button', { name: 'Run', exact: true }).click();
       const finished = page.locator('.try-result[data-outcome="finished"]');
@@ -138,7 +138,7 @@ describe('web: Run without grading, and per-test analytics', () => {
       await screenshot(page, `analytics-${width}`);
 
       // Every graded submission instead: the same three here, said in words.
-      await page.getByLabel('Count').selectOption('all');
+      await page.getByLabel('Submissions counted', { exact: true }).selectOption('all');
       await page.locator('#analytics-basis-text', { hasText: 'every graded submission' }).waitFor();
       expect(problems).toEqual([]);
     } finally {

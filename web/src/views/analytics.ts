@@ -122,7 +122,7 @@ export async function teachAnalyticsPage(ctx: RouteContext): Promise<void> {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', { for: 'analytics-basis' }, 'Count '),
+      h('label', { for: 'analytics-basis' }, 'Submissions counted '),
       basisSelect,
     ),
     h('p', { class: 'notice', id: 'analytics-basis-text' }, 'Counted: ', data.basisDescription, '.'),
