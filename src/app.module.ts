@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminQueuesModule } from './admin-queues/admin-queues.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { CoursesModule } from './courses/courses.module';
 import { ErrorFilter } from './common/http/error.filter';
@@ -19,6 +20,7 @@ import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { TryRunsModule } from './try-runs/try-runs.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 import { WebhooksApiModule } from './webhooks/webhooks.module';
@@ -43,9 +45,11 @@ export class AppModule {
         CoursesModule,
         ExercisesModule,
         SubmissionsModule,
+        TryRunsModule,
         RateLimitModule,
         WebhooksApiModule,
         GradebookModule,
+        AnalyticsModule,
         LtiModule,
         WebModule,
         // Operating numbers (issue 11)

@@ -47,6 +47,18 @@ export const configSchema = z.object({
   LMS_SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(6_000),
   /** How long a sign-in key an LMS issues for a student (POST /courses/{c}/students/{id}/keys) works. */
   LMS_SIGN_IN_LINK_SECONDS: integer(1, 366 * 24 * 3600).default(8 * 3600),
+  /** "Run" without grading (POST /api/v1/runs): runs one student may start per minute (429 with Retry-After beyond). */
+  TRY_RUN_RATE_LIMIT_PER_MINUTE: integer(1, 10_000).default(10),
+  /** Seconds POST /runs waits for the outcome before answering 202 (the page then polls GET /runs/{id}). */
+  TRY_RUN_WAIT_SECONDS: integer(0, 60).default(15),
+  /** Wall-clock limit of a try-run (the exercise's own limit when lower). */
+  TRY_RUN_TIME_SECONDS: integer(1, 60).default(10),
+  /** Cap on each of stdout and stderr of a try-run; past it the run is stopped. */
+  TRY_RUN_OUTPUT_BYTES: integer(1024, 1 << 20).default(64 * 1024),
+  /** Try-runs waiting at once (all students); beyond it POST /runs answers 503 with Retry-After. */
+  TRY_RUN_MAX_QUEUED: integer(1, 100_000).default(100),
+  /** Try-runs a worker runs at once, beside its grading slots. */
+  TRY_RUN_CONCURRENCY: integer(1, 32).default(2),
   /** How long a webhook receiver has to answer before the delivery counts as failed and is retried. */
   WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(5_000),
   /**

@@ -10,15 +10,17 @@ import { HarnessGrader } from './harness.grader';
 import { InfrastructureBreaker } from './infrastructure-breaker';
 import { OrphanReaperService } from './orphan-reaper.service';
 import { SubmissionSweeper } from './submission-sweeper';
+import { TryRunProcessor } from './try-run.processor';
 import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
-/** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat, pause during outages, reap orphans. */
+/** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat, pause during outages, reap orphans; run students' code without grading (try-runs). */
 @Module({
   imports: [SandboxModule, GradingQueueModule, WebhooksModule],
   providers: [
     GradingService,
     ExerciseValidationService,
     GradingProcessor,
+    TryRunProcessor,
     InfrastructureBreaker,
     OrphanReaperService,
     SubmissionSweeper,

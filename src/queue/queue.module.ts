@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config';
 import { QueueErrorLogger } from './queue-error-logger';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from './queues';
+import { TRY_RUNS_QUEUE, tryRunJobOptions } from './try-runs';
 
 /** The BullMQ connection and queues, shared by the API (producer) and the worker (consumer). */
 @Global()
@@ -18,6 +19,7 @@ import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } f
     BullModule.registerQueue(
       { name: GRADING_QUEUE, defaultJobOptions: gradingJobOptions },
       { name: WEBHOOKS_QUEUE, defaultJobOptions: webhookJobOptions },
+      { name: TRY_RUNS_QUEUE, defaultJobOptions: tryRunJobOptions },
     ),
   ],
   providers: [QueueErrorLogger],

@@ -102,6 +102,17 @@ export const ACCESS: Record<string, AccessRow> = {
     expect: staff(202, 403),
   },
   'GET /api/v1/courses/{courseSlug}/gradebook': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/gradebook` }), expect: staff(200, 403) },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/analytics': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/analytics` }),
+    expect: staff(200, 403),
+  },
+
+  // Runs without grading: people of the course (the spec's API answers 202 at once, TRY_RUN_WAIT_SECONDS=0); a run is its starter's alone.
+  'POST /api/v1/runs': {
+    call: (ctx) => ({ path: '/api/v1/runs', body: { exercise: `${ctx.course}/${ctx.exercise}`, files: { 'solution.py': 'print(1)\n' } } }),
+    expect: { admin: 202, instructor: 202, student: 202, lms: 403, outsider: 404 },
+  },
+  'GET /api/v1/runs/{id}': { call: () => ({ path: `/api/v1/runs/${randomUUID()}` }), expect: all(404) },
 
   'POST /api/v1/submissions': {
     call: (ctx, caller) => ({

@@ -22,7 +22,7 @@ describe('every route with every role', () => {
   let ctx: AccessContext;
 
   beforeAll(async () => {
-    app = await startApi({ SUBMISSION_RATE_LIMIT_PER_MINUTE: '1000' });
+    app = await startApi({ SUBMISSION_RATE_LIMIT_PER_MINUTE: '1000', TRY_RUN_WAIT_SECONDS: '0', TRY_RUN_RATE_LIMIT_PER_MINUTE: '1000' });
     prisma = app.get(PrismaService);
     const data = new TestData(prisma);
     const course = await data.newCourse();

@@ -42,6 +42,7 @@ function validBodies(course: string, exercise: string, exerciseFiles: Record<str
     { method: 'post', path: `/api/v1/courses/${course}/exercises`, body: { slug: 'fuzz-exercise', files: exerciseFiles } },
     { method: 'post', path: `/api/v1/courses/${course}/webhooks`, body: { url: 'http://127.0.0.1:9/fuzz' } },
     { method: 'post', path: '/api/v1/submissions', body: { exercise: `${course}/${exercise}`, files: { 'solution.py': 'print(1)\n' } } },
+    { method: 'post', path: '/api/v1/runs', body: { exercise: `${course}/${exercise}`, files: { 'solution.py': 'print(1)\n' } } },
   ];
 }
 
@@ -57,6 +58,8 @@ function paramRoutes(course: string, exercise: string): { method: 'get' | 'post'
     { method: 'get', path: `/api/v1/courses/${course}/exercises/{}/versions` },
     { method: 'post', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/regrade` },
     { method: 'get', path: `/api/v1/courses/{}/gradebook` },
+    { method: 'get', path: `/api/v1/courses/${course}/exercises/{}/analytics` },
+    { method: 'get', path: '/api/v1/runs/{}' },
     { method: 'get', path: '/api/v1/submissions/{}' },
     { method: 'get', path: '/api/v1/submissions/{}/events' },
     { method: 'post', path: '/api/v1/submissions/{}/regrade' },

@@ -12,6 +12,7 @@ import { SubmissionGrader } from '../../src/grading/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
 import { QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';
+import { TRY_RUNS_QUEUE, tryRunJobOptions } from '../../src/queue/try-runs';
 import { WebhooksModule } from '../../src/webhooks/webhooks.module';
 import { TestData } from '../support/fixtures';
 import { cloneDatabase } from './medium-databases';
@@ -53,7 +54,11 @@ class MediumQueueModule {
       module: MediumQueueModule,
       imports: [
         BullModule.forRoot({ connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix }),
-        BullModule.registerQueue({ name: GRADING_QUEUE, defaultJobOptions: gradingJobOptions }, { name: WEBHOOKS_QUEUE, defaultJobOptions: webhookJobOptions }),
+        BullModule.registerQueue(
+          { name: GRADING_QUEUE, defaultJobOptions: gradingJobOptions },
+          { name: WEBHOOKS_QUEUE, defaultJobOptions: webhookJobOptions },
+          { name: TRY_RUNS_QUEUE, defaultJobOptions: tryRunJobOptions },
+        ),
       ],
       exports: [BullModule],
     };

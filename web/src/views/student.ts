@@ -9,6 +9,7 @@ import { enc, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
 import type { Course, ExerciseDetail, ExerciseSummary } from '../types';
 import { followSubmission, historySection, isStaff } from './submission';
+import { tryRunPanel } from './try-run';
 
 /** #/ */
 export async function homePage(ctx: RouteContext): Promise<void> {
@@ -164,6 +165,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
   });
 
   const submitButton = h('button', { type: 'submit', class: 'button primary' }, 'Submit');
+  const tryRun = tryRunPanel(reference, () => Object.fromEntries(files.map((f) => [f, editors.get(f)!.getText()])), ctx.signal);
   const form = h(
     'form',
     {
@@ -197,6 +199,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
       'div',
       { class: 'actions' },
       submitButton,
+      tryRun.button,
       h('button', { type: 'button', class: 'button secondary', onClick: () => upload.click() }, 'Load a file…'),
       h(
         'button',
@@ -213,6 +216,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
       upload,
     ),
     formMessage,
+    tryRun.element,
   );
 
   replace(

@@ -162,7 +162,7 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
   replace(
     ctx.main,
     breadcrumbs(['Courses', '#/'], [course.title, `#/teach/${enc(slug)}`], [title, null]),
-    pageTitle(title, h('p', { class: 'subtitle' }, h('code', null, exercise), ' · ', h('a', { href: `#/c/${enc(slug)}/e/${enc(exercise)}` }, 'Open as a student'), ' · ', h('a', { href: href(`/teach/${slug}/submissions`, { exercise }) }, 'Its submissions'))),
+    pageTitle(title, h('p', { class: 'subtitle' }, h('code', null, exercise), ' · ', h('a', { href: `#/c/${enc(slug)}/e/${enc(exercise)}` }, 'Open as a student'), ' · ', h('a', { href: href(`/teach/${slug}/submissions`, { exercise }) }, 'Its submissions'), ' · ', h('a', { href: `#/teach/${enc(slug)}/exercises/${enc(exercise)}/analytics` }, 'Per-test analytics'))),
     versions.length
       ? h(
           'ol',

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CoursesModule } from '../courses/courses.module';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsRepository } from './analytics.repository';
+import { AnalyticsService } from './analytics.service';
+
+/** Per-test analytics for instructors: aggregated in SQL (analytics.repository.ts). */
+@Module({
+  imports: [CoursesModule],
+  controllers: [AnalyticsController],
+  providers: [AnalyticsService, AnalyticsRepository],
+})
+export class AnalyticsModule {}
