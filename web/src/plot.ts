@@ -179,7 +179,8 @@ export function memoryPlot(series: MemorySeries, lines: MemoryLines, unit = 'MiB
     guide(lines.limit, 'limit', 'limit'),
     s('circle', { class: `peak-dot${over ? ' over' : ''}`, cx: peakX, cy: ys(peakPoint[1]), r: 4 }),
   );
-  const placed = spread(labels, 15, m.top + 10, m.top + ph - 4);
+  // Inside the plot a label needs room for its text above the next line down.
+  const placed = spread(labels, narrow ? 17 : 15, m.top + 10, m.top + ph - 4);
   for (const label of placed) {
     if (narrow) {
       svg.appendChild(s('text', { class: `guide-label ${label.cls}`, x: m.left + pw - 4, y: label.y, 'text-anchor': 'end' }, label.text));

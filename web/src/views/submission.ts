@@ -89,7 +89,9 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         view.tests.length ? [h('dt', null, 'Tests passed'), h('dd', null, `${passed} of ${view.tests.length}`)] : null,
       ),
     ),
-    view.status === 'queued' ? h('p', { class: 'queue-place' }, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…') : null,
+    view.status === 'queued'
+      ? h('div', { class: 'queue-place' }, h('p', null, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…'), view.errorReason ? h('p', { class: 'muted small' }, view.errorReason) : null)
+      : null,
     view.status === 'running' ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
     view.status === 'error'
       ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
