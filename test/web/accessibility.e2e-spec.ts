@@ -14,6 +14,9 @@ import { flatSamples, leakySamples, newFolderExercise, newProgramExercise, seedG
 // (test/web/accessibility.ts). Screenshots: test-artifacts/a11y/.
 
 const CORRECT_LINES = ['def running_mean(values):', 'total = 0.0', 'count = 0', 'for value in values:', 'total += value', 'count += 1', 'yield total / count'];
+/** Grading and axe at three widths on a shared 2-core machine: minutes, not seconds. */
+const TEST_TIMEOUT_MS = 420_000;
+
 /** What the editor holds after typing CORRECT_LINES (it indents after a colon, by four spaces). */
 const CORRECT = 'def running_mean(values):\n    total = 0.0\n    count = 0\n    for value in values:\n        total += value\n        count += 1\n        yield total / count';
 
@@ -150,7 +153,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     return page;
   }
 
-  const graded = (page: Page, selector = '#result .submission') => page.locator(`${selector}:is([data-status="graded"], [data-status="error"])`).waitFor({ timeout: 60_000 });
+  const graded = (page: Page, selector = '#result .submission') => page.locator(`${selector}:is([data-status="graded"], [data-status="error"])`).waitFor({ timeout: 180_000 });
 
   it('a queued submission says where it stands in the queue, in words, and updates while it waits', async () => {
     // No worker runs yet: the submissions wait. The student has submitted this exercise before,
@@ -180,7 +183,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await graded(page);
     expect(await page.locator('#result .queue-place').count()).toBe(0);
     await expect(page.locator('#result .submission').getAttribute('data-status')).resolves.toBe('graded');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('sign-in, refused and accepted', async () => {
     const page = await freshPage();
@@ -191,7 +194,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('This key was not accepted').waitFor();
     await checkPage(page, 'signin-refused');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("the student's pages: courses, a course, an exercise with a graded result, submissions", async () => {
     worker ??= await startWorker(); // when the queue test failed before it started one
@@ -230,7 +233,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await page.goto(`${base}/#/no/such/page`);
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     await checkPage(page, 'no-such-page');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("the instructor's pages: exercises, versions, submissions, distribution, gradebook, a flagged submission", async () => {
     const page = await signedIn(instructor.key, `/teach/${course.slug}`);
@@ -257,7 +260,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await page.locator('.flags').waitFor();
     await page.getByText('Instructor detail').click();
     await checkPage(page, 'teach-submission-flagged');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('the LTI pages: registered, refused, bind a link, deep linking and its return, signed in', async () => {
     const registered = await freshPage();
@@ -295,7 +298,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await launched.goto(platform.initiateLogin({ person: { sub: 'a11y-ada', name: 'Ada', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${stream.slug}` } }), { waitUntil: 'commit' });
     await launched.getByRole('heading', { level: 1, name: 'Signed in' }).waitFor({ timeout: 30_000 });
     await checkPage(launched, 'lti-launched');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a student signs in, opens an exercise, writes a solution, submits and reads the result with the keyboard alone', async () => {
     worker ??= await startWorker();
@@ -336,7 +339,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
 
     // The result is announced in the live region, and the page shows it.
     const live = page.locator('.work > p[role=status]');
-    await page.locator('.work > p[role=status]', { hasText: /^Graded: / }).waitFor({ state: 'attached', timeout: 60_000 });
+    await page.locator('.work > p[role=status]', { hasText: /^Graded: / }).waitFor({ state: 'attached', timeout: 180_000 });
     await screenshot(page, 'a11y-keyboard-graded');
     await expect(live.textContent()).resolves.toBe('Graded: 4 of 4 points.');
     await expect(page.locator('#result .big-score').innerText()).resolves.toBe('4 / 4');
@@ -347,5 +350,5 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await expect(focused(page)).resolves.toMatchObject({ tag: 'h1' });
     await expect(page.locator('.submission .big-score').innerText()).resolves.toBe('4 / 4');
     await expect(page.locator('.test.passed .test-name').allTextContents()).resolves.toEqual(['Passed: means are right', 'Passed: memory stays flat over a long stream']);
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -142,7 +142,12 @@ export async function followSubmission(container: HTMLElement, id: string, staff
             : view.queue
               ? `Queued. ${queuePlaceText(view.queue)}`
               : 'Queued…';
-    if (text !== announced) announce((announced = text));
+    // A new state or place is announced; a changing estimate alone is not (it would chatter).
+    const key = `${view.status}:${view.queue?.state ?? ''}:${view.queue?.position ?? ''}`;
+    if (key !== announced) {
+      announced = key;
+      announce(text);
+    }
   };
   const stopPolling = new AbortController();
   const stop = () => stopPolling.abort();
