@@ -5,7 +5,7 @@ import { TestData } from '../support/fixtures';
 import { startWorker } from '../support/platform';
 import { registerManually, startListeningApi } from '../lti/lti-kit';
 import { PlatformEmulator, ROLE } from '../lti/platform-emulator';
-import { checkPage } from './accessibility';
+import { checkPage, expectNoHorizontalScroll, expectNoSeriousAxeViolations } from './accessibility';
 import { buildWebPages, launchBrowser, newPage, screenshot } from './browser';
 import { flatSamples, leakySamples, newFolderExercise, newProgramExercise, seedGradedSubmission, seedScores } from './web-data';
 
@@ -154,6 +154,16 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
   }
 
   const graded = (page: Page, selector = '#result .submission') => page.locator(`${selector}:is([data-status="graded"], [data-status="error"])`).waitFor({ timeout: 180_000 });
+
+  it('the check itself fails on a page with a serious violation, and on a page wider than the phone', async () => {
+    const page = await freshPage();
+    await page.setContent('<!doctype html><html lang="en"><head><title>bad</title></head><body><main><h1>Bad</h1><p style="color:#bbb;background:#fff">faint text</p><button></button><div style="width:700px">wide</div></main></body></html>');
+    const axe = await expectNoSeriousAxeViolations(page, 'self-check-bad').then(() => null, (error: Error) => error.message);
+    expect(axe).toMatch(/color-contrast \(serious\)/);
+    expect(axe).toMatch(/button-name \(critical\)/);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await expect(expectNoHorizontalScroll(page, 'self-check-bad')).rejects.toThrow(/is \d+ px wide at a 360 px viewport; sticking out: div/);
+  }, TEST_TIMEOUT_MS);
 
   it('a queued submission says where it stands in the queue, in words, and updates while it waits', async () => {
     // No worker runs yet: the submissions wait. The student has submitted this exercise before,
