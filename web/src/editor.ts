@@ -1,5 +1,6 @@
 // The code editor: CodeMirror 6 with Python highlighting, one editor per student file.
 import { indentWithTab } from '@codemirror/commands';
+import { indentUnit } from '@codemirror/language';
 import { python } from '@codemirror/lang-python';
 import { EditorState } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
@@ -26,7 +27,11 @@ export function createEditor(text: string, label: string, onChange: (text: strin
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's own escape hatch).
         keymap.of([indentWithTab]),
         EditorState.tabSize.of(4),
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // Python's four spaces (CodeMirror indents by two unless told).
+        indentUnit.of('    '),
+        // An explicit tab stop: the editable area is what Tab reaches (and what lets a keyboard
+        // scroll the editor); CodeMirror already makes it a multi-line textbox, named by the file.
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
         }),

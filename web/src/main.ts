@@ -4,7 +4,7 @@ import { clearKey, getKey, takeKeyFromAddress } from './auth';
 import { h, replace } from './dom';
 import { currentPath, match, route, type RouteContext } from './router';
 import type { Me } from './types';
-import { empty, errorBox, loading, pageTitle } from './ui';
+import { empty, errorBox, keepScrollersFocusable, loading, pageTitle } from './ui';
 import { ltiPlatformsPage } from './views/lti-platforms';
 import { teachAnalyticsPage } from './views/analytics';
 import { signInPage } from './views/signin';
@@ -114,6 +114,7 @@ function focusWhenReady(id: string, signal: AbortSignal): void {
 
 async function start(): Promise<void> {
   takeKeyFromAddress();
+  keepScrollersFocusable(main);
   whenUnauthenticated((message) => signOut(`Your key is no longer accepted: ${message}. Sign in again.`));
   // The skip link would change the hash (our routes): move the focus instead.
   document.querySelector('.skip-link')?.addEventListener('click', (event) => {

@@ -5,7 +5,7 @@
 // "memory#2": {...} }); unknown keys are listed; odd values are shown as text.
 import { h, type Child } from './dom';
 import { duration, mib, num } from './format';
-import { describe, legend, memoryGauge, memoryPlot, toSeries, type MemoryLines } from './plot';
+import { describe, fitToWidth, legend, memoryGauge, memoryPlot, toSeries, type MemoryLines } from './plot';
 
 type Measurements = Record<string, unknown>;
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -85,14 +85,14 @@ function memoryBlock(m: Measurements): HTMLElement | null {
     return h(
       'figure',
       { class: 'memory' },
-      memoryPlot(series, lines, unit),
-      legend(lines, true),
+      fitToWidth((width) => memoryPlot(series, lines, unit, width)),
+      legend(lines, true, finite(lines.limit) && peak > lines.limit),
       h('figcaption', null, [describe(peak, lines, series), ...notes].join(' ')),
       top,
     );
   }
   if (lines.peak === undefined && lines.limit === undefined) return null;
-  return h('figure', { class: 'memory' }, memoryGauge(lines), h('figcaption', null, [describe(lines.peak ?? 0, lines, null), ...notes].join(' ')), top);
+  return h('figure', { class: 'memory' }, fitToWidth((width) => memoryGauge(lines, width)), legend(lines, false), h('figcaption', null, [describe(lines.peak ?? 0, lines, null), ...notes].join(' ')), top);
 }
 
 function refcountSentence(delta: number, expected: unknown): string {

@@ -134,6 +134,18 @@ export interface SubmissionView {
   /** Staff only. */
   flags?: Flag[];
   flagSeverity?: FlagSeverity | null;
+  /** While queued: where it stands (GET only; the status stream leaves it out). */
+  queue?: QueuePlace;
+}
+
+export interface QueuePlace {
+  state: 'waiting' | 'retrying' | 'unknown';
+  position: number | null;
+  ahead: number | null;
+  estimatedWaitSeconds: number | null;
+  workers?: number;
+  slots?: number;
+  recentGradingSeconds?: number | null;
 }
 
 export interface SubmissionSummary {

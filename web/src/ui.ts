@@ -79,3 +79,46 @@ export function jsonTree(value: unknown, depth = 0): Child {
   if (!entries.length) return h('span', { class: 'muted' }, 'none');
   return h('dl', { class: 'tree' }, entries.map(([k, v]) => [h('dt', null, k), h('dd', null, jsonTree(v, depth + 1))]));
 }
+
+/** Boxes that may scroll sideways (code, output, wide tables, reports). */
+const SCROLLERS = 'pre, .table-wrap, .report';
+
+/**
+ * Keeps every box under `root` that scrolls (code, output, a wide table on a phone) reachable by
+ * keyboard: while it overflows it is a tab stop (arrow keys then scroll it), a table's box named
+ * by its caption; once it fits again the tab stop goes. Watches changes and resizes, so views
+ * need not do anything.
+ */
+export function keepScrollersFocusable(root: HTMLElement): void {
+  let scheduled = false;
+  const scan = () => {
+    scheduled = false;
+    for (const el of root.querySelectorAll<HTMLElement>(SCROLLERS)) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      const ours = el.hasAttribute('data-scroll-stop');
+      if (scrolls && !ours && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('data-scroll-stop', '');
+        if (el.matches('.table-wrap') && !el.hasAttribute('aria-label')) {
+          el.setAttribute('role', 'region');
+          el.setAttribute('aria-label', `${el.querySelector('caption')?.textContent?.trim() || 'Table'} (scrolls sideways)`);
+        }
+      } else if (!scrolls && ours) {
+        el.removeAttribute('tabindex');
+        el.removeAttribute('data-scroll-stop');
+        if (el.matches('.table-wrap')) {
+          el.removeAttribute('role');
+          el.removeAttribute('aria-label');
+        }
+      }
+    }
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(scan);
+  };
+  new MutationObserver(schedule).observe(root, { childList: true, subtree: true });
+  window.addEventListener('resize', schedule);
+  schedule();
+}

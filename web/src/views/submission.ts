@@ -6,9 +6,10 @@ import { restoreDrafts } from '../drafts';
 import { codeSection, evidenceMark, flagsSection, outputSection, severityBadge } from '../review';
 import { duration, num, scoreBadge, shortId, statusBadge, time, VERDICT_LABEL } from '../format';
 import { renderMeasurements } from '../measurements';
+import { queuePlaceText } from '../queue-place';
 import { enc, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
-import { FINAL_STATUSES, type Page, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
+import { FINAL_STATUSES, type Page, type QueuePlace, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
 
 export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
 
@@ -88,7 +89,9 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         view.tests.length ? [h('dt', null, 'Tests passed'), h('dd', null, `${passed} of ${view.tests.length}`)] : null,
       ),
     ),
-    view.status === 'queued' ? h('p', { class: 'muted' }, 'Waiting for a grader…') : null,
+    view.status === 'queued'
+      ? h('div', { class: 'queue-place' }, h('p', null, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…'), view.errorReason ? h('p', { class: 'muted small' }, view.errorReason) : null)
+      : null,
     view.status === 'running' ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
     view.status === 'error'
       ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
@@ -112,25 +115,67 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
   );
 }
 
-/** Follows a submission into `container`, re-rendering on each status; resolves with the final view. */
+/**
+ * Follows a submission into `container`, re-rendering on each status; resolves with the final view.
+ * While it is queued its place in the queue is read every 2 s (the status stream does not carry it).
+ */
 export async function followSubmission(container: HTMLElement, id: string, staff: boolean, signal: AbortSignal, announce?: (text: string) => void): Promise<SubmissionView | null> {
+  let latest: SubmissionView | null = null;
+  let queue: QueuePlace | undefined;
+  let announced = '';
+  const show = (incoming: SubmissionView) => {
+    let view = incoming;
+    if (view.status === 'queued') {
+      if (view.queue) queue = view.queue;
+      else if (queue) view = { ...view, queue };
+    }
+    latest = view;
+    replace(container, renderSubmission(view, staff));
+    if (!announce) return;
+    const text =
+      view.status === 'graded'
+        ? `Graded: ${num(view.score ?? 0)} of ${num(view.maxScore)} points.`
+        : view.status === 'error'
+          ? 'The submission could not be graded.'
+          : view.status === 'running'
+            ? 'Running…'
+            : view.queue
+              ? `Queued. ${queuePlaceText(view.queue)}`
+              : 'Queued…';
+    // A new state or place is announced; a changing estimate alone is not (it would chatter).
+    const key = `${view.status}:${view.queue?.state ?? ''}:${view.queue?.position ?? ''}`;
+    if (key !== announced) {
+      announced = key;
+      announce(text);
+    }
+  };
+  const stopPolling = new AbortController();
+  const stop = () => stopPolling.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  void (async () => {
+    for (let delay = 0; !stopPolling.signal.aborted; delay = 2000) {
+      if (delay) await new Promise((resolve) => window.setTimeout(resolve, delay));
+      const current = latest as SubmissionView | null;
+      if (stopPolling.signal.aborted || (current && current.status !== 'queued')) continue;
+      try {
+        const view = await get<SubmissionView>(`/submissions/${enc(id)}`, { signal: stopPolling.signal });
+        const now = latest as SubmissionView | null;
+        // Only a still-queued answer: later states come from the stream, in order.
+        if (view.status === 'queued' && (!now || now.status === 'queued') && !stopPolling.signal.aborted) show(view);
+      } catch {
+        // the stream (or its polling fallback) reports errors; this is only the queue place
+      }
+    }
+  })();
   try {
-    return await watchSubmission(
-      id,
-      (view) => {
-        replace(container, renderSubmission(view, staff));
-        if (announce) {
-          if (view.status === 'graded') announce(`Graded: ${num(view.score ?? 0)} of ${num(view.maxScore)} points.`);
-          else if (view.status === 'error') announce('The submission could not be graded.');
-          else announce(view.status === 'running' ? 'Running…' : 'Queued…');
-        }
-      },
-      signal,
-    );
+    return await watchSubmission(id, show, signal);
   } catch (error) {
     if (signal.aborted) return null;
     container.appendChild(errorBox(error, 'Lost track of this submission'));
     return null;
+  } finally {
+    stop();
+    signal.removeEventListener('abort', stop);
   }
 }
 

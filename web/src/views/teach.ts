@@ -6,6 +6,7 @@ import { mib, num, score, shortId, time } from '../format';
 import { enc, href, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, jsonTree, loading, pageTitle, table } from '../ui';
 import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Page, SubmissionSummary } from '../types';
+import { fitToWidth, PLOT_MAX_WIDTH, PLOT_MIN_WIDTH } from '../plot';
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
 
@@ -314,18 +315,21 @@ export function histogram(scores: number[], max: number): { label: string; count
   return bins;
 }
 
-function histogramSvg(bins: { label: string; count: number }[], title: string): SVGSVGElement {
-  const W = 560;
+/** Drawn `width` px wide (see fitToWidth), so its text stays readable on a phone. */
+function histogramSvg(bins: { label: string; count: number }[], title: string, width = 560): SVGSVGElement {
+  const W = Math.round(Math.max(PLOT_MIN_WIDTH, Math.min(PLOT_MAX_WIDTH, width)));
   const H = 190;
   const m = { left: 36, right: 8, top: 18, bottom: 34 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const top = Math.max(1, ...bins.map((b) => b.count));
   const bw = pw / bins.length;
+  // Every other bin's label when they would touch (ten "0.4–0.8" labels on a phone).
+  const labelEvery = bins.length > 1 && bw < Math.max(...bins.map((b) => b.label.length)) * 7 + 6 ? 2 : 1;
   const titleId = uid('hist');
   return s(
     'svg',
-    { class: 'plot histogram', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': titleId },
+    { class: 'plot histogram', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-labelledby': titleId },
     s('title', { id: titleId }, `${title}: ${bins.map((b) => `${b.count} at ${b.label}`).join(', ')}`),
     s('line', { class: 'axis', x1: m.left, x2: m.left + pw, y1: m.top + ph, y2: m.top + ph }),
     [0, top].map((v) => s('text', { class: 'tick', x: m.left - 6, y: m.top + ph - (v / top) * ph + 4, 'text-anchor': 'end' }, String(v))),
@@ -335,7 +339,7 @@ function histogramSvg(bins: { label: string; count: number }[], title: string): 
       return [
         s('rect', { class: 'bar', x: x + bw * 0.12, y: m.top + ph - height, width: bw * 0.76, height: Math.max(height, b.count ? 1 : 0) }),
         b.count ? s('text', { class: 'bar-count', x: x + bw / 2, y: m.top + ph - height - 4, 'text-anchor': 'middle' }, String(b.count)) : null,
-        s('text', { class: 'tick', x: x + bw / 2, y: m.top + ph + 16, 'text-anchor': 'middle' }, b.label),
+        i % labelEvery === 0 ? s('text', { class: 'tick', x: x + bw / 2, y: m.top + ph + 16, 'text-anchor': 'middle' }, b.label) : null,
       ];
     }),
     s('text', { class: 'axis-label', x: m.left + pw / 2, y: H - 2, 'text-anchor': 'middle' }, 'score'),
@@ -419,7 +423,7 @@ export async function teachScoresPage(ctx: RouteContext): Promise<void> {
         h('li', null, 'median ', h('strong', null, num(median))),
         h('li', null, 'full marks ', h('strong', null, `${full} (${num((full / scores.length) * 100, 0)}%)`)),
       ),
-      histogramSvg(histogram(scores, e.maxScore), `Scores of ${e.title}`),
+      fitToWidth((width) => histogramSvg(histogram(scores, e.maxScore), `Scores of ${e.title}`, width), 560),
     );
   });
   replace(
