@@ -16,6 +16,7 @@ import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { recreateDatabase, dropDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
+import { rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -37,41 +38,10 @@ base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench`;
 const DATABASE_URL = base.toString();
 const REDIS_BASE = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** A Redis database nobody uses (no keys, no client): another run's worker there would take our jobs. */
-async function unusedRedisDatabase(): Promise<string> {
-  const probe = new Redis(REDIS_BASE);
-  try {
-    const clients = String(await probe.client('LIST'));
-    const keyspace = await probe.info('keyspace');
-    for (let db = 12; db >= 1; db--) {
-      if (clients.includes(` db=${db} `) || keyspace.includes(`db${db}:`)) continue;
-      const url = new URL(REDIS_BASE);
-      url.pathname = `/${db}`;
-      return url.toString();
-    }
-    throw new Error('no unused Redis database among 1–12');
-  } finally {
-    probe.disconnect();
-  }
-}
-
-async function waitForHealth(url: string, withinMs = 30_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`API not healthy at ${url} within ${withinMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function main(): Promise<void> {
   await recreateDatabase(DATABASE_URL);
   await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
-  const REDIS_URL = await unusedRedisDatabase();
+  const REDIS_URL = await unusedRedisDatabase(REDIS_BASE);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
 
@@ -113,7 +83,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${PORT}`;
   try {
     await waitForHealth(`${url}/health`);
-    const rssBefore = await apiRss(api.pid!);
+    const rssBefore = await rssMiB(api.pid!);
     let next = 0;
     const run = (title: string, options: Record<string, unknown>) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, title, ...options });
     // Warm-up, not reported.
@@ -141,7 +111,7 @@ async function main(): Promise<void> {
         ],
       }),
     ]);
-    const rssAfter = await apiRss(api.pid!);
+    const rssAfter = await rssMiB(api.pid!);
     const health = results[0][1];
     console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process (node dist/main.js), no worker`);
     console.log(`${'route'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
@@ -159,13 +129,6 @@ async function main(): Promise<void> {
     redis.disconnect();
     if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
   }
-}
-
-async function apiRss(pid: number): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return (kb / 1024).toFixed(0);
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 // Grading time of every catalog exercise's reference (the judge, with its reference process), and
 // the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
-// Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose).
+// Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose;
+// PLATFORM=0 leaves out the platform's share, measured through the API and a worker: bench/platform-share.ts).
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { GradeOutcome } from '../src/grading/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
+import { measurePlatformShare } from './platform-share';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 // Run from the repository root (npm run bench:grading): the compiled bench lives elsewhere.
@@ -70,6 +72,16 @@ async function main(): Promise<void> {
   console.log(`\nout-of-process budgets vs the reference's growth over 4 parallel gradings (MiB; margin / spread, ≥ ${BUDGET_MARGIN_SPREADS}× required)`);
   for (const row of marginRows) console.log(row);
   await sandbox.onModuleDestroy();
+  if (process.env.PLATFORM === '0') return;
+
+  // Through the platform (API and worker processes): what grading adds around the harness.
+  const { rows: share, settings } = await measurePlatformShare(CATALOG_DIR, exercises, RUNS);
+  const ms = (value: number) => `${(value / 1000).toFixed(3).padStart(7)}`;
+  console.log(`\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${settings})`);
+  console.log(`${'exercise'.padEnd(24)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`);
+  for (const r of share) console.log(`${r.slug.padEnd(24)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
+  const shares = share.map((r) => r.share);
+  console.log(`${'median over exercises'.padEnd(24)} ${' '.repeat(16)}${ms(median(shares))}   (target ≤ 0.100; accept = POST answered, queue = accepted → running, sandbox = running → stored minus the harness, event = stored → event received)`);
 }
 
 main().catch((error) => {

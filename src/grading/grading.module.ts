@@ -9,6 +9,7 @@ import { GradingService } from './grading.service';
 import { HarnessGrader } from './harness.grader';
 import { InfrastructureBreaker } from './infrastructure-breaker';
 import { OrphanReaperService } from './orphan-reaper.service';
+import { SandboxPoolStats } from './sandbox-pool-stats';
 import { SubmissionSweeper } from './submission-sweeper';
 import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
@@ -23,8 +24,9 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
     OrphanReaperService,
     SubmissionSweeper,
     WorkerHeartbeatService,
+    SandboxPoolStats,
     { provide: SubmissionGrader, useClass: HarnessGrader },
   ],
-  exports: [GradingService],
+  exports: [GradingService, SandboxPoolStats],
 })
 export class GradingModule {}

@@ -40,6 +40,12 @@ export interface SandboxOptions {
 
 export const SANDBOX_OPTIONS = Symbol('SANDBOX_OPTIONS');
 
+export interface SandboxPoolCounts {
+  hits: number;
+  misses: number;
+  idle: number;
+}
+
 /** Seconds an idle holder outlives the run's own limit, so it is never the thing that ends a run. */
 const HOLDER_MARGIN_SECONDS = 60;
 /** How long we wait for the exec stream to close after killing a run. */
@@ -141,6 +147,15 @@ export class SandboxService implements OnModuleDestroy {
       remove: (container) => this.removeContainer(container),
       logger: this.logger,
     });
+  }
+
+  /**
+   * How the pools served runs so far: acquisitions that got a ready container (hits) and those that
+   * had to make one (misses), and how many are ready now; null for a pool that is off (size 0).
+   */
+  poolCounts(): Record<'run' | 'grading', SandboxPoolCounts | null> {
+    const of = (pool: SandboxPool | null) => (pool ? { ...pool.counts, idle: pool.idleCount } : null);
+    return { run: of(this.pool), grading: of(this.gradingPool) };
   }
 
   /** Fills the pool now instead of on the first run (no-op without a pool). */
