@@ -4,7 +4,7 @@
 // database nobody else uses (1–12), both emptied first; no worker, so POSTed submissions stay queued).
 // Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200; BENCH_LOG_LEVEL=info, the
 // default level, logs every request as production does; any other variable, e.g.
-// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API)
+// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API; BENCH_CPU_PROF=dir profiles the API)
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 // autocannon ships no types; the part used here is typed below.
@@ -38,7 +38,16 @@ base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench`;
 const DATABASE_URL = base.toString();
 const REDIS_BASE = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-async function main(): Promise<void> {
+interface Measured {
+  label: string;
+  results: [string, AutocannonResult][];
+  queued: number;
+  rssBefore: number;
+  rssAfter: number;
+}
+
+/** The whole measurement on a fresh database and Redis database, against the API started from `entry`. */
+async function measure(label: string, entry: string): Promise<Measured> {
   await recreateDatabase(DATABASE_URL);
   await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
   const REDIS_URL = await unusedRedisDatabase(REDIS_BASE);
@@ -70,7 +79,9 @@ async function main(): Promise<void> {
   });
   await prisma.$disconnect();
 
-  const api = spawn(process.execPath, [resolve(ROOT, 'dist/main.js')], {
+  // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const api = spawn(process.execPath, [...profile, entry], {
     cwd: ROOT,
     env: {
       ...process.env, DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production',
@@ -112,16 +123,8 @@ async function main(): Promise<void> {
       }),
     ]);
     const rssAfter = await rssMiB(api.pid!);
-    const health = results[0][1];
-    console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process (node dist/main.js), no worker`);
-    console.log(`${'route'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
-    for (const [route, r] of results) {
-      console.log(
-        `${route.padEnd(32)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
-      );
-    }
     const queued = await redis.zcard('memgrade:grading:prioritized');
-    console.log(`\nRedis ${REDIS_URL}; POSTs accepted and queued: ${queued} jobs in the grading queue; API RSS ${rssBefore} MiB before, ${rssAfter} MiB after`);
+    return { label, results, queued, rssBefore, rssAfter };
   } finally {
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
@@ -129,6 +132,34 @@ async function main(): Promise<void> {
     redis.disconnect();
     if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
   }
+}
+
+/**
+ * BASELINE_ENTRY=<path of another build's main.js> (e.g. one of main, compiled under .memgrade/)
+ * measures that build and this one in turn, ROUNDS times each (default 2), and prints them side by
+ * side: on a shared machine only an interleaved comparison means anything.
+ */
+async function main(): Promise<void> {
+  const builds: [string, string][] = [];
+  if (process.env.BASELINE_ENTRY) builds.push(['before', resolve(process.env.BASELINE_ENTRY)]);
+  builds.push([process.env.BASELINE_ENTRY ? 'after' : 'this build', resolve(ROOT, 'dist/main.js')]);
+  const rounds = process.env.BASELINE_ENTRY ? Number(process.env.ROUNDS ?? 2) : 1;
+  const measured: Measured[] = [];
+  for (let round = 0; round < rounds; round++) for (const [label, entry] of builds) measured.push(await measure(rounds > 1 ? `${label} #${round + 1}` : label, entry));
+
+  console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process, no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`);
+  console.log(`${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
+  for (let i = 0; i < measured[0].results.length; i++) {
+    for (const m of measured) {
+      const [route, r] = m.results[i];
+      const health = m.results[0][1];
+      console.log(
+        `${route.padEnd(32)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
+      );
+    }
+  }
+  console.log('');
+  for (const m of measured) console.log(`${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`);
 }
 
 main().catch((error) => {

@@ -1,7 +1,7 @@
 // Grading time of every catalog exercise's reference (the judge, with its reference process), and
 // the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
 // Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose;
-// PLATFORM=0 leaves out the platform's share, measured through the API and a worker: bench/platform-share.ts).
+// DIRECT=0 leaves out the grader-only figures, PLATFORM=0 the platform's share, measured through the API and a worker: bench/platform-share.ts).
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await sandbox.ping();
   const rows: string[] = [];
   const marginRows: string[] = [];
-  for (const slug of exercises) {
+  for (const slug of process.env.DIRECT === '0' ? [] : exercises) {
     const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
     const input = (i: number) => ({
       submissionId: `bench-${slug}-${i}`,
@@ -75,13 +75,21 @@ async function main(): Promise<void> {
   if (process.env.PLATFORM === '0') return;
 
   // Through the platform (API and worker processes): what grading adds around the harness.
-  const { rows: share, settings } = await measurePlatformShare(CATALOG_DIR, exercises, RUNS);
+  // BASELINE_DIST=<another build's dist/> measures that build first, for a before/after table.
+  const builds: [string, string | undefined][] = process.env.BASELINE_DIST ? [['before', resolve(process.env.BASELINE_DIST)], ['after', undefined]] : [['', undefined]];
+  const measured = [];
+  for (const [label, dist] of builds) measured.push({ label, ...(await measurePlatformShare(CATALOG_DIR, exercises, RUNS, dist)) });
   const ms = (value: number) => `${(value / 1000).toFixed(3).padStart(7)}`;
-  console.log(`\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${settings})`);
-  console.log(`${'exercise'.padEnd(24)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`);
-  for (const r of share) console.log(`${r.slug.padEnd(24)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
-  const shares = share.map((r) => r.share);
-  console.log(`${'median over exercises'.padEnd(24)} ${' '.repeat(16)}${ms(median(shares))}   (target ≤ 0.100; accept = POST answered, queue = accepted → running, sandbox = running → stored minus the harness, event = stored → event received)`);
+  console.log(`\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured[0].settings})`);
+  console.log(`${'exercise'.padEnd(24)} ${'build'.padEnd(7)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`);
+  for (let i = 0; i < exercises.length; i++) {
+    for (const m of measured) {
+      const r = m.rows[i];
+      console.log(`${r.slug.padEnd(24)} ${m.label.padEnd(7)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
+    }
+  }
+  for (const m of measured) console.log(`${`median share over exercises ${m.label}`.padEnd(40)} ${ms(median(m.rows.map((r) => r.share)))}`);
+  console.log('(target ≤ 0.100 s; accept = POST answered, queue = accepted → running, sandbox = running → stored minus the harness, event = stored → event received)');
 }
 
 main().catch((error) => {

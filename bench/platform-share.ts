@@ -47,7 +47,8 @@ async function finalEventAt(url: string, key: string): Promise<number> {
   throw new Error('the event stream ended without a final status');
 }
 
-export async function measurePlatformShare(catalogDir: string, slugs: string[], runs: number): Promise<{ rows: ShareRow[]; settings: string }> {
+/** `dist` is the build whose main.js and worker.js run (default this tree's dist/; another, e.g. a baseline, by absolute path). */
+export async function measurePlatformShare(catalogDir: string, slugs: string[], runs: number, dist = resolve(ROOT, 'dist')): Promise<{ rows: ShareRow[]; settings: string }> {
   const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
   base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_grading`;
   const DATABASE_URL = base.toString();
@@ -70,12 +71,15 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
   };
   const settings = `WORKER_CONCURRENCY=${process.env.WORKER_CONCURRENCY ?? '2 (default)'}, SANDBOX_GRADING_POOL_SIZE=${process.env.SANDBOX_GRADING_POOL_SIZE ?? '0 (default)'}`;
   const url = `http://127.0.0.1:${PORT}`;
-  const procs: Proc[] = [launch('main.js', env)];
+  const procs: Proc[] = [launch(resolve(dist, 'main.js'), env)];
   const rows: ShareRow[] = [];
   try {
-    await waitForHealth(`${url}/health`, 60_000);
-    procs.push(launch('worker.js', env));
-    await waitForHealth(`${url}/health`, 60_000, (body) => (body as { checks: { docker: { workers?: number } } }).checks.docker.workers === 1);
+    const output = () => procs.map((p) => p.output.join('').slice(-2000)).join('\n');
+    await waitForHealth(`${url}/health`, 120_000).catch((error: Error) => Promise.reject(new Error(`${error.message}: ${output()}`)));
+    procs.push(launch(resolve(dist, 'worker.js'), env));
+    await waitForHealth(`${url}/health`, 120_000, (body) => (body as { checks: { docker: { workers?: number } } }).checks.docker.workers === 1).catch((error: Error) =>
+      Promise.reject(new Error(`${error.message}: ${output()}`)),
+    );
     for (const slug of slugs) {
       const folder = resolve(catalogDir, slug);
       const stored = await data.newExercise(course.id, folder);

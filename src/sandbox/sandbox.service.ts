@@ -88,6 +88,8 @@ export class SandboxService implements OnModuleDestroy {
   private readonly gradingPool: SandboxPool | null;
   /** Containers of runs in progress; the reaper never touches them. */
   private readonly inFlight = new Set<string>();
+  /** Removals of runs that returned already (removeAfterReturn). */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(
     @Inject(DOCKER_CLIENT) private readonly docker: Docker,
@@ -164,7 +166,12 @@ export class SandboxService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.pool?.close(), this.gradingPool?.close()]);
+    await Promise.all([this.pool?.close(), this.gradingPool?.close(), ...this.removals]);
+  }
+
+  /** Resolves when the containers of runs that already returned are removed (or left to the reaper). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.removals]);
   }
 
   /**
@@ -230,7 +237,10 @@ export class SandboxService implements OnModuleDestroy {
         ...(record.error ? { error: record.error } : {}),
       };
     } finally {
-      if (container) {
+      if (container && request.removeAfterReturn) {
+        const removal: Promise<void> = this.removeContainer(container).finally(() => this.removals.delete(removal));
+        this.removals.add(removal);
+      } else if (container) {
         await this.removeContainer(container);
       }
       (supervisor ? this.gradingPool : this.pool)?.replenish();

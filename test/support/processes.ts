@@ -17,7 +17,7 @@ export interface Proc {
   output: string[];
 }
 
-/** Starts `dist/<script>` with the environment plus `env`, as production runs it. */
+/** Starts `dist/<script>` (or the script at an absolute path) with the environment plus `env`, as production runs it. */
 export function launch(script: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [resolve(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
