@@ -66,8 +66,8 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
   const env = {
     DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', NODE_ENV: 'production',
     MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000', WORKER_METRICS_PORT: '0',
-    // One at a time: a first submission each, so no priority or queued limit comes in.
-    SUBMISSION_PRIORITY_WINDOW_MINUTES: '0', SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
+    // One at a time, so neither priorities nor the queued limit come in.
+    SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
   };
   const settings = `WORKER_CONCURRENCY=${process.env.WORKER_CONCURRENCY ?? '2 (default)'}, SANDBOX_GRADING_POOL_SIZE=${process.env.SANDBOX_GRADING_POOL_SIZE ?? '0 (default)'}`;
   const url = `http://127.0.0.1:${PORT}`;
