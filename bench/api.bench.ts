@@ -44,6 +44,7 @@ interface Measured {
   queued: number;
   rssBefore: number;
   rssAfter: number;
+  transactionsPerPost: number;
 }
 
 /** The whole measurement on a fresh database and Redis database, against the API started from `entry`. */
@@ -102,6 +103,16 @@ async function measure(label: string, entry: string): Promise<Measured> {
     const results: [string, AutocannonResult][] = [];
     results.push(['GET /health', await run('health', { path: '/health' })]);
     results.push(['GET /api/v1/submissions/{id}', await run('get', { path: `/api/v1/submissions/${graded.id}`, headers: { authorization: `Bearer ${owner.key}` } })]);
+    // Database transactions (each statement outside a transaction is one) per POST, from Postgres's own counters.
+    const transactions = async () => {
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+      await client.end();
+      return Number(rows[0].n);
+    };
+    const transactionsBefore = await transactions();
     results.push([
       'POST /api/v1/submissions',
       await run('post', {
@@ -122,9 +133,13 @@ async function measure(label: string, entry: string): Promise<Measured> {
         ],
       }),
     ]);
+    // Postgres publishes its counters within a second of a transaction's end.
+    await new Promise((r) => setTimeout(r, 1500));
+    const posts = results[results.length - 1][1].requests.total;
+    const transactionsPerPost = (await transactions()) - transactionsBefore - 1;
     const rssAfter = await rssMiB(api.pid!);
     const queued = await redis.zcard('memgrade:grading:prioritized');
-    return { label, results, queued, rssBefore, rssAfter };
+    return { label, results, queued, rssBefore, rssAfter, transactionsPerPost: transactionsPerPost / Math.max(1, posts) };
   } finally {
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
@@ -159,7 +174,7 @@ async function main(): Promise<void> {
     }
   }
   console.log('');
-  for (const m of measured) console.log(`${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`);
+  for (const m of measured) console.log(`${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`);
 }
 
 main().catch((error) => {

@@ -100,7 +100,6 @@ export class ExercisesService {
     }));
   }
 
-  /** The version a new submission to "<course>/<exercise>" is graded against. */
   /**
    * What a new submission needs of the exercise it names (POST /submissions, the hot path of a
    * burst): the current version's id, score and spec, without its files (every test, reference and
@@ -118,6 +117,7 @@ export class ExercisesService {
     return { course, version, spec: version.spec as unknown as ExerciseSpec };
   }
 
+  /** The version a new submission to "<course>/<exercise>" is graded against. */
   async currentVersionFor(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
     const course = await this.courses.findVisible(principal, courseSlug);
