@@ -12,7 +12,8 @@
 # Engine N listens on unix:///run/memgrade-docker-N.sock, keeps its images and containers in
 # /var/lib/memgrade-docker-N, its runtime state in /run/memgrade-docker-N, its pid in
 # /run/memgrade-docker-N.pid and logs to /var/log/memgrade-docker-N.log. Needs root and dockerd.
-# Environment: SANDBOX_IMAGE (image to load; default the tag scripts/sandbox-image.sh prints),
+# Environment: DOCKER_HOST (the main engine the image comes from; default the local socket),
+# SANDBOX_IMAGE (image to load; default the tag scripts/sandbox-image.sh prints),
 # DOCKER_UP_TIMEOUT (seconds to wait for the engine, default 60).
 set -euo pipefail
 # shellcheck source=detach.sh
@@ -56,10 +57,10 @@ $(tail -n 20 "$log_file" 2>/dev/null)"
         sleep 0.2
       done
     fi
-    image="${SANDBOX_IMAGE:-$(DOCKER_HOST='' bash "$root/scripts/sandbox-image.sh")}"
+    image="${SANDBOX_IMAGE:-$(bash "$root/scripts/sandbox-image.sh")}"
     if ! docker -H "$host" image inspect "$image" >/dev/null 2>&1; then
       log "loading $image from the main engine"
-      DOCKER_HOST='' docker save "$image" | docker -H "$host" load >&2
+      docker save "$image" | docker -H "$host" load >&2
     fi
     echo "$host"
     ;;

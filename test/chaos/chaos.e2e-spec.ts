@@ -59,6 +59,8 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: '2',
       SANDBOX_REAP_INTERVAL_SECONDS: '2',
+      // One student's burst: on a slow machine more than 5 wait at once, and the queued limit would replace them.
+      SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
     };
     const startApiProcess = async () => {
       const api = launch('main.js', env);

@@ -36,13 +36,13 @@ describe('scale-out: two workers on two Docker engines', () => {
   });
 
   it('loses nothing when a worker host is lost mid-burst: every accepted submission graded once, with its quiet score', async () => {
-    const { stdout } = await run('bash', [engineScript, 'up', ENGINE], { env: { ...process.env, DOCKER_HOST: '' } });
+    const { stdout } = await run('bash', [engineScript, 'up', ENGINE]);
     const secondHost = stdout.trim();
     expect(secondHost).toBe(`unix:///run/memgrade-docker-${ENGINE}.sock`);
     const secondEngine = new Docker({ socketPath: secondHost.slice('unix://'.length) });
     cleanups.push(async () => {
       // Bring the lost engine back only to clear what it held, then stop it (its image stays for the next run).
-      await run('bash', [engineScript, 'up', ENGINE], { env: { ...process.env, DOCKER_HOST: '' } });
+      await run('bash', [engineScript, 'up', ENGINE]);
       for (const c of await secondEngine.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=1`] } })) {
         await secondEngine.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
       }
