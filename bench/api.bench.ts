@@ -4,7 +4,7 @@
 // database nobody else uses (1–12), both emptied first; no worker, so POSTed submissions stay queued).
 // Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200; BENCH_LOG_LEVEL=info, the
 // default level, logs every request as production does; any other variable, e.g.
-// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API)
+// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API; BENCH_CPU_PROF=dir profiles the API)
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 // autocannon ships no types; the part used here is typed below.
@@ -16,6 +16,7 @@ import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { recreateDatabase, dropDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
+import { rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -37,41 +38,20 @@ base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench`;
 const DATABASE_URL = base.toString();
 const REDIS_BASE = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** A Redis database nobody uses (no keys, no client): another run's worker there would take our jobs. */
-async function unusedRedisDatabase(): Promise<string> {
-  const probe = new Redis(REDIS_BASE);
-  try {
-    const clients = String(await probe.client('LIST'));
-    const keyspace = await probe.info('keyspace');
-    for (let db = 12; db >= 1; db--) {
-      if (clients.includes(` db=${db} `) || keyspace.includes(`db${db}:`)) continue;
-      const url = new URL(REDIS_BASE);
-      url.pathname = `/${db}`;
-      return url.toString();
-    }
-    throw new Error('no unused Redis database among 1–12');
-  } finally {
-    probe.disconnect();
-  }
+interface Measured {
+  label: string;
+  results: [string, AutocannonResult][];
+  queued: number;
+  rssBefore: number;
+  rssAfter: number;
+  transactionsPerPost: number;
 }
 
-async function waitForHealth(url: string, withinMs = 30_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`API not healthy at ${url} within ${withinMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function main(): Promise<void> {
+/** The whole measurement on a fresh database and Redis database, against the API started from `entry`. */
+async function measure(label: string, entry: string): Promise<Measured> {
   await recreateDatabase(DATABASE_URL);
   await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
-  const REDIS_URL = await unusedRedisDatabase();
+  const REDIS_URL = await unusedRedisDatabase(REDIS_BASE);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
 
@@ -100,7 +80,9 @@ async function main(): Promise<void> {
   });
   await prisma.$disconnect();
 
-  const api = spawn(process.execPath, [resolve(ROOT, 'dist/main.js')], {
+  // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const api = spawn(process.execPath, [...profile, entry], {
     cwd: ROOT,
     env: {
       ...process.env, DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production',
@@ -113,7 +95,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${PORT}`;
   try {
     await waitForHealth(`${url}/health`);
-    const rssBefore = await apiRss(api.pid!);
+    const rssBefore = await rssMiB(api.pid!);
     let next = 0;
     const run = (title: string, options: Record<string, unknown>) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, title, ...options });
     // Warm-up, not reported.
@@ -121,6 +103,16 @@ async function main(): Promise<void> {
     const results: [string, AutocannonResult][] = [];
     results.push(['GET /health', await run('health', { path: '/health' })]);
     results.push(['GET /api/v1/submissions/{id}', await run('get', { path: `/api/v1/submissions/${graded.id}`, headers: { authorization: `Bearer ${owner.key}` } })]);
+    // Database transactions (each statement outside a transaction is one) per POST, from Postgres's own counters.
+    const transactions = async () => {
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+      await client.end();
+      return Number(rows[0].n);
+    };
+    const transactionsBefore = await transactions();
     results.push([
       'POST /api/v1/submissions',
       await run('post', {
@@ -141,17 +133,13 @@ async function main(): Promise<void> {
         ],
       }),
     ]);
-    const rssAfter = await apiRss(api.pid!);
-    const health = results[0][1];
-    console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process (node dist/main.js), no worker`);
-    console.log(`${'route'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
-    for (const [route, r] of results) {
-      console.log(
-        `${route.padEnd(32)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
-      );
-    }
+    // Postgres publishes its counters within a second of a transaction's end.
+    await new Promise((r) => setTimeout(r, 1500));
+    const posts = results[results.length - 1][1].requests.total;
+    const transactionsPerPost = (await transactions()) - transactionsBefore - 1;
+    const rssAfter = await rssMiB(api.pid!);
     const queued = await redis.zcard('memgrade:grading:prioritized');
-    console.log(`\nRedis ${REDIS_URL}; POSTs accepted and queued: ${queued} jobs in the grading queue; API RSS ${rssBefore} MiB before, ${rssAfter} MiB after`);
+    return { label, results, queued, rssBefore, rssAfter, transactionsPerPost: transactionsPerPost / Math.max(1, posts) };
   } finally {
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
@@ -161,11 +149,32 @@ async function main(): Promise<void> {
   }
 }
 
-async function apiRss(pid: number): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return (kb / 1024).toFixed(0);
+/**
+ * BASELINE_ENTRY=<path of another build's main.js> (e.g. one of main, compiled under .memgrade/)
+ * measures that build and this one in turn, ROUNDS times each (default 2), and prints them side by
+ * side: on a shared machine only an interleaved comparison means anything.
+ */
+async function main(): Promise<void> {
+  const builds: [string, string][] = [];
+  if (process.env.BASELINE_ENTRY) builds.push(['before', resolve(process.env.BASELINE_ENTRY)]);
+  builds.push([process.env.BASELINE_ENTRY ? 'after' : 'this build', resolve(ROOT, 'dist/main.js')]);
+  const rounds = process.env.BASELINE_ENTRY ? Number(process.env.ROUNDS ?? 2) : 1;
+  const measured: Measured[] = [];
+  for (let round = 0; round < rounds; round++) for (const [label, entry] of builds) measured.push(await measure(rounds > 1 ? `${label} #${round + 1}` : label, entry));
+
+  console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process, no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`);
+  console.log(`${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
+  for (let i = 0; i < measured[0].results.length; i++) {
+    for (const m of measured) {
+      const [route, r] = m.results[i];
+      const health = m.results[0][1];
+      console.log(
+        `${route.padEnd(32)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
+      );
+    }
+  }
+  console.log('');
+  for (const m of measured) console.log(`${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`);
 }
 
 main().catch((error) => {

@@ -1,6 +1,7 @@
 // Grading time of every catalog exercise's reference (the judge, with its reference process), and
 // the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
-// Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose).
+// Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose;
+// DIRECT=0 leaves out the grader-only figures, PLATFORM=0 the platform's share, measured through the API and a worker: bench/platform-share.ts).
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { GradeOutcome } from '../src/grading/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
+import { measurePlatformShare } from './platform-share';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 // Run from the repository root (npm run bench:grading): the compiled bench lives elsewhere.
@@ -21,10 +23,15 @@ const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused'
 const sandbox = new SandboxService(createDockerClient(config.DOCKER_HOST), { values: config }, { poolSize: 0 });
 const grader = new HarnessGrader(sandbox);
 const chosen = process.env.EXERCISES?.split(',');
+// PLATFORM_EXERCISE=<folder> measures the platform's share on that exercise alone (e.g. the
+// test fixture test/fixtures/exercises/imports, whose harness takes little time) instead of the catalog.
 const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
   .filter((e) => e.isDirectory() && !e.name.startsWith('.') && (!chosen || chosen.includes(e.name)))
   .map((e) => e.name)
   .sort();
+const shareFolder = process.env.PLATFORM_EXERCISE ? resolve(process.env.PLATFORM_EXERCISE) : null;
+const shareDir = shareFolder ? resolve(shareFolder, '..') : CATALOG_DIR;
+const shareExercises = shareFolder ? [shareFolder.split('/').pop()!] : exercises;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -32,7 +39,7 @@ async function main(): Promise<void> {
   await sandbox.ping();
   const rows: string[] = [];
   const marginRows: string[] = [];
-  for (const slug of exercises) {
+  for (const slug of process.env.DIRECT === '0' ? [] : exercises) {
     const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
     const input = (i: number) => ({
       submissionId: `bench-${slug}-${i}`,
@@ -70,6 +77,24 @@ async function main(): Promise<void> {
   console.log(`\nout-of-process budgets vs the reference's growth over 4 parallel gradings (MiB; margin / spread, ≥ ${BUDGET_MARGIN_SPREADS}× required)`);
   for (const row of marginRows) console.log(row);
   await sandbox.onModuleDestroy();
+  if (process.env.PLATFORM === '0') return;
+
+  // Through the platform (API and worker processes): what grading adds around the harness.
+  // BASELINE_DIST=<another build's dist/> measures that build first, for a before/after table.
+  const builds: [string, string | undefined][] = process.env.BASELINE_DIST ? [['before', resolve(process.env.BASELINE_DIST)], ['after', undefined]] : [['', undefined]];
+  const measured = [];
+  for (const [label, dist] of builds) measured.push({ label, ...(await measurePlatformShare(shareDir, shareExercises, RUNS, dist)) });
+  const ms = (value: number) => `${(value / 1000).toFixed(3).padStart(7)}`;
+  console.log(`\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured[0].settings})`);
+  console.log(`${'exercise'.padEnd(24)} ${'build'.padEnd(7)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`);
+  for (let i = 0; i < shareExercises.length; i++) {
+    for (const m of measured) {
+      const r = m.rows[i];
+      console.log(`${r.slug.padEnd(24)} ${m.label.padEnd(7)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
+    }
+  }
+  for (const m of measured) console.log(`${`median share over exercises ${m.label}`.padEnd(40)} ${ms(median(m.rows.map((r) => r.share)))}`);
+  console.log('(target ≤ 0.100 s; accept = POST answered, queue = accepted → running, sandbox = running → stored minus the harness, event = stored → event received)');
 }
 
 main().catch((error) => {

@@ -100,6 +100,23 @@ export class ExercisesService {
     }));
   }
 
+  /**
+   * What a new submission needs of the exercise it names (POST /submissions, the hot path of a
+   * burst): the current version's id, score and spec, without its files (every test, reference and
+   * data file of the exercise), which only the worker reads. Same checks and errors as currentVersionFor.
+   */
+  async versionToSubmitTo(principal: Principal, reference: string) {
+    const [courseSlug, exerciseSlug] = reference.split('/');
+    const course = await this.courses.findVisible(principal, courseSlug);
+    const exercise = await this.prisma.exercise.findUnique({
+      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
+      select: { currentVersion: { select: { id: true, exerciseId: true, status: true, maxScore: true, spec: true } } },
+    });
+    const version = exercise?.currentVersion;
+    if (!version || version.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
+    return { course, version, spec: version.spec as unknown as ExerciseSpec };
+  }
+
   /** The version a new submission to "<course>/<exercise>" is graded against. */
   async currentVersionFor(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
@@ -108,11 +125,13 @@ export class ExercisesService {
       where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
       include: { currentVersion: true },
     });
-    if (!exercise?.currentVersion || exercise.currentVersion.status !== 'valid') {
-      throw new NotFoundError(`exercise "${reference}" does not exist or is not published`, [
-        { field: 'exercise', reason: `no published exercise "${exerciseSlug}" in course "${courseSlug}"` },
-      ]);
-    }
+    if (!exercise?.currentVersion || exercise.currentVersion.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
     return { course, exercise, version: exercise.currentVersion, spec: exercise.currentVersion.spec as unknown as ExerciseSpec };
   }
+}
+
+function notPublished(reference: string, courseSlug: string, exerciseSlug: string): NotFoundError {
+  return new NotFoundError(`exercise "${reference}" does not exist or is not published`, [
+    { field: 'exercise', reason: `no published exercise "${exerciseSlug}" in course "${courseSlug}"` },
+  ]);
 }

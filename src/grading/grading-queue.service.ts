@@ -18,15 +18,13 @@ export class GradingQueueService {
   ) {}
 
   /**
-   * Enqueues the first grading of a new submission (job id = submission id, so it cannot be queued
-   * twice). Returns false when Redis did not take it in time: the submission is stored as queued,
-   * and the sweeper enqueues it later, so nothing is lost. `priority` (1 first) comes from
-   * queue/grading-priority.ts.
+   * Enqueues the first grading of a new submission, stored with its job id `gradingJobId(id)` = the
+   * submission id (so it cannot be queued twice; no write here). Returns false when Redis did not
+   * take it in time: the submission is stored as queued, and the sweeper enqueues it later, so
+   * nothing is lost. `priority` (1 first) comes from queue/grading-priority.ts.
    */
   async enqueueNew(submissionId: string, priority = FIRST_SUBMISSION_PRIORITY): Promise<boolean> {
-    const jobId = gradingJobId(submissionId);
-    await this.prisma.submission.update({ where: { id: submissionId }, data: { jobId } });
-    return this.add(submissionId, 'submitted', jobId, priority);
+    return this.add(submissionId, 'submitted', gradingJobId(submissionId), priority);
   }
 
   /**

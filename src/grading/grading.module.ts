@@ -9,6 +9,7 @@ import { GradingService } from './grading.service';
 import { HarnessGrader } from './harness.grader';
 import { InfrastructureBreaker } from './infrastructure-breaker';
 import { OrphanReaperService } from './orphan-reaper.service';
+import { SandboxPoolStats } from './sandbox-pool-stats';
 import { SubmissionSweeper } from './submission-sweeper';
 import { TryRunProcessor } from './try-run.processor';
 import { WorkerHeartbeatService } from './worker-heartbeat.service';
@@ -25,8 +26,9 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
     OrphanReaperService,
     SubmissionSweeper,
     WorkerHeartbeatService,
+    SandboxPoolStats,
     { provide: SubmissionGrader, useClass: HarnessGrader },
   ],
-  exports: [GradingService],
+  exports: [GradingService, SandboxPoolStats],
 })
 export class GradingModule {}

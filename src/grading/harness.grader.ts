@@ -37,6 +37,8 @@ export class HarnessGrader extends SubmissionGrader {
       // the student's processes (clamped to SANDBOX_MAX_CPUS).
       limits: { cpus: GRADING_CPUS, ...input.spec.limits, outputBytes: HARNESS_OUTPUT_BYTES },
       labels: { 'memgrade.submission': input.submissionId },
+      // The result is stored and announced while the engine removes the container.
+      removeAfterReturn: true,
     });
     if (run.verdict === 'sandbox_error') throw new InfrastructureError(run.error ?? 'the sandbox failed');
 

@@ -3,6 +3,9 @@ import { ModuleRef } from '@nestjs/core';
 import type { Job, Worker } from 'bullmq';
 import { PrismaService } from '../database/prisma.service';
 import { GradingProcessor } from '../grading/grading.processor';
+import { SandboxPoolStats } from '../grading/sandbox-pool-stats';
+import { LtiJob } from '../lti/lti-queue';
+import { LtiProcessor } from '../lti/lti.processor';
 import { GradingJob, type GradeSubmissionPayload } from '../queue/queues';
 import { WebhookDeliveryProcessor } from '../webhooks/webhook-delivery.processor';
 import { WorkerMetrics } from './worker-metrics';
@@ -41,6 +44,27 @@ export class WorkerMetricsListener implements OnApplicationBootstrap {
       if (result === 'delivered') this.metrics.webhookLag.observe(secondsSince(job.timestamp, job.finishedOn));
     });
     webhooks.on('failed', () => this.metrics.webhookDeliveries.inc({ result: 'failed' }));
+    const pools = this.moduleRef.get(SandboxPoolStats, { strict: false });
+    this.metrics.readPoolsFrom(() => pools.counts());
+    this.watchLmsScores();
+  }
+
+  /** LTI score posts: outcome of each job, and queued → accepted by the platform for those posted. */
+  private watchLmsScores(): void {
+    let lti: Worker;
+    try {
+      lti = this.moduleRef.get(LtiProcessor, { strict: false }).worker;
+    } catch {
+      return; // a worker wired without the LTI module
+    }
+    lti.on('completed', (job, result: unknown) => {
+      if (job.name !== LtiJob.postScore) return;
+      this.metrics.lmsScorePosts.inc({ result: String(result) });
+      if (result === 'posted') this.metrics.lmsScoreLag.observe(secondsSince(job.timestamp, job.finishedOn));
+    });
+    lti.on('failed', (job) => {
+      if (job?.name === LtiJob.postScore) this.metrics.lmsScorePosts.inc({ result: 'failed' });
+    });
   }
 
   private watchWaits(worker: Worker): void {

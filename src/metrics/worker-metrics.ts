@@ -4,6 +4,9 @@ import type { MetricsRegistry } from './metrics-registry';
 const SECONDS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13, 21, 34, 60, 120, 300];
 const WAIT_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
 
+/** Hits, misses and ready containers of each warm pool; null for a pool that is off. */
+export type PoolCounts = Record<string, { hits: number; misses: number; idle: number } | null>;
+
 /** Every series a worker records, in one place (README "Metrics" lists them). */
 export class WorkerMetrics {
   readonly queueWait: Histogram<'queue' | 'job'>;
@@ -16,6 +19,12 @@ export class WorkerMetrics {
   readonly webhookLag: Histogram;
   readonly webhookDeliveries: Counter<'result'>;
   readonly concurrency: Gauge;
+  readonly poolAcquisitions: Counter<'pool' | 'result'>;
+  readonly poolReady: Gauge<'pool'>;
+  readonly lmsScoreLag: Histogram;
+  readonly lmsScorePosts: Counter<'result'>;
+  /** Where the warm pools' counts come from (the worker's sandbox); read at every scrape. */
+  private poolSource: (() => PoolCounts) | null = null;
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
@@ -70,5 +79,52 @@ export class WorkerMetrics {
       registers,
     });
     this.concurrency = new Gauge({ name: 'memgrade_worker_concurrency', help: 'Submissions this worker grades at once', registers });
+    // The pools count for themselves; a scrape adds what they counted since the last one.
+    const reported = new Map<string, number>();
+    const source = () => this.poolSource?.() ?? { run: null, grading: null };
+    this.poolAcquisitions = new Counter({
+      name: 'memgrade_sandbox_pool_acquisitions_total',
+      help: 'Runs that took a warm container from a pool (result="hit") or found none ready and made their own (result="miss"), by pool (grading, run)',
+      labelNames: ['pool', 'result'],
+      registers,
+      collect() {
+        for (const [pool, counts] of Object.entries(source())) {
+          if (!counts) continue;
+          for (const result of ['hit', 'miss'] as const) {
+            const total = result === 'hit' ? counts.hits : counts.misses;
+            const key = `${pool}/${result}`;
+            const delta = total - (reported.get(key) ?? 0);
+            if (delta > 0) this.inc({ pool, result }, delta);
+            reported.set(key, total);
+          }
+        }
+      },
+    });
+    this.poolReady = new Gauge({
+      name: 'memgrade_sandbox_pool_ready',
+      help: 'Warm containers ready in the pool now, by pool (grading, run); absent for a pool that is off',
+      labelNames: ['pool'],
+      registers,
+      collect() {
+        for (const [pool, counts] of Object.entries(source())) if (counts) this.set({ pool }, counts.idle);
+      },
+    });
+    this.lmsScoreLag = new Histogram({
+      name: 'memgrade_lms_score_delivery_lag_seconds',
+      help: 'Time from an LTI score post being queued (a grading stored) to the platform accepting it (retries included)',
+      buckets: WAIT_SECONDS,
+      registers,
+    });
+    this.lmsScorePosts = new Counter({
+      name: 'memgrade_lms_score_posts_total',
+      help: 'LTI score post jobs by outcome (posted, unchanged, nothing-graded, no-line-item, failed = an attempt that will be retried or was the last)',
+      labelNames: ['result'],
+      registers,
+    });
+  }
+
+  /** Tells the metrics where the warm pools' counts are (the worker's sandbox). */
+  readPoolsFrom(source: () => PoolCounts): void {
+    this.poolSource = source;
   }
 }

@@ -29,6 +29,8 @@ export class SandboxPool {
   private readonly idle: PooledContainer[] = [];
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
+  /** Acquisitions that found a ready container, and those that did not (the run made its own): for metrics. */
+  readonly counts = { hits: 0, misses: 0 };
 
   constructor(private readonly options: SandboxPoolOptions) {}
 
@@ -55,12 +57,20 @@ export class SandboxPool {
         } catch (error) {
           this.options.logger.warn?.(`could not resize a pooled sandbox container: ${(error as Error).message}`);
           void this.options.remove(entry.container);
+          this.counts.misses++;
           return null;
         }
       }
+      this.counts.hits++;
       return entry.container;
     }
+    this.counts.misses++;
     return null;
+  }
+
+  /** Ready containers now. */
+  get idleCount(): number {
+    return this.idle.length;
   }
 
   /** Starts making containers until the pool (with those being made) is full again. Does not wait. */

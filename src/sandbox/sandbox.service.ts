@@ -40,6 +40,12 @@ export interface SandboxOptions {
 
 export const SANDBOX_OPTIONS = Symbol('SANDBOX_OPTIONS');
 
+export interface SandboxPoolCounts {
+  hits: number;
+  misses: number;
+  idle: number;
+}
+
 /** Seconds an idle holder outlives the run's own limit, so it is never the thing that ends a run. */
 const HOLDER_MARGIN_SECONDS = 60;
 /** How long we wait for the exec stream to close after killing a run. */
@@ -82,6 +88,8 @@ export class SandboxService implements OnModuleDestroy {
   private readonly gradingPool: SandboxPool | null;
   /** Containers of runs in progress; the reaper never touches them. */
   private readonly inFlight = new Set<string>();
+  /** Removals of runs that returned already (removeAfterReturn). */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(
     @Inject(DOCKER_CLIENT) private readonly docker: Docker,
@@ -143,13 +151,27 @@ export class SandboxService implements OnModuleDestroy {
     });
   }
 
+  /**
+   * How the pools served runs so far: acquisitions that got a ready container (hits) and those that
+   * had to make one (misses), and how many are ready now; null for a pool that is off (size 0).
+   */
+  poolCounts(): Record<'run' | 'grading', SandboxPoolCounts | null> {
+    const of = (pool: SandboxPool | null) => (pool ? { ...pool.counts, idle: pool.idleCount } : null);
+    return { run: of(this.pool), grading: of(this.gradingPool) };
+  }
+
   /** Fills the pool now instead of on the first run (no-op without a pool). */
   async warmUp(): Promise<void> {
     await Promise.all([this.pool?.fill(), this.gradingPool?.fill()]);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.pool?.close(), this.gradingPool?.close()]);
+    await Promise.all([this.pool?.close(), this.gradingPool?.close(), ...this.removals]);
+  }
+
+  /** Resolves when the containers of runs that already returned are removed (or left to the reaper). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.removals]);
   }
 
   /**
@@ -215,7 +237,10 @@ export class SandboxService implements OnModuleDestroy {
         ...(record.error ? { error: record.error } : {}),
       };
     } finally {
-      if (container) {
+      if (container && request.removeAfterReturn) {
+        const removal: Promise<void> = this.removeContainer(container).finally(() => this.removals.delete(removal));
+        this.removals.add(removal);
+      } else if (container) {
         await this.removeContainer(container);
       }
       (supervisor ? this.gradingPool : this.pool)?.replenish();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { QueuePositionService } from '../backpressure/queue-position.service';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
 import { GradingQueueService } from '../grading/grading-queue.service';
+import { gradingJobId } from '../queue/queues';
 import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
 import { decodeCursor, encodeCursor } from './cursor';
 import { diffFiles, type FileDiff } from './line-diff';
@@ -77,7 +78,7 @@ export class SubmissionsService {
     }
     if (principal.role === 'lms' && !dto.student) throw InvalidInputError.field('student', 'is required for lms keys: the external id of the student');
     if (principal.role !== 'lms' && dto.student) throw InvalidInputError.field('student', 'may only be given by lms keys');
-    const { course, version, spec } = await this.exercises.currentVersionFor(principal, dto.exercise);
+    const { course, version, spec } = await this.exercises.versionToSubmitTo(principal, dto.exercise);
     const userId = dto.student ? await this.courses.lmsStudentId(course, dto.student) : principal.userId;
     const files = checkSubmissionFiles(dto.files, spec.studentFiles);
     const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, userId, files])).digest('hex');
@@ -87,9 +88,12 @@ export class SubmissionsService {
       if (earlier) return this.replay(earlier, requestHash);
     }
     let submission;
+    // The id is made here so that the row is stored with its job id: one write, not an insert and an update.
+    const id = randomUUID();
     try {
       submission = await this.prisma.submission.create({
-        data: { exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore },
+        data: { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id) },
+        select: { id: true, status: true, createdAt: true },
       });
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser returns the winner's submission.

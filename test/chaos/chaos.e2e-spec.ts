@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -10,6 +8,7 @@ import { LABEL } from '../../src/sandbox/container-spec';
 import { fixture, TestData } from '../support/fixtures';
 import { freePort, startReceiver } from '../support/integrations';
 import { startPrivateRedis } from '../support/private-redis';
+import { kill, launch, type Proc } from '../support/processes';
 import { startTcpProxy, viaProxy } from '../support/tcp-proxy';
 
 /**
@@ -28,28 +27,7 @@ const OUTAGE_MS = Number(process.env.CHAOS_OUTAGE_SECONDS || 5) * 1000;
 const BURST = 12;
 jest.setTimeout(420_000 + 6 * OUTAGE_MS);
 
-const root = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Proc {
-  child: ChildProcess;
-  output: string[];
-}
-
-function launch(script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [resolve(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return { child, output };
-}
-
-async function kill(proc: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL') {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = once(proc.child, 'exit');
-  proc.child.kill(signal);
-  await exited;
-}
 
 describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docker outages of ${OUTAGE_MS / 1000} s`, () => {
   const procs: Proc[] = [];
@@ -81,6 +59,8 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: '2',
       SANDBOX_REAP_INTERVAL_SECONDS: '2',
+      // One student's burst: on a slow machine more than 5 wait at once, and the queued limit would replace them.
+      SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
     };
     const startApiProcess = async () => {
       const api = launch('main.js', env);

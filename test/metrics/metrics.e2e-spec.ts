@@ -8,17 +8,10 @@ import { GRADING_QUEUE } from '../../src/queue/queues';
 import { TestData } from '../support/fixtures';
 import { freePort, waitForGraded, waitUntil } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
+import { SandboxService } from '../../src/sandbox';
+import { sample } from './exposition';
 
 const TOKEN = 'metrics-scrape-token-0123';
-
-/** The value of one sample line of a Prometheus exposition ("name{labels} value"), or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.split(' ').pop());
-  }
-  return undefined;
-}
 
 async function scrapeWorker(port: number, token?: string): Promise<{ status: number; text: string; type: string | null }> {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
@@ -100,6 +93,28 @@ describe('Prometheus metrics of the API and the worker', () => {
     }
     // Closed with the worker: nothing listens any more.
     await expect(scrapeWorker(port)).rejects.toThrow();
+  });
+
+  it('counts warm grading-pool hits and misses and the containers ready', async () => {
+    const port = await freePort();
+    const worker = await startWorker({ WORKER_METRICS_PORT: String(port), WORKER_METRICS_HOST: '127.0.0.1', SANDBOX_GRADING_POOL_SIZE: '1' });
+    try {
+      await worker.get(SandboxService).warmUp(); // as worker.ts does at start
+      const first = await submit('print("from the pool")\n');
+      expect(await waitForGraded(app, student.key, first.body.id)).toMatchObject({ status: 'graded' });
+      const scraped = await waitUntil(
+        () => scrapeWorker(port),
+        (s) => (sample(s.text, 'memgrade_sandbox_pool_acquisitions_total', { pool: 'grading', result: 'hit' }) ?? 0) >= 1,
+        10_000,
+        'a pool hit counted',
+      );
+      expect(sample(scraped.text, 'memgrade_sandbox_pool_acquisitions_total', { pool: 'grading', result: 'miss' }) ?? 0).toBe(0);
+      expect(sample(scraped.text, 'memgrade_sandbox_pool_ready', { pool: 'grading' })).toBeGreaterThanOrEqual(0);
+      // The plain-run pool is off (SANDBOX_POOL_SIZE 0): no series for it.
+      expect(scraped.text).not.toContain('pool="run"');
+    } finally {
+      await worker.close();
+    }
   });
 
   it('counts a sandbox error when the engine cannot run the image', async () => {

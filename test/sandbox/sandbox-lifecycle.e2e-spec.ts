@@ -26,6 +26,17 @@ it('20 runs at concurrency 4 all succeed and leak no container', async () => {
   expect(await sandboxContainers(sandbox)).toEqual([]);
 });
 
+it('with removeAfterReturn the container is still removed, off the run: settled() waits for the removal', async () => {
+  const sandbox = makeSandboxService();
+  const result = await sandbox.run({ files: whoAmI, argv: ['python3', 'whoami.py'], removeAfterReturn: true });
+  expect(result.verdict).toBe('ok');
+  const id = result.stdout.trim();
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  await sandbox.settled();
+  expect(await dockerClient().listContainers({ all: true, filters: { id: [id] } })).toEqual([]);
+  expect(await sandboxContainers(sandbox)).toEqual([]);
+});
+
 it("a worker SIGKILLed mid-run leaves a container that the restarted worker's reaper removes", async () => {
   const child = spawn(process.execPath, [join(__dirname, 'worker-child.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const lines = createInterface({ input: child.stdout! });

@@ -1,0 +1,44 @@
+// What the benchmarks that run the compiled API and workers share: a Redis database nobody uses,
+// waiting for /health, a process's resident memory.
+import { readFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
+
+/** A Redis database nobody uses (no keys, no client): another run's worker there would take our jobs. */
+export async function unusedRedisDatabase(redisBase: string): Promise<string> {
+  const probe = new Redis(redisBase);
+  try {
+    const clients = String(await probe.client('LIST'));
+    const keyspace = await probe.info('keyspace');
+    for (let db = 12; db >= 1; db--) {
+      if (clients.includes(` db=${db} `) || keyspace.includes(`db${db}:`)) continue;
+      const url = new URL(redisBase);
+      url.pathname = `/${db}`;
+      return url.toString();
+    }
+    throw new Error('no unused Redis database among 1–12');
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Waits until GET `url` answers 2xx (and `accept` likes its body, when given). */
+export async function waitForHealth(url: string, withinMs = 30_000, accept: (body: unknown) => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok && accept(await response.json())) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not healthy within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Resident memory of a process in MiB (0 when it is gone). */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}

@@ -1,0 +1,126 @@
+// The platform's share of a grading: submit → job picked → container → result stored → event sent,
+// minus the harness's own time (the result document's duration_ms, stored as report.harnessMs),
+// measured through the compiled API and one worker (processes, as in production) on a database and
+// Redis database of the bench's own. One submission at a time; "event" is the `graded` status event
+// arriving on GET /submissions/{id}/events, opened right after the POST.
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config/config.loader';
+import { applyMigrations } from '../src/database/migrator';
+import { PrismaService } from '../src/database/prisma.service';
+import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
+import { dropDatabase, recreateDatabase } from '../test/setup/databases';
+import { TestData } from '../test/support/fixtures';
+import { kill, launch, type Proc } from '../test/support/processes';
+import { unusedRedisDatabase, waitForHealth } from './bench-stack';
+
+export interface ShareRow {
+  slug: string;
+  /** p50s in ms. */
+  endToEnd: number;
+  harness: number;
+  share: number;
+  accept: number;
+  queue: number;
+  sandbox: number;
+  event: number;
+}
+
+const ROOT = resolve(__dirname, '../../..');
+const PORT = Number(process.env.BENCH_PORT ?? 3919);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Reads the SSE stream until a `status` event says graded or error; resolves with its arrival time. */
+async function finalEventAt(url: string, key: string): Promise<number> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
+  if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    if (/"status":"(graded|error)"/.test(buffered)) {
+      const at = Date.now();
+      void response.body.cancel().catch(() => undefined);
+      return at;
+    }
+  }
+  throw new Error('the event stream ended without a final status');
+}
+
+/** `dist` is the build whose main.js and worker.js run (default this tree's dist/; another, e.g. a baseline, by absolute path). */
+export async function measurePlatformShare(catalogDir: string, slugs: string[], runs: number, dist = resolve(ROOT, 'dist')): Promise<{ rows: ShareRow[]; settings: string }> {
+  const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
+  base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_grading`;
+  const DATABASE_URL = base.toString();
+  await recreateDatabase(DATABASE_URL);
+  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
+  const REDIS_URL = await unusedRedisDatabase(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  const prisma = new PrismaService({ values: loadConfig({ ...process.env, DATABASE_URL, REDIS_URL }) });
+  const data = new TestData(prisma);
+  const course = await data.newCourse('bench-grading');
+  const student = await data.newUser('student');
+  await data.enrol(course.id, student.id, 'student');
+
+  const env = {
+    DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', NODE_ENV: 'production',
+    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000', WORKER_METRICS_PORT: '0',
+    // One at a time, so neither priorities nor the queued limit come in.
+    SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
+  };
+  const settings = `WORKER_CONCURRENCY=${process.env.WORKER_CONCURRENCY ?? '2 (default)'}, SANDBOX_GRADING_POOL_SIZE=${process.env.SANDBOX_GRADING_POOL_SIZE ?? '0 (default)'}`;
+  const url = `http://127.0.0.1:${PORT}`;
+  const procs: Proc[] = [launch(resolve(dist, 'main.js'), env)];
+  const rows: ShareRow[] = [];
+  try {
+    const output = () => procs.map((p) => p.output.join('').slice(-2000)).join('\n');
+    await waitForHealth(`${url}/health`, 120_000).catch((error: Error) => Promise.reject(new Error(`${error.message}: ${output()}`)));
+    procs.push(launch(resolve(dist, 'worker.js'), env));
+    await waitForHealth(`${url}/health`, 120_000, (body) => (body as { checks: { docker: { workers?: number } } }).checks.docker.workers === 1).catch((error: Error) =>
+      Promise.reject(new Error(`${error.message}: ${output()}`)),
+    );
+    for (const slug of slugs) {
+      const folder = resolve(catalogDir, slug);
+      const stored = await data.newExercise(course.id, folder);
+      const { spec, files } = loadExerciseFolder(folder);
+      const studentFiles = Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]]));
+      const samples: Omit<ShareRow, 'slug'>[] = [];
+      // One warm-up run per exercise (not counted): the first grading of an image on a fresh worker pays for caches.
+      for (let i = 0; i <= runs; i++) {
+        const submitted = Date.now();
+        const response = await fetch(`${url}/api/v1/submissions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${student.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ exercise: `${course.slug}/${stored.slug}`, files: studentFiles }),
+        });
+        const accepted = Date.now();
+        if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+        const { id } = (await response.json()) as { id: string };
+        const eventAt = await finalEventAt(`${url}/api/v1/submissions/${id}/events`, student.key);
+        const row = await prisma.submission.findUniqueOrThrow({ where: { id }, include: { results: { orderBy: { run: 'desc' }, take: 1 } } });
+        const harnessMs = Number((row.results[0]?.report as { harnessMs?: number } | null)?.harnessMs ?? 0);
+        const endToEnd = eventAt - submitted;
+        if (i === 0) continue;
+        samples.push({
+          endToEnd,
+          harness: harnessMs,
+          share: endToEnd - harnessMs,
+          accept: accepted - submitted,
+          queue: row.startedAt!.getTime() - row.createdAt.getTime(),
+          sandbox: (row.durationMs ?? 0) - harnessMs,
+          event: eventAt - row.finishedAt!.getTime(),
+        });
+      }
+      const p50 = (key: keyof Omit<ShareRow, 'slug'>) => median(samples.map((s) => s[key]));
+      rows.push({ slug, endToEnd: p50('endToEnd'), harness: p50('harness'), share: p50('share'), accept: p50('accept'), queue: p50('queue'), sandbox: p50('sandbox'), event: p50('event') });
+    }
+  } finally {
+    for (const proc of procs.reverse()) await kill(proc, 'SIGTERM');
+    await prisma.$disconnect();
+    await redis.flushdb();
+    redis.disconnect();
+    if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+  }
+  return { rows, settings };
+}
