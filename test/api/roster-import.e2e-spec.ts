@@ -16,7 +16,6 @@ describe('roster import from CSV: a report per row, bad rows write nothing', () 
   let data: TestData;
   let course: { id: string; slug: string };
   let instructor: { id: string; key: string };
-  let existing: { id: string };
   let member: { id: string };
   const http = () => request(app.getHttpServer());
   const as = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -29,7 +28,7 @@ describe('roster import from CSV: a report per row, bad rows write nothing', () 
     course = await data.newCourse();
     instructor = await data.newUser('instructor');
     await data.enrol(course.id, instructor.id, 'instructor');
-    existing = await prisma.user.create({ data: { role: 'student', displayName: 'Existing Person', email: 'existing@roster-fixture.test' } });
+    await prisma.user.create({ data: { role: 'student', displayName: 'Existing Person', email: 'existing@roster-fixture.test' } });
     member = await prisma.user.create({ data: { role: 'student', displayName: 'Member Person', email: 'member@roster-fixture.test' } });
     await data.enrol(course.id, member.id, 'student');
     const same = await prisma.user.create({ data: { role: 'student', displayName: 'Same Person', email: 'same@roster-fixture.test' } });

@@ -67,7 +67,7 @@ describe.each([
   }
 
   /** The page's width: tables scroll inside their frame, nothing else may be wider than the screen. */
-  const fitsTheScreen = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+  const fitsTheScreen = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
 
   it('lists members with roles, names as text, from the Roster tab', async () => {
     const page = await open(instructor.key);
