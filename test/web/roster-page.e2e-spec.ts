@@ -6,6 +6,7 @@ import { PrismaService } from '../../src/database/prisma.service';
 import { TestData } from '../support/fixtures';
 import { startApi } from '../support/platform';
 import { buildWebPages, launchBrowser, newPage, screenshot } from './browser';
+import { newProgramExercise, seedGradedSubmission } from './web-data';
 
 // What a hostile person puts in a display name (or an LMS passes on): each would run if inserted as HTML.
 const PAYLOADS = ['<script>window.__pwned = "name-script"</script>', '<img src=x onerror="window.__pwned = \'name-img\'">'];
@@ -30,6 +31,7 @@ describe.each([
   let instructor: { id: string; key: string };
   let ta: { id: string; key: string };
   let mallory: { id: string };
+  let submissionId: string;
   // Each page's own list (browser.ts): errors it logged and requests that left this origin.
   const opened: string[][] = [];
 
@@ -50,6 +52,23 @@ describe.each([
     await data.enrol(course.id, ta.id, 'ta');
     await data.enrol(course.id, mallory.id, 'student');
     await data.enrol(course.id, eve.id, 'student');
+    const exercise = await newProgramExercise(prisma, course.id, {
+      title: 'Weak cache',
+      statement: 'Let go of what nobody uses.',
+      tests: [
+        { name: 'lookup keeps no reference', points: 1, hidden: false },
+        { name: 'SECRET drops unused entries', points: 1, hidden: true },
+      ],
+      limits: { memoryMiB: 64, timeSeconds: 10 },
+    });
+    submissionId = await seedGradedSubmission(prisma, {
+      versionId: exercise.version.id,
+      userId: eve.id,
+      tests: [
+        { name: 'lookup keeps no reference', score: 1, maxScore: 1, passed: true },
+        { name: 'SECRET drops unused entries', score: 0, maxScore: 1, passed: false, hidden: true, message: 'SECRET the entry stayed', detail: 'SECRET detail' },
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -140,6 +159,23 @@ describe.each([
     expect(await page.getByRole('button', { name: /Remove|Change/ }).count()).toBe(0);
     await page.getByRole('cell', { name: 'Theo TA', exact: true }).waitFor();
     await screenshot(page, `roster-${label}-ta`);
+    expect(await pwned(page)).toBeNull();
+    await page.context().close();
+  });
+
+  it('takes a TA from the home page to the instructor view, and shows them a submission as staff: hidden test names, Regrade', async () => {
+    const fresh = await newPage(browser);
+    opened.push(fresh.problems);
+    const page = fresh.page;
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/#key=${encodeURIComponent(ta.key)}`);
+    await page.getByRole('link', { name: 'Instructor view' }).click();
+    await page.getByRole('link', { name: 'Roster' }).waitFor();
+    await page.goto(`${base}/#/s/${submissionId}`);
+    await page.getByText('SECRET drops unused entries').first().waitFor();
+    await page.getByRole('button', { name: 'Regrade' }).waitFor();
+    expect(await fitsTheScreen(page)).toBeLessThanOrEqual(width);
+    await screenshot(page, `roster-${label}-ta-submission`);
     expect(await pwned(page)).toBeNull();
     await page.context().close();
   });

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../markdown';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
 import type { Course, ExerciseDetail, ExerciseSummary } from '../types';
-import { followSubmission, historySection, isStaff } from './submission';
+import { followSubmission, historySection, isCourseStaff, isStaff } from './submission';
 
 /** #/ */
 export async function homePage(ctx: RouteContext): Promise<void> {
@@ -41,7 +41,7 @@ export async function homePage(ctx: RouteContext): Promise<void> {
 }
 
 /** Course staff by their role in this course (a TA is a student-level user). */
-const teaches = (course: Course) => course.yourRole === 'instructor' || course.yourRole === 'ta';
+const teaches = (course: Course) => isCourseStaff(course.yourRole);
 
 /** #/c/:course */
 export async function coursePage(ctx: RouteContext): Promise<void> {
