@@ -45,9 +45,9 @@ export class RosterImportService {
         report.push({ ...base, outcome: 'error', ...checked });
         continue;
       }
-      const repeated = identities(checked).map((id) => seen.get(id)).find((line) => line !== undefined);
+      const repeated = identities(checked).find((id) => seen.has(id));
       if (repeated !== undefined) {
-        report.push({ ...base, outcome: 'error', field: checked.email ? 'email' : 'external_id', reason: `names the same person as line ${repeated}: each person once per file` });
+        report.push({ ...base, outcome: 'error', field: repeated.startsWith('email:') ? 'email' : 'external_id', reason: `names the same person as line ${seen.get(repeated)}: each person once per file` });
         continue;
       }
       for (const id of identities(checked)) seen.set(id, row.row);
