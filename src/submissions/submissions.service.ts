@@ -204,8 +204,8 @@ export class SubmissionsService {
   private async restrictToFlags(principal: Principal, query: ListSubmissionsDto, where: Prisma.SubmissionWhereInput): Promise<void> {
     const field = query.flagSeverity ? 'flagSeverity' : 'flagged';
     if (query.flagged === false && query.flagSeverity) throw InvalidInputError.field('flagSeverity', 'cannot be combined with flagged=false');
-    // A global student is staff only as a course's TA; one who is nobody's TA learns nothing from a filter.
-    const staffOf = principal.role === 'student' ? await this.courses.staffCourseIds(principal) : 'all';
+    // Staff of at least one course (a student-level user may be a course's TA); anyone else learns nothing from a filter.
+    const staffOf = await this.courses.staffCourseIds(principal);
     if (staffOf !== 'all' && !staffOf.size) throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
     if (query.course) {
       if (where.userId) throw new ForbiddenError(`${field} is a filter for the staff of course "${query.course}"`, [{ field, reason: 'is for course staff only' }]);
