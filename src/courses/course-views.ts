@@ -1,4 +1,5 @@
 import type { Course, Enrolment, User } from '../generated/prisma/client';
+import type { CourseActor } from './course-capabilities';
 
 export interface CourseView {
   id: string;
@@ -6,6 +7,8 @@ export interface CourseView {
   title: string;
   gradebookPolicy: string;
   createdAt: string;
+  /** Who the caller is in the course: admin, lms, or their roster role (instructor, ta, student). */
+  yourRole?: CourseActor | null;
 }
 
 export interface EnrolmentView {
@@ -16,12 +19,13 @@ export interface EnrolmentView {
   enrolledAt: string;
 }
 
-export const toCourseView = (course: Course): CourseView => ({
+export const toCourseView = (course: Course, yourRole?: CourseActor | null): CourseView => ({
   id: course.id,
   slug: course.slug,
   title: course.title,
   gradebookPolicy: course.gradebookPolicy,
   createdAt: course.createdAt.toISOString(),
+  ...(yourRole !== undefined ? { yourRole } : {}),
 });
 
 export const toEnrolmentView = (enrolment: Enrolment & { user: User }): EnrolmentView => ({

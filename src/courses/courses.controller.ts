@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { uuidPipe } from '../common/http/uuid.pipe';
-import { toCourseView } from './course-views';
 import { CoursesService } from './courses.service';
 import { CreateCourseDto, CreateLmsKeyDto, EnrolDto, LmsStudentDto, RevokedKeysView, UpdateCourseDto } from './dto/course.dto';
 import { externalIdPipe, slugPipe } from '../common/http/path-params';
@@ -31,7 +30,7 @@ export class CoursesController {
   @Get(':courseSlug')
   @ApiOperation({ summary: 'One course' })
   async get(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string) {
-    return toCourseView(await this.courses.findVisible(principal, slug));
+    return this.courses.view(principal, slug);
   }
 
   @Patch(':courseSlug')
@@ -41,13 +40,13 @@ export class CoursesController {
   }
 
   @Get(':courseSlug/enrolments')
-  @ApiOperation({ summary: 'Students and instructors of the course (staff)' })
+  @ApiOperation({ summary: 'Students, TAs and instructors of the course (staff)' })
   enrolments(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string) {
     return this.courses.enrolments(principal, slug);
   }
 
   @Post(':courseSlug/enrolments')
-  @ApiOperation({ summary: 'Enrol a user as student or instructor (course instructors, admins)' })
+  @ApiOperation({ summary: 'Enrol a user as student, ta or instructor (course instructors, admins; see also /members)' })
   enrol(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Body() dto: EnrolDto) {
     return this.courses.enrol(principal, slug, dto);
   }

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { CourseMembersController } from './course-members.controller';
+import { CourseMembersService } from './course-members.service';
 import { CoursesController } from './courses.controller';
 import { CoursesService } from './courses.service';
+import { RosterImportService } from './roster-import.service';
 
-@Module({ imports: [UsersModule], controllers: [CoursesController], providers: [CoursesService], exports: [CoursesService] })
+@Module({
+  imports: [UsersModule],
+  controllers: [CourseMembersController, CoursesController],
+  providers: [CoursesService, CourseMembersService, RosterImportService],
+  exports: [CoursesService],
+})
 export class CoursesModule {}

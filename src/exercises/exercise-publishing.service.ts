@@ -36,7 +36,7 @@ export class ExercisePublishingService {
   ) {}
 
   async publishAs(principal: Principal, courseSlug: string, slug: string, files: ExerciseFiles): Promise<PublishedVersion> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'publish');
     return this.publish(course, parseOrReject(slug, files));
   }
 

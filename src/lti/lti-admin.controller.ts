@@ -56,7 +56,7 @@ export class LtiAdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sync the course roster from its LTI platforms (NRPS): members enrolled, people who left unenrolled' })
   async syncRoster(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string): Promise<RosterSyncReport[]> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'manageMembers');
     return this.roster.syncCourse(course.id);
   }
 }

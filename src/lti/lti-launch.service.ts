@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Exercise, LtiPlatform } from '../generated/prisma/client';
+import type { CourseRole } from '../generated/prisma/enums';
 import { Claim, EXERCISE_CUSTOM_PARAMETER, MessageType } from './lti-claims';
 import { LtiLaunchError } from './lti-errors';
 import { httpUrl } from './lti-http';
@@ -119,7 +120,7 @@ export class LtiLaunchService {
     return claims.messageType === MessageType.deepLinkingRequest ? this.deepLinkingLaunch(platform, claims, role) : this.resourceLaunch(platform, claims, role);
   }
 
-  private async resourceLaunch(platform: LtiPlatform, claims: LaunchClaims, role: 'student' | 'instructor'): Promise<LaunchOutcome> {
+  private async resourceLaunch(platform: LtiPlatform, claims: LaunchClaims, role: CourseRole): Promise<LaunchOutcome> {
     const link = claims.raw[Claim.resourceLink] as { id: string; title?: string };
     const ags = claims.raw[Claim.agsEndpoint] as { lineitem?: unknown } | undefined;
     const lineItemUrl = httpUrl(ags?.lineitem);
@@ -184,7 +185,7 @@ export class LtiLaunchService {
     return { session, course: exercise.course.slug, exercise: exercise.slug };
   }
 
-  private async deepLinkingLaunch(platform: LtiPlatform, claims: LaunchClaims, role: 'student' | 'instructor'): Promise<LaunchOutcome> {
+  private async deepLinkingLaunch(platform: LtiPlatform, claims: LaunchClaims, role: CourseRole): Promise<LaunchOutcome> {
     if (role !== 'instructor') throw new LtiLaunchError('deep linking is for instructors: this launch carries no Instructor role');
     const settings = claims.raw[Claim.deepLinkingSettings] as { deep_link_return_url: string; data?: unknown; accept_multiple?: unknown; accept_types?: unknown };
     const returnUrl = httpUrl(settings.deep_link_return_url);

@@ -12,8 +12,12 @@ describe('LTI roles to course roles', () => {
     expect(courseRoleOf(['Learner'])).toBe('student');
   });
 
-  it('makes a teaching assistant a student, never an instructor who could publish', () => {
-    expect(courseRoleOf([`${LIS}membership#Instructor`, `${LIS}membership/Instructor#TeachingAssistant`])).toBe('student');
+  it('makes a teaching assistant a ta, never an instructor who could publish', () => {
+    expect(courseRoleOf([`${LIS}membership#Instructor`, `${LIS}membership/Instructor#TeachingAssistant`])).toBe('ta');
+    expect(courseRoleOf([`${LIS}membership/Instructor#TeachingAssistant`])).toBe('ta');
+    expect(courseRoleOf([`${LIS}membership#TeachingAssistant`])).toBe('ta');
+    expect(courseRoleOf(['TeachingAssistant'])).toBe('ta');
+    expect(courseRoleOf(['Instructor#TeachingAssistant', 'Learner'])).toBe('ta');
   });
 
   it('gives no access to a launch with no course role', () => {

@@ -2,14 +2,15 @@ import type { CourseRole } from '../generated/prisma/enums';
 
 /**
  * LTI roles (LIS vocabulary, full URIs or the short names some platforms send) to a memgrade course role.
- * Instructors, content developers, mentors-as-staff and administrators teach; teaching assistants are
- * students in memgrade (it has no staff role that cannot publish yet); everyone else is a student.
+ * Instructors, content developers and administrators teach; teaching assistants (membership#TeachingAssistant,
+ * or the Instructor sub-role membership/Instructor#TeachingAssistant, even beside Instructor) are `ta`:
+ * course staff who see and regrade but cannot publish or manage the roster; everyone else is a student.
  * Returns null when the launch carries no role memgrade gives access to (e.g. only a system role
  * such as "None").
  */
 export function courseRoleOf(roles: readonly string[]): CourseRole | null {
   const names = roles.map(roleName);
-  if (names.some((name) => TEACHING_ASSISTANT.has(name))) return 'student';
+  if (names.some((name) => TEACHING_ASSISTANT.has(name))) return 'ta';
   if (names.some((name) => TEACHING.has(name))) return 'instructor';
   if (names.some((name) => LEARNING.has(name))) return 'student';
   return null;

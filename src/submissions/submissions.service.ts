@@ -5,6 +5,7 @@ import { QueuePositionService } from '../backpressure/queue-position.service';
 import type { QueuePlace } from '../backpressure/queue-estimate';
 import { SubmissionBackpressureService } from '../backpressure/submission-backpressure.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { may, refusal } from '../courses/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -160,10 +161,10 @@ export class SubmissionsService {
     }
     // An lms key reads only the submissions of students on its course's roster now.
     if (principal.role === 'lms') where.user = { enrolments: { some: { courseId: principal.courseId! } } }; else if (principal.role !== 'admin') {
-      // Own submissions, plus every submission of the courses one teaches.
+      // Own submissions, plus every submission of the courses one reads as staff (instructors, TAs).
       where.OR = [
         { userId: principal.userId },
-        { exerciseVersion: { exercise: { course: { enrolments: { some: { userId: principal.userId, role: 'instructor' } } } } } },
+        { exerciseVersion: { exercise: { course: this.courses.staffCoursesWhere(principal) } } },
       ];
     }
     if (query.flagged !== undefined || query.flagSeverity) await this.restrictToFlags(principal, query, where);
@@ -207,7 +208,9 @@ export class SubmissionsService {
   private async restrictToFlags(principal: Principal, query: ListSubmissionsDto, where: Prisma.SubmissionWhereInput): Promise<void> {
     const field = query.flagSeverity ? 'flagSeverity' : 'flagged';
     if (query.flagged === false && query.flagSeverity) throw InvalidInputError.field('flagSeverity', 'cannot be combined with flagged=false');
-    if (principal.role === 'student') throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
+    // Staff of at least one course (a student-level user may be a course's TA); anyone else learns nothing from a filter.
+    const staffOf = await this.courses.staffCourseIds(principal);
+    if (staffOf !== 'all' && !staffOf.size) throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
     if (query.course) {
       if (where.userId) throw new ForbiddenError(`${field} is a filter for the staff of course "${query.course}"`, [{ field, reason: 'is for course staff only' }]);
     } else {
@@ -219,8 +222,10 @@ export class SubmissionsService {
 
   /** Grades one submission again, against the exercise version it was submitted to (course staff). */
   async regrade(principal: Principal, id: string): Promise<{ id: string; status: string }> {
-    const { submission, staff } = await this.findReadable(principal, id);
-    if (!staff) throw new ForbiddenError('only course staff may regrade');
+    const { submission } = await this.findReadable(principal, id);
+    const { course } = submission.exerciseVersion.exercise;
+    const actor = await this.courses.actorIn(principal, course.id);
+    if (!may(actor, 'regrade')) throw new ForbiddenError(actor ? refusal(actor, 'regrade', course.slug) : 'only course staff may regrade');
     if (submission.status === 'queued' || submission.status === 'running') {
       throw new ConflictError('the submission is being graded already; regrade it once it is finished', [{ field: 'id', reason: `is ${submission.status}` }]);
     }
@@ -230,7 +235,7 @@ export class SubmissionsService {
 
   /** Regrades every finished submission of one exercise version (course staff). */
   async regradeVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<{ queued: number }> {
-    const course = await this.courses.findManaged(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'regrade');
     const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
     const finished = await this.prisma.submission.findMany({

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { OutboundPolicy, OutboundUrlError } from '../common/http/outbound-url';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
+import { may, refusal } from '../courses/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
@@ -150,12 +151,8 @@ export class WebhooksService {
     }
   }
 
-  private async courseToManage(principal: Principal, courseSlug: string) {
-    const course = await this.courses.findVisible(principal, courseSlug);
-    if (!(await this.courses.canReadAll(principal, course.id))) {
-      throw new ForbiddenError(`webhooks of course "${course.slug}" are managed by its instructors, an admin or its lms key`);
-    }
-    return course;
+  private courseToManage(principal: Principal, courseSlug: string) {
+    return this.courses.findFor(principal, courseSlug, 'manageWebhooks');
   }
 
   /** The endpoint when the caller may manage it; 404 otherwise, so ids of other courses do not leak. */
@@ -164,12 +161,15 @@ export class WebhooksService {
     if (!UUID.test(id)) throw notFound;
     const endpoint = await this.prisma.webhookEndpoint.findUnique({ where: { id }, include: { course: { select: { slug: true } } } });
     if (!endpoint) throw notFound;
-    const allowed =
-      principal.role === 'admin' ||
-      (principal.role === 'lms'
-        ? endpoint.apiKeyId === principal.keyId
-        : !!endpoint.courseId && (await this.courses.canReadAll(principal, endpoint.courseId)));
-    if (!allowed) throw notFound;
+    if (principal.role === 'admin') return endpoint;
+    if (principal.role === 'lms') {
+      if (endpoint.apiKeyId !== principal.keyId) throw notFound;
+      return endpoint;
+    }
+    const actor = endpoint.courseId ? await this.courses.actorIn(principal, endpoint.courseId) : null;
+    // Course staff who may not manage webhooks (its TAs) learn why; anyone else learns nothing.
+    if (may(actor, 'readAll') && !may(actor, 'manageWebhooks')) throw new ForbiddenError(refusal(actor!, 'manageWebhooks', endpoint.course?.slug ?? ''));
+    if (!may(actor, 'manageWebhooks')) throw notFound;
     return endpoint;
   }
 }

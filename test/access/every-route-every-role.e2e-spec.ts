@@ -27,12 +27,14 @@ describe('every route with every role', () => {
     const data = new TestData(prisma);
     const course = await data.newCourse();
     const elsewhere = await data.newCourse();
-    for (const caller of ['admin', 'instructor', 'student', 'outsider'] as const) {
-      const user = await data.newUser(caller === 'outsider' ? 'student' : caller);
+    for (const caller of ['admin', 'instructor', 'ta', 'student', 'outsider'] as const) {
+      // A teaching assistant is a student-level user whose course role is ta.
+      const user = await data.newUser(caller === 'outsider' || caller === 'ta' ? 'student' : caller);
       keys[caller] = user.key;
       users[caller] = user.id;
     }
     await data.enrol(course.id, users.instructor, 'instructor');
+    await data.enrol(course.id, users.ta, 'ta');
     await data.enrol(course.id, users.student, 'student');
     await data.enrol(elsewhere.id, users.outsider, 'student');
     const http = () => request(app.getHttpServer());

@@ -156,10 +156,11 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       await http().get('/api/v1/users/me').set('Authorization', `Bearer ${key}`).expect(401);
     });
 
-    it('makes a teaching assistant a student of the course (no staff role that cannot publish exists)', async () => {
+    it('makes a teaching assistant a ta of the course (staff who cannot publish), a student-level user', async () => {
       await launch(new CookieBrowser(), platform.initiateLogin(spec({ person: { sub: 'ta-1', name: 'TA', roles: [ROLE.instructor, ROLE.ta] } })));
       const ltiUser = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'ta-1', platform: mine() }, include: { user: { include: { enrolments: true } } } });
-      expect(ltiUser.user.enrolments[0].role).toBe('student');
+      expect(ltiUser.user.enrolments[0].role).toBe('ta');
+      expect(ltiUser.user.role).toBe('student');
     });
   });
 

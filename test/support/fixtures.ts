@@ -28,7 +28,7 @@ export class TestData {
     return this.prisma.course.create({ data: { slug, title: `Course ${slug}` } });
   }
 
-  async enrol(courseId: string, userId: string, role: 'student' | 'instructor') {
+  async enrol(courseId: string, userId: string, role: 'student' | 'ta' | 'instructor') {
     return this.prisma.enrolment.create({ data: { courseId, userId, role } });
   }
 

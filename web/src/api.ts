@@ -87,6 +87,17 @@ export async function post<T>(path: string, body?: unknown, options: RequestOpti
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/** PATCH JSON to /api/v1 and read the JSON answer. */
+export async function patch<T>(path: string, body: unknown): Promise<T> {
+  const response = await send(`/api/v1${path}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return (await response.json()) as T;
+}
+
+/** DELETE under /api/v1 (answers 204). */
+export async function del(path: string): Promise<void> {
+  await send(`/api/v1${path}`, { method: 'DELETE' });
+}
+
 /** GET a file (e.g. the gradebook CSV) with the key, as a Blob and the name the server suggests. */
 export async function download(path: string, accept: string): Promise<{ blob: Blob; filename: string | null }> {
   const response = await send(`/api/v1${path}`, { method: 'GET', accept });

@@ -7,6 +7,7 @@ import type { Me } from './types';
 import { empty, errorBox, keepScrollersFocusable, loading, pageTitle } from './ui';
 import { ltiPlatformsPage } from './views/lti-platforms';
 import { teachAnalyticsPage } from './views/analytics';
+import { rosterPage } from './views/roster';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
@@ -24,6 +25,7 @@ route('/teach/:course/submissions', teachSubmissionsPage);
 route('/teach/:course/scores', teachScoresPage);
 route('/teach/:course/gradebook', teachGradebookPage);
 route('/lti/platforms', ltiPlatformsPage);
+route('/teach/:course/roster', rosterPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;

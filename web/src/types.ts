@@ -12,11 +12,16 @@ export interface Me {
   externalId?: string | null;
 }
 
+/** Who someone is in a course: their roster role, or admin / lms. */
+export type CourseRole = 'instructor' | 'ta' | 'student';
+
 export interface Course {
   id: string;
   slug: string;
   title: string;
   gradebookPolicy?: string;
+  /** The caller's role in the course (admin, lms, instructor, ta, student). */
+  yourRole?: CourseRole | 'admin' | 'lms' | null;
 }
 
 export interface Limits {
@@ -170,7 +175,30 @@ export interface Enrolment {
   userId: string;
   displayName: string;
   externalId: string | null;
-  role: 'student' | 'instructor';
+  role: CourseRole;
+}
+
+/** GET /courses/:c/members */
+export interface Member extends Enrolment {
+  email: string | null;
+  enrolledAt: string;
+}
+
+export type MemberOutcome = 'created' | 'enrolled' | 'role_changed' | 'unchanged';
+
+/** POST /courses/:c/members */
+export interface AddedMember {
+  outcome: MemberOutcome;
+  member: Member;
+  key?: { id: string; secret: string; courseId: string | null };
+}
+
+/** POST /courses/:c/members/import */
+export interface RosterImportReport {
+  course: string;
+  mode: 'per-row';
+  counts: Record<MemberOutcome | 'error', number>;
+  rows: { row: number; outcome: MemberOutcome | 'error'; email: string | null; externalId: string | null; name: string | null; role: string | null; field?: string; reason?: string }[];
 }
 
 export interface GradebookCell {

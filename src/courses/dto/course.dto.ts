@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../common/http/optional';
+import { MEMBER_ROLES, type MemberRole } from './member.dto';
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SLUG_MESSAGE = 'must be 1 to 63 lower-case letters, digits or "-", starting with a letter or digit';
@@ -40,9 +41,9 @@ export class EnrolDto {
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be a user id (uuid)' })
   userId!: string;
 
-  @ApiProperty({ enum: ['student', 'instructor'] })
-  @IsIn(['student', 'instructor'])
-  role!: 'student' | 'instructor';
+  @ApiProperty({ enum: MEMBER_ROLES })
+  @IsIn(MEMBER_ROLES, { message: 'must be one of student, ta, instructor' })
+  role!: MemberRole;
 }
 
 export class LmsStudentDto {

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../markdown';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
 import type { Course, ExerciseDetail, ExerciseSummary } from '../types';
-import { followSubmission, historySection, isStaff } from './submission';
+import { followSubmission, historySection, isCourseStaff, isStaff } from './submission';
 import { tryRunPanel } from './try-run';
 
 /** #/ */
@@ -26,13 +26,13 @@ export async function homePage(ctx: RouteContext): Promise<void> {
             h(
               'li',
               { class: 'card' },
-              h('h2', null, h('a', { href: staff ? `#/teach/${enc(c.slug)}` : `#/c/${enc(c.slug)}` }, c.title)),
+              h('h2', null, h('a', { href: staff || teaches(c) ? `#/teach/${enc(c.slug)}` : `#/c/${enc(c.slug)}` }, c.title)),
               h('p', { class: 'muted' }, h('code', null, c.slug)),
               h(
                 'p',
                 { class: 'card-links' },
                 h('a', { class: 'button secondary', href: `#/c/${enc(c.slug)}` }, 'Exercises'),
-                staff ? h('a', { class: 'button secondary', href: `#/teach/${enc(c.slug)}` }, 'Instructor view') : null,
+                staff || teaches(c) ? h('a', { class: 'button secondary', href: `#/teach/${enc(c.slug)}` }, 'Instructor view') : null,
               ),
             ),
           ),
@@ -40,6 +40,9 @@ export async function homePage(ctx: RouteContext): Promise<void> {
       : empty(staff ? 'You do not teach or take any course yet.' : 'You are not enrolled in any course yet. Ask your instructor to enrol you, or open the link your course gave you.'),
   );
 }
+
+/** Course staff by their role in this course (a TA is a student-level user). */
+const teaches = (course: Course) => isCourseStaff(course.yourRole);
 
 /** #/c/:course */
 export async function coursePage(ctx: RouteContext): Promise<void> {
@@ -52,7 +55,7 @@ export async function coursePage(ctx: RouteContext): Promise<void> {
   replace(
     ctx.main,
     breadcrumbs(['Courses', '#/'], [course.title, null]),
-    pageTitle(course.title, isStaff(ctx.me.role) ? h('p', { class: 'subtitle' }, h('a', { href: `#/teach/${enc(slug)}` }, 'Instructor view of this course')) : null),
+    pageTitle(course.title, isStaff(ctx.me.role) || teaches(course) ? h('p', { class: 'subtitle' }, h('a', { href: `#/teach/${enc(slug)}` }, 'Instructor view of this course')) : null),
     h(
       'section',
       { 'aria-labelledby': 'exercises-title' },

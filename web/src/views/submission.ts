@@ -12,6 +12,8 @@ import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
 import { FINAL_STATUSES, type Page, type QueuePlace, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
 
 export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
+/** Staff of one course by the caller's role in it (`yourRole`): a TA is a student-level user. */
+export const isCourseStaff = (role: string | null | undefined) => role === 'admin' || role === 'instructor' || role === 'ta';
 
 /**
  * The one message every test carries when the whole run failed the same way (a syntax or import
@@ -248,15 +250,15 @@ export function historySection(title: string, course: string, exercise: string |
 
 /** #/s/:id */
 export async function submissionPage(ctx: RouteContext): Promise<void> {
-  const staff = isStaff(ctx.me.role);
   const view = await get<SubmissionView>(`/submissions/${enc(ctx.params.id)}`, { signal: ctx.signal });
   const [course, exercise] = view.exercise.split('/');
   // Titles for the breadcrumbs; the slugs do when they cannot be read (an unpublished exercise).
   const [courseInfo, exerciseInfo] = await Promise.allSettled([
-    get<{ title: string }>(`/courses/${enc(course)}`, { signal: ctx.signal }),
+    get<{ title: string; yourRole?: string | null }>(`/courses/${enc(course)}`, { signal: ctx.signal }),
     get<{ title: string }>(`/courses/${enc(course)}/exercises/${enc(exercise)}`, { signal: ctx.signal }),
   ]);
   const courseTitle = courseInfo.status === 'fulfilled' ? courseInfo.value.title : course;
+  const staff = courseInfo.status === 'fulfilled' ? isCourseStaff(courseInfo.value.yourRole) : isStaff(ctx.me.role);
   const exerciseTitle = exerciseInfo.status === 'fulfilled' ? exerciseInfo.value.title : exercise;
   const container = h('div', { class: 'submission-host' }, renderSubmission(view, staff));
   const status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
