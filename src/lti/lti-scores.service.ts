@@ -4,6 +4,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
+import { pickCounting } from '../deadlines/deadline-policy';
+import { loadPolicy } from '../deadlines/deadline-store';
 import { Prisma } from '../generated/prisma/client';
 import { MediaType, Scope } from './lti-claims';
 import { LtiPlatformError } from './lti-errors';
@@ -112,7 +114,8 @@ export class LtiScoresService {
           return 'nothing-graded';
         }
         const run = `${counted.submissionId}:${counted.run}`;
-        if (linkUser.postedRun === run) {
+        // The same run with another score: the late policy or an extension changed what it is worth.
+        if (linkUser.postedRun === run && linkUser.postedScore === counted.score) {
           await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
           return 'unchanged';
         }
@@ -177,16 +180,33 @@ export class LtiScoresService {
     return body.id;
   }
 
-  /** The graded submission that counts under `policy`, its latest grading run and a per-test comment. */
-  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, policy: string) {
-    const submission = await tx.submission.findFirst({
-      where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
-      orderBy: policy === 'latest' ? [{ createdAt: 'desc' }, { id: 'desc' }] : [{ score: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  /**
+   * The graded submission that counts under the gradebook rule and the student's deadline policy
+   * (deadlines/: a late penalty taken off, late work under a closed policy not counting), its latest
+   * grading run and a per-test comment.
+   */
+  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, rule: string) {
+    const [graded, policy] = await Promise.all([
+      tx.submission.findMany({
+        where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
+        select: { id: true, score: true, createdAt: true },
+      }),
+      loadPolicy(tx, exerciseId, userId),
+    ]);
+    const pick = pickCounting(
+      graded.map((row) => ({ ...row, score: row.score as number })),
+      rule === 'latest' ? 'latest' : 'best',
+      policy,
+    );
+    if (!pick) return null;
+    const submission = await tx.submission.findUniqueOrThrow({
+      where: { id: pick.attempt.id },
       include: { results: { orderBy: { run: 'desc' }, take: 1, include: { tests: { orderBy: { position: 'asc' } } } } },
     });
-    const result = submission?.results[0];
-    if (!submission || !result) return null;
-    return { submissionId: submission.id, run: result.run, score: submission.score as number, maxScore: submission.maxScore, comment: commentOf(result) };
+    const result = submission.results[0];
+    if (!result) return null;
+    const late = pick.lateness.late ? { daysLate: pick.lateness.daysLate, penaltyPercent: pick.lateness.penaltyPercent } : null;
+    return { submissionId: submission.id, run: result.run, score: pick.score, maxScore: submission.maxScore, comment: commentOf(result, late) };
   }
 }
 
@@ -198,12 +218,16 @@ export function scoresUrl(lineItemUrl: string): string {
 }
 
 /** The per-test summary students read in the LMS gradebook; hidden tests show only pass/fail. */
-export function commentOf(result: { score: number; maxScore: number; verdict: string; tests: { name: string; score: number; maxScore: number; passed: boolean; hidden: boolean }[] }): string {
+export function commentOf(
+  result: { score: number; maxScore: number; verdict: string; tests: { name: string; score: number; maxScore: number; passed: boolean; hidden: boolean }[] },
+  late: { daysLate: number; penaltyPercent: number } | null = null,
+): string {
   const lines = result.tests.map((test, index) =>
     test.hidden ? `${test.passed ? '✓' : '✗'} hidden test ${index + 1}: ${test.passed ? 'passed' : 'failed'}` : `${test.passed ? '✓' : '✗'} ${test.name}: ${fmt(test.score)}/${fmt(test.maxScore)}`,
   );
   const head = `memgrade: ${fmt(result.score)}/${fmt(result.maxScore)}${result.verdict === 'ok' ? '' : ` (${result.verdict.replace('_', ' ')})`}`;
-  const text = [head, ...lines].join('\n');
+  const lateLine = late && `late by ${late.daysLate} day${late.daysLate === 1 ? '' : 's'}${late.penaltyPercent ? `: ${fmt(late.penaltyPercent)}% off, ${fmt(result.score * (1 - late.penaltyPercent / 100))} counts` : ''}`;
+  const text = [head, ...(lateLine ? [lateLine] : []), ...lines].join('\n');
   return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }
 
