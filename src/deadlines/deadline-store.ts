@@ -18,10 +18,9 @@ export const toSettings = (row: SettingsRow | null): DeadlineSettings | null =>
 /** The policy of one student on one exercise. */
 export async function loadPolicy(db: Db, exerciseId: string, userId: string | null): Promise<EffectivePolicy> {
   const exercise = await db.exercise.findUniqueOrThrow({ where: { id: exerciseId }, select: { courseId: true, deadline: true } });
-  const [courseDefault, extension] = await Promise.all([
-    db.courseDeadline.findUnique({ where: { courseId: exercise.courseId } }),
-    userId ? db.deadlineExtension.findUnique({ where: { exerciseId_userId: { exerciseId, userId } } }) : null,
-  ]);
+  // One query after another: `db` may be a transaction, which runs one query at a time.
+  const courseDefault = await db.courseDeadline.findUnique({ where: { courseId: exercise.courseId } });
+  const extension = userId ? await db.deadlineExtension.findUnique({ where: { exerciseId_userId: { exerciseId, userId } } }) : null;
   return resolvePolicy(toSettings(courseDefault), toSettings(exercise.deadline), extension && { dueAt: extension.dueAt, extraAttempts: extension.extraAttempts });
 }
 

@@ -186,13 +186,11 @@ export class LtiScoresService {
    * grading run and a per-test comment.
    */
   private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, rule: string) {
-    const [graded, policy] = await Promise.all([
-      tx.submission.findMany({
-        where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
-        select: { id: true, score: true, createdAt: true },
-      }),
-      loadPolicy(tx, exerciseId, userId),
-    ]);
+    const graded = await tx.submission.findMany({
+      where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
+      select: { id: true, score: true, createdAt: true },
+    });
+    const policy = await loadPolicy(tx, exerciseId, userId);
     const pick = pickCounting(
       graded.map((row) => ({ ...row, score: row.score as number })),
       rule === 'latest' ? 'latest' : 'best',

@@ -31,7 +31,7 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
   const http = () => request(app.getHttpServer());
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const submit = (key: string, exercise: string) => http().post('/api/v1/submissions').set(auth(key)).send({ exercise: `${course.slug}/${exercise}`, files: { 'solution.py': GOOD } });
-  const put = (path: string, body: unknown, key = people.teacher.key) => http().put(`/api/v1/courses/${course.slug}${path}`).set(auth(key)).send(body);
+  const put = (path: string, body: object, key = people.teacher.key) => http().put(`/api/v1/courses/${course.slug}${path}`).set(auth(key)).send(body);
   const status = (key: string, exercise: string, query = '') => http().get(`/api/v1/courses/${course.slug}/exercises/${exercise}/deadline-status${query}`).set(auth(key));
 
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import { empty, errorBox, loading, pageTitle } from './ui';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
+import { teachDeadlinesPage } from './views/teach-deadlines';
 import { teachExercisePage, teachExercisesPage, teachGradebookPage, teachScoresPage, teachSubmissionsPage } from './views/teach';
 
 route('/', homePage);
@@ -20,6 +21,7 @@ route('/teach/:course/exercises/:exercise', teachExercisePage);
 route('/teach/:course/submissions', teachSubmissionsPage);
 route('/teach/:course/scores', teachScoresPage);
 route('/teach/:course/gradebook', teachGradebookPage);
+route('/teach/:course/deadlines', teachDeadlinesPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;

@@ -14,10 +14,11 @@ const TABS = [
   ['submissions', 'Submissions'],
   ['scores', 'Score distribution'],
   ['gradebook', 'Gradebook'],
+  ['deadlines', 'Deadlines'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
-function shell(ctx: RouteContext, course: Course, tab: Tab, ...content: (Node | null)[]): void {
+export function shell(ctx: RouteContext, course: Course, tab: Tab, ...content: (Node | null)[]): void {
   const slug = course.slug;
   replace(
     ctx.main,
@@ -33,7 +34,7 @@ function shell(ctx: RouteContext, course: Course, tab: Tab, ...content: (Node | 
   document.title = `${TABS.find(([id]) => id === tab)![1]} · ${course.title} · memgrade`;
 }
 
-const getCourse = (ctx: RouteContext) => get<Course>(`/courses/${enc(ctx.params.course)}`, { signal: ctx.signal });
+export const getCourse = (ctx: RouteContext) => get<Course>(`/courses/${enc(ctx.params.course)}`, { signal: ctx.signal });
 
 function validationStatus(version: ExerciseVersion | undefined): HTMLElement {
   if (!version) return h('span', { class: 'muted' }, '–');
