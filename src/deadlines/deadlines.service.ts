@@ -39,9 +39,10 @@ export class DeadlinesService {
   async admitOrRefuse(tx: Db, courseId: string, exerciseId: string, userId: string, acceptedAt: Date): Promise<void> {
     const enrolment = await tx.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } }, select: { role: true } });
     if (enrolment?.role !== 'student') return;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:attempts:${exerciseId}:${userId}`}))`;
     const policy = await loadPolicy(tx, exerciseId, userId);
     if (!policy.dueAt && policy.maxAttempts === null) return;
+    // Counting and storing under one lock: only a limit needs it.
+    if (policy.maxAttempts !== null) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:attempts:${exerciseId}:${userId}`}))`;
     const admission = admit(policy, acceptedAt, policy.maxAttempts === null ? 0 : await attemptsUsed(tx, userId, exerciseId));
     if (admission.accepted) return;
     throw new SubmissionRefusedError(admission.reason === 'closed' ? 'deadline_passed' : 'attempt_limit_reached', admission.message, [
