@@ -77,20 +77,26 @@ export class LtiScoresService {
   }
 
   /**
-   * Link-people with a grading run newer than their last sync (an event that was missed, a job whose
-   * retries ran out): queued again. Returns how many.
+   * Link-people with a grading run, or a change of the deadline settings that apply to them (the
+   * course default, the exercise's own, their extension), newer than their last sync (an event that
+   * was missed, a job whose retries ran out, a due date moved or an extension given): queued again.
+   * Returns how many.
    */
   async sweep(): Promise<number> {
     const rows = await this.prisma.$queryRaw<{ id: string; latest: Date }[]>`
-      SELECT lu.id, max(gr.created_at) AS latest
+      SELECT lu.id, greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) AS latest
         FROM lti_resource_link_users lu
         JOIN lti_users u ON u.id = lu.lti_user_id
         JOIN lti_resource_links l ON l.id = lu.resource_link_id
+        JOIN exercises e ON e.id = l.exercise_id
         JOIN exercise_versions v ON v.exercise_id = l.exercise_id
         JOIN submissions s ON s.exercise_version_id = v.id AND s.user_id = u.user_id AND s.status = 'graded'
         JOIN grading_results gr ON gr.submission_id = s.id
+        LEFT JOIN exercise_deadlines ed ON ed.exercise_id = l.exercise_id
+        LEFT JOIN course_deadlines cd ON cd.course_id = e.course_id
+        LEFT JOIN deadline_extensions de ON de.exercise_id = l.exercise_id AND de.user_id = u.user_id
        GROUP BY lu.id, lu.synced_at
-      HAVING max(gr.created_at) > coalesce(lu.synced_at, 'epoch'::timestamptz)
+      HAVING greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) > coalesce(lu.synced_at, 'epoch'::timestamptz)
        LIMIT 500`;
     for (const row of rows) await this.enqueue(row.id, `sweep-${row.latest.getTime()}`);
     return rows.length;
