@@ -9,6 +9,7 @@ import { OutboundHttpModule } from './common/http/outbound-http.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 import { EventsModule } from './events/events.module';
 import { ExercisesModule } from './exercises/exercises.module';
 import { GradebookModule } from './gradebook/gradebook.module';
@@ -44,6 +45,7 @@ export class AppModule {
         UsersModule,
         CoursesModule,
         ExercisesModule,
+        DeadlinesModule,
         SubmissionsModule,
         TryRunsModule,
         RateLimitModule,

@@ -17,7 +17,7 @@ export class GradebookController {
   @Get()
   @ApiOperation({ summary: "Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)" })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt, flagSeverity? (only when the counting submission is flagged: high|medium|low) } | null }, total }] }' })
+  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore, dueAt? (when it has a due date)}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt, flagSeverity? (only when the counting submission is flagged: high|medium|low), late?, daysLate?, penaltyPercent?, rawScore? (only when it was accepted after its due date; score is after the penalty) } | null }, total }] }' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('courseSlug', slugPipe('course')) courseSlug: string,

@@ -70,4 +70,30 @@ describe('gradebook CSV', () => {
     expect(gradebookToCsv(book, { flags: true })).toBe('student_id,external_id,display_name,a,b,total,a_flag,b_flag\r\nu1,,Jane,2,1,3,high,\r\n');
     expect(gradebookToCsv(book)).toBe('student_id,external_id,display_name,a,b,total\r\nu1,,Jane,2,1,3\r\n');
   });
+  it('with due dates, adds one <slug>_late column per exercise after total (before flags): days late, empty when on time', () => {
+    const book: Gradebook = {
+      course: 'c',
+      policy: 'best',
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      exercises: [
+        { slug: 'a', title: 'A', maxScore: 2, dueAt: '2026-01-01T00:00:00.000Z' },
+        { slug: 'b', title: 'B', maxScore: 3 },
+      ],
+      maxTotal: 5,
+      students: [
+        {
+          id: 'u1',
+          displayName: 'Jane',
+          externalId: null,
+          grades: {
+            a: { score: 1.6, maxScore: 2, submissionId: 's1', submittedAt: '2026-01-03T00:00:00.000Z', late: true, daysLate: 2, penaltyPercent: 20, rawScore: 2, flagSeverity: 'low' },
+            b: { score: 1, maxScore: 3, submissionId: 's2', submittedAt: '2026-01-01T00:00:00.000Z' },
+          },
+          total: 2.6,
+        },
+      ],
+    };
+    expect(gradebookToCsv(book)).toBe('student_id,external_id,display_name,a,b,total,a_late,b_late\r\nu1,,Jane,1.6,1,2.6,2,\r\n');
+    expect(gradebookToCsv(book, { flags: true })).toBe('student_id,external_id,display_name,a,b,total,a_late,b_late,a_flag,b_flag\r\nu1,,Jane,1.6,1,2.6,2,,low,\r\n');
+  });
 });

@@ -20,11 +20,17 @@ function formatNumber(value: number): string {
  * `student_id,external_id,display_name,<exercise-slug>...,total`, one line per enrolled student,
  * CRLF line ends; an exercise without a graded submission is an empty cell. With `flags`, one more
  * column per exercise after total, `<exercise-slug>_flag`: the highest flag severity of the
- * counting submission (high, medium, low), empty when it is not flagged.
+ * counting submission (high, medium, low), empty when it is not flagged. When any exercise has a
+ * due date, one column per exercise after total (before the flag columns), `<exercise-slug>_late`:
+ * the started days late of the counting submission, empty when on time; the score columns already
+ * have the late penalty taken off.
  */
 export function gradebookToCsv(book: Gradebook, options: { flags?: boolean } = {}): string {
   const flagColumns = options.flags ? book.exercises.map((exercise) => `${exercise.slug}_flag`) : [];
-  const header = ['student_id', 'external_id', 'display_name', ...book.exercises.map((exercise) => exercise.slug), 'total', ...flagColumns];
+  // A course with due dates marks late work: one column per exercise with the started days late.
+  const late = book.exercises.some((exercise) => exercise.dueAt !== undefined);
+  const lateColumns = late ? book.exercises.map((exercise) => `${exercise.slug}_late`) : [];
+  const header = ['student_id', 'external_id', 'display_name', ...book.exercises.map((exercise) => exercise.slug), 'total', ...lateColumns, ...flagColumns];
   const lines = [header.map(csvField).join(',')];
   for (const student of book.students) {
     lines.push(
@@ -34,6 +40,7 @@ export function gradebookToCsv(book: Gradebook, options: { flags?: boolean } = {
         csvField(student.displayName),
         ...book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.score)),
         csvField(student.total),
+        ...(late ? book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.daysLate)) : []),
         ...(options.flags ? book.exercises.map((exercise) => csvField(student.grades[exercise.slug]?.flagSeverity)) : []),
       ].join(','),
     );

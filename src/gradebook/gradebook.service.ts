@@ -3,30 +3,23 @@ import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../generated/prisma/client';
+import { pickCounting } from '../deadlines/deadline-policy';
+import { loadCoursePolicies } from '../deadlines/deadline-store';
 import type { FlagSeverity } from '../grading/flag-summary';
 import { GRADEBOOK_POLICIES, type Gradebook, type GradebookCell, type GradebookExercise, type GradebookPolicy } from './gradebook.types';
 
-interface Pick {
+interface GradedRow {
+  id: string;
   userId: string;
   exerciseId: string;
-  submissionId: string;
   score: number;
   maxScore: number;
-  submittedAt: Date;
+  createdAt: Date;
   flagSeverity: FlagSeverity | null;
 }
 
-/**
- * Which graded submission counts, as SQL ORDER BY within (student, exercise):
- * best = the highest score (the earliest one on a tie); latest = the most recently submitted.
- */
-const ORDER: Record<GradebookPolicy, Prisma.Sql> = {
-  best: Prisma.sql`s.score DESC, s.created_at ASC, s.id ASC`,
-  latest: Prisma.sql`s.created_at DESC, s.id DESC`,
-};
-
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
+const dueAtOf = (dueAt: Date | null) => (dueAt ? { dueAt: dueAt.toISOString() } : {});
 
 /**
  * The gradebook of a course: every enrolled student × every exercise (published, or with graded
@@ -47,7 +40,7 @@ export class GradebookService {
     }
     const policy = requested ?? (GRADEBOOK_POLICIES.includes(course.gradebookPolicy as GradebookPolicy) ? (course.gradebookPolicy as GradebookPolicy) : 'best');
 
-    const [enrolments, exercises, picks] = await Promise.all([
+    const [enrolments, exercises, graded, policyOf] = await Promise.all([
       this.prisma.enrolment.findMany({
         where: { courseId: course.id, role: 'student' },
         include: { user: { select: { id: true, displayName: true, externalId: true } } },
@@ -60,33 +53,44 @@ export class GradebookService {
         },
         orderBy: { slug: 'asc' },
       }),
-      this.prisma.$queryRaw<Pick[]>`
-        SELECT DISTINCT ON (s.user_id, v.exercise_id)
-               s.user_id AS "userId", v.exercise_id AS "exerciseId", s.id AS "submissionId",
-               s.score AS "score", s.max_score AS "maxScore", s.created_at AS "submittedAt",
-               s.flag_severity::text AS "flagSeverity"
+      // Every graded submission of the course's students: which one counts depends on its student's
+      // deadline policy (a late one may lose to an earlier, lower one), so it is picked below.
+      this.prisma.$queryRaw<GradedRow[]>`
+        SELECT s.id, s.user_id AS "userId", v.exercise_id AS "exerciseId", s.score, s.max_score AS "maxScore",
+               s.created_at AS "createdAt", s.flag_severity::text AS "flagSeverity"
           FROM submissions s
           JOIN exercise_versions v ON v.id = s.exercise_version_id
           JOIN exercises e ON e.id = v.exercise_id
           JOIN enrolments en ON en.course_id = e.course_id AND en.user_id = s.user_id AND en.role = 'student'
-         WHERE e.course_id = ${course.id}::uuid AND s.status = 'graded' AND s.score IS NOT NULL
-         ORDER BY s.user_id, v.exercise_id, ${ORDER[policy]}`,
+         WHERE e.course_id = ${course.id}::uuid AND s.status = 'graded' AND s.score IS NOT NULL`,
+      loadCoursePolicies(this.prisma, course.id),
     ]);
 
-    const graded = new Set(picks.map((pick) => pick.exerciseId));
-    const columns = exercises.filter((exercise) => exercise.currentVersion?.status === 'valid' || graded.has(exercise.id));
+    const byCell = new Map<string, GradedRow[]>();
+    for (const row of graded) {
+      const key = `${row.userId}:${row.exerciseId}`;
+      if (!byCell.has(key)) byCell.set(key, []);
+      byCell.get(key)!.push({ ...row, score: Number(row.score), createdAt: new Date(row.createdAt) });
+    }
+    const withGrades = new Set(graded.map((row) => row.exerciseId));
+    const columns = exercises.filter((exercise) => exercise.currentVersion?.status === 'valid' || withGrades.has(exercise.id));
     const slugOf = new Map(columns.map((exercise) => [exercise.id, exercise.slug]));
     const cells = new Map<string, Map<string, GradebookCell>>();
-    for (const pick of picks) {
-      const slug = slugOf.get(pick.exerciseId);
+    for (const rows of byCell.values()) {
+      const { userId, exerciseId } = rows[0];
+      const slug = slugOf.get(exerciseId);
       if (!slug) continue;
-      if (!cells.has(pick.userId)) cells.set(pick.userId, new Map());
-      cells.get(pick.userId)!.set(slug, {
-        score: Number(pick.score),
-        maxScore: Number(pick.maxScore),
-        submissionId: pick.submissionId,
-        submittedAt: new Date(pick.submittedAt).toISOString(),
-        ...(pick.flagSeverity ? { flagSeverity: pick.flagSeverity } : {}),
+      const pick = pickCounting(rows, policy, policyOf(exerciseId, userId));
+      if (!pick) continue;
+      const { attempt, lateness } = pick;
+      if (!cells.has(userId)) cells.set(userId, new Map());
+      cells.get(userId)!.set(slug, {
+        score: pick.score,
+        maxScore: Number(attempt.maxScore),
+        submissionId: attempt.id,
+        submittedAt: attempt.createdAt.toISOString(),
+        ...(attempt.flagSeverity ? { flagSeverity: attempt.flagSeverity } : {}),
+        ...(lateness.late ? { late: true, daysLate: lateness.daysLate, penaltyPercent: lateness.penaltyPercent, rawScore: attempt.score } : {}),
       });
     }
 
@@ -94,6 +98,7 @@ export class GradebookService {
       slug: exercise.slug,
       title: exercise.title,
       maxScore: exercise.currentVersion?.maxScore ?? exercise.versions[0]?.maxScore ?? 0,
+      ...dueAtOf(policyOf(exercise.id, '').baseDueAt),
     }));
     const students = enrolments
       .map(({ user }) => {

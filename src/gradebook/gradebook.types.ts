@@ -10,10 +10,13 @@ export interface GradebookExercise {
   title: string;
   /** Points of the exercise's current version (what a full score is now). */
   maxScore: number;
+  /** Present only when the exercise has a due date (its own or the course default's), without extensions. */
+  dueAt?: string;
 }
 
 /** The graded submission that counts for one student and exercise. */
 export interface GradebookCell {
+  /** The score that counts: the submission's score after the late policy (a penalty taken off). */
   score: number;
   /** Points of the version that submission was graded against. */
   maxScore: number;
@@ -24,6 +27,14 @@ export interface GradebookCell {
    * and "evidence disagreed" marks (which count as high). For course staff, like the whole gradebook.
    */
   flagSeverity?: FlagSeverity;
+  /** Present (true) only when that submission was accepted after its student's due date; then daysLate, penaltyPercent, rawScore too. */
+  late?: true;
+  /** Started days after the due date. */
+  daysLate?: number;
+  /** Percent taken off rawScore (penalty policy; 0 when marked). */
+  penaltyPercent?: number;
+  /** The graded score before the penalty. */
+  rawScore?: number;
 }
 
 export interface GradebookRow {

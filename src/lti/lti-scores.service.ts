@@ -4,6 +4,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
+import { pickCounting } from '../deadlines/deadline-policy';
+import { loadPolicy } from '../deadlines/deadline-store';
 import { Prisma } from '../generated/prisma/client';
 import { MediaType, Scope } from './lti-claims';
 import { LtiPlatformError } from './lti-errors';
@@ -75,20 +77,26 @@ export class LtiScoresService {
   }
 
   /**
-   * Link-people with a grading run newer than their last sync (an event that was missed, a job whose
-   * retries ran out): queued again. Returns how many.
+   * Link-people with a grading run, or a change of the deadline settings that apply to them (the
+   * course default, the exercise's own, their extension), newer than their last sync (an event that
+   * was missed, a job whose retries ran out, a due date moved or an extension given): queued again.
+   * Returns how many.
    */
   async sweep(): Promise<number> {
     const rows = await this.prisma.$queryRaw<{ id: string; latest: Date }[]>`
-      SELECT lu.id, max(gr.created_at) AS latest
+      SELECT lu.id, greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) AS latest
         FROM lti_resource_link_users lu
         JOIN lti_users u ON u.id = lu.lti_user_id
         JOIN lti_resource_links l ON l.id = lu.resource_link_id
+        JOIN exercises e ON e.id = l.exercise_id
         JOIN exercise_versions v ON v.exercise_id = l.exercise_id
         JOIN submissions s ON s.exercise_version_id = v.id AND s.user_id = u.user_id AND s.status = 'graded'
         JOIN grading_results gr ON gr.submission_id = s.id
+        LEFT JOIN exercise_deadlines ed ON ed.exercise_id = l.exercise_id
+        LEFT JOIN course_deadlines cd ON cd.course_id = e.course_id
+        LEFT JOIN deadline_extensions de ON de.exercise_id = l.exercise_id AND de.user_id = u.user_id
        GROUP BY lu.id, lu.synced_at
-      HAVING max(gr.created_at) > coalesce(lu.synced_at, 'epoch'::timestamptz)
+      HAVING greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) > coalesce(lu.synced_at, 'epoch'::timestamptz)
        LIMIT 500`;
     for (const row of rows) await this.enqueue(row.id, `sweep-${row.latest.getTime()}`);
     return rows.length;
@@ -112,7 +120,8 @@ export class LtiScoresService {
           return 'nothing-graded';
         }
         const run = `${counted.submissionId}:${counted.run}`;
-        if (linkUser.postedRun === run) {
+        // The same run with another score: the late policy or an extension changed what it is worth.
+        if (linkUser.postedRun === run && linkUser.postedScore === counted.score) {
           await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
           return 'unchanged';
         }
@@ -177,16 +186,31 @@ export class LtiScoresService {
     return body.id;
   }
 
-  /** The graded submission that counts under `policy`, its latest grading run and a per-test comment. */
-  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, policy: string) {
-    const submission = await tx.submission.findFirst({
+  /**
+   * The graded submission that counts under the gradebook rule and the student's deadline policy
+   * (deadlines/: a late penalty taken off, late work under a closed policy not counting), its latest
+   * grading run and a per-test comment.
+   */
+  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, rule: string) {
+    const graded = await tx.submission.findMany({
       where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
-      orderBy: policy === 'latest' ? [{ createdAt: 'desc' }, { id: 'desc' }] : [{ score: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, score: true, createdAt: true },
+    });
+    const policy = await loadPolicy(tx, exerciseId, userId);
+    const pick = pickCounting(
+      graded.map((row) => ({ ...row, score: row.score as number })),
+      rule === 'latest' ? 'latest' : 'best',
+      policy,
+    );
+    if (!pick) return null;
+    const submission = await tx.submission.findUniqueOrThrow({
+      where: { id: pick.attempt.id },
       include: { results: { orderBy: { run: 'desc' }, take: 1, include: { tests: { orderBy: { position: 'asc' } } } } },
     });
-    const result = submission?.results[0];
-    if (!submission || !result) return null;
-    return { submissionId: submission.id, run: result.run, score: submission.score as number, maxScore: submission.maxScore, comment: commentOf(result) };
+    const result = submission.results[0];
+    if (!result) return null;
+    const late = pick.lateness.late ? { daysLate: pick.lateness.daysLate, penaltyPercent: pick.lateness.penaltyPercent } : null;
+    return { submissionId: submission.id, run: result.run, score: pick.score, maxScore: submission.maxScore, comment: commentOf(result, late) };
   }
 }
 
@@ -198,12 +222,16 @@ export function scoresUrl(lineItemUrl: string): string {
 }
 
 /** The per-test summary students read in the LMS gradebook; hidden tests show only pass/fail. */
-export function commentOf(result: { score: number; maxScore: number; verdict: string; tests: { name: string; score: number; maxScore: number; passed: boolean; hidden: boolean }[] }): string {
+export function commentOf(
+  result: { score: number; maxScore: number; verdict: string; tests: { name: string; score: number; maxScore: number; passed: boolean; hidden: boolean }[] },
+  late: { daysLate: number; penaltyPercent: number } | null = null,
+): string {
   const lines = result.tests.map((test, index) =>
     test.hidden ? `${test.passed ? '✓' : '✗'} hidden test ${index + 1}: ${test.passed ? 'passed' : 'failed'}` : `${test.passed ? '✓' : '✗'} ${test.name}: ${fmt(test.score)}/${fmt(test.maxScore)}`,
   );
   const head = `memgrade: ${fmt(result.score)}/${fmt(result.maxScore)}${result.verdict === 'ok' ? '' : ` (${result.verdict.replace('_', ' ')})`}`;
-  const text = [head, ...lines].join('\n');
+  const lateLine = late && `late by ${late.daysLate} day${late.daysLate === 1 ? '' : 's'}${late.penaltyPercent ? `: ${fmt(late.penaltyPercent)}% off, ${fmt(result.score * (1 - late.penaltyPercent / 100))} counts` : ''}`;
+  const text = [head, ...(lateLine ? [lateLine] : []), ...lines].join('\n');
   return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }
 

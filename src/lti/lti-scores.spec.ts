@@ -29,3 +29,11 @@ describe('AGS score details', () => {
     expect(comment.length).toBeLessThanOrEqual(1000);
   });
 });
+
+describe('commentOf with a late submission', () => {
+  it('says how late it was and what counts after the penalty', () => {
+    const result = { score: 1, maxScore: 1, verdict: 'ok', tests: [{ name: 'imports', score: 1, maxScore: 1, passed: true, hidden: false }] };
+    expect(commentOf(result, { daysLate: 3, penaltyPercent: 30 })).toBe('memgrade: 1/1\nlate by 3 days: 30% off, 0.70 counts\n✓ imports: 1/1');
+    expect(commentOf(result, { daysLate: 1, penaltyPercent: 0 })).toBe('memgrade: 1/1\nlate by 1 day\n✓ imports: 1/1');
+  });
+});

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BackpressureModule } from '../backpressure/backpressure.module';
 import { CoursesModule } from '../courses/courses.module';
+import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { ExercisesModule } from '../exercises/exercises.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
 import { SubmissionsController } from './submissions.controller';
@@ -9,7 +10,7 @@ import { SubmissionsService } from './submissions.service';
 import { VersionRegradeController } from './version-regrade.controller';
 
 @Module({
-  imports: [CoursesModule, ExercisesModule, GradingQueueModule, BackpressureModule],
+  imports: [CoursesModule, ExercisesModule, DeadlinesModule, GradingQueueModule, BackpressureModule],
   controllers: [SubmissionsController, VersionRegradeController],
   providers: [SubmissionsService, SubmissionStreamService],
   exports: [SubmissionsService],

@@ -8,6 +8,8 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { may, refusal } from '../courses/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
+import { DeadlinesService } from '../deadlines/deadlines.service';
+import type { SubmissionLatenessView } from '../deadlines/deadline-views';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -71,6 +73,7 @@ export class SubmissionsService {
     private readonly gradingQueue: GradingQueueService,
     private readonly backpressure: SubmissionBackpressureService,
     private readonly queuePosition: QueuePositionService,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   async create(principal: Principal, dto: CreateSubmissionDto, idempotencyKey?: string): Promise<CreatedSubmission> {
@@ -92,9 +95,15 @@ export class SubmissionsService {
     // The id is made here so that the row is stored with its job id: one write, not an insert and an update.
     const id = randomUUID();
     try {
-      submission = await this.prisma.submission.create({
-        data: { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id) },
-        select: { id: true, status: true, createdAt: true },
+      // "Late" is judged by when the API accepted it (createdAt), in the same transaction as the
+      // deadline and attempt-limit check (deadlines/), which may refuse it.
+      const acceptedAt = new Date();
+      submission = await this.prisma.$transaction(async (tx) => {
+        await this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt);
+        return tx.submission.create({
+          data: { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
+          select: { id: true, status: true, createdAt: true },
+        });
       });
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser returns the winner's submission.
@@ -111,11 +120,14 @@ export class SubmissionsService {
     return { id: submission.id, status: submission.status, replayed: false, ...(replaced.length ? { replaced } : {}) };
   }
 
-  async get(principal: Principal, id: string): Promise<SubmissionView & { queue?: QueuePlace }> {
+  async get(principal: Principal, id: string): Promise<SubmissionView & { lateness: SubmissionLatenessView; queue?: QueuePlace }> {
     const { submission, staff } = await this.findReadable(principal, id);
-    const results = await this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } });
+    const [results, lateness] = await Promise.all([
+      this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } }),
+      this.deadlines.latenessOfSubmission(submission.exerciseVersion.exerciseId, submission.userId, submission.createdAt, submission.status === 'graded' ? submission.score : null),
+    ]);
     const { exercise } = submission.exerciseVersion;
-    const view = toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true });
+    const view = { ...toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
     // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
     if (submission.status === 'queued') return { ...view, queue: await this.queuePosition.placeOf(submission.jobId) };
     return view;

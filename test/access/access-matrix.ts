@@ -26,6 +26,8 @@ export interface AccessContext {
   enrolledUser(): Promise<string>;
   /** A webhook endpoint of the course, made by its instructor. */
   freshWebhook(): Promise<string>;
+  /** A student enrolled in the course with an extension on the exercise. */
+  extendedStudent(): Promise<string>;
 }
 
 export interface RouteCall {
@@ -138,6 +140,30 @@ export const ACCESS: Record<string, AccessRow> = {
     expect: { admin: 202, instructor: 202, ta: 202, student: 202, lms: 403, outsider: 404 },
   },
   'GET /api/v1/runs/{id}': { call: () => ({ path: `/api/v1/runs/${randomUUID()}` }), expect: all(404) },
+
+  // Deadlines: staff read them, people who teach set them; a student reads their own standing (an lms key names the student).
+  'GET /api/v1/courses/{courseSlug}/deadlines': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/deadlines` }), expect: staff(200, 403) },
+  'PUT /api/v1/courses/{courseSlug}/deadlines': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/deadlines`, body: {} }), expect: teachers(200) },
+  'PUT /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/deadline': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/deadline`, body: {} }),
+    expect: teachers(200),
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/deadline-status': {
+    call: async (ctx, caller) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/deadline-status${caller === 'lms' ? `?student=${await ctx.enrolledUser()}` : ''}` }),
+    expect: { ...all(200), outsider: 404 },
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/extensions': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/extensions` }),
+    expect: staff(200, 403),
+  },
+  'PUT /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/extensions/{userId}': {
+    call: async (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/extensions/${await ctx.enrolledUser()}`, body: { extraAttempts: 1 } }),
+    expect: teachers(200),
+  },
+  'DELETE /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/extensions/{userId}': {
+    call: async (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/extensions/${await ctx.extendedStudent()}` }),
+    expect: teachers(204),
+  },
 
   'POST /api/v1/submissions': {
     call: (ctx, caller) => ({

@@ -69,6 +69,12 @@ describe('every route with every role', () => {
         await data.enrol(course.id, user.id, 'student');
         return user.id;
       },
+      extendedStudent: async () => {
+        const user = await data.newUser('student');
+        await data.enrol(course.id, user.id, 'student');
+        await prisma.deadlineExtension.create({ data: { exerciseId: exercise.exercise.id, userId: user.id, extraAttempts: 1 } });
+        return user.id;
+      },
       freshWebhook: async () =>
         (await http().post(`/api/v1/courses/${course.slug}/webhooks`).set('Authorization', `Bearer ${keys.instructor}`).send({ url: `http://127.0.0.1:9/${Date.now()}${Math.random()}` }).expect(201)).body.id,
     };
@@ -93,7 +99,7 @@ describe('every route with every role', () => {
   it('answers 401 to a call without a key, or with an unknown one, on every route but /health', async () => {
     for (const [route, row] of Object.entries(ACCESS)) {
       if (route === 'GET /health') continue;
-      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       const { path, body } = await row.call(ctx, 'admin');
       const none = await request(app.getHttpServer())[method](path).send(body as object);
       const unknown = await request(app.getHttpServer())[method](path).set('Authorization', 'Bearer mg_unknown').send(body as object);
@@ -104,7 +110,7 @@ describe('every route with every role', () => {
   it.each(CALLERS)('gives %s what the access rules say on every route', async (caller) => {
     const mismatches: string[] = [];
     for (const [route, row] of Object.entries(ACCESS)) {
-      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       const { path, body } = await row.call(ctx, caller);
       const call = request(app.getHttpServer())[method](path).set('Authorization', `Bearer ${keys[caller]}`);
       const response = await (body === undefined ? call : call.send(body as object));

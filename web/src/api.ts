@@ -93,9 +93,15 @@ export async function patch<T>(path: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** DELETE under /api/v1 (answers 204). */
-export async function del(path: string): Promise<void> {
-  await send(`/api/v1${path}`, { method: 'DELETE' });
+/** PUT JSON to /api/v1 and read the JSON answer. */
+export async function put<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  const response = await send(`/api/v1${path}`, { method: 'PUT', signal: options.signal, headers: { 'Content-Type': 'application/json', ...options.headers }, body: JSON.stringify(body) });
+  return (await response.json()) as T;
+}
+
+/** DELETE under /api/v1 (the answer, 204, has no body). */
+export async function del(path: string, options: RequestOptions = {}): Promise<void> {
+  await send(`/api/v1${path}`, { method: 'DELETE', signal: options.signal, headers: options.headers });
 }
 
 /** GET a file (e.g. the gradebook CSV) with the key, as a Blob and the name the server suggests. */

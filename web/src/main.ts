@@ -11,6 +11,7 @@ import { rosterPage } from './views/roster';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
+import { teachDeadlinesPage } from './views/teach-deadlines';
 import { teachExercisePage, teachExercisesPage, teachGradebookPage, teachScoresPage, teachSubmissionsPage } from './views/teach';
 
 route('/', homePage);
@@ -26,6 +27,7 @@ route('/teach/:course/scores', teachScoresPage);
 route('/teach/:course/gradebook', teachGradebookPage);
 route('/lti/platforms', ltiPlatformsPage);
 route('/teach/:course/roster', rosterPage);
+route('/teach/:course/deadlines', teachDeadlinesPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;

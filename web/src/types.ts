@@ -139,6 +139,8 @@ export interface SubmissionView {
   /** Staff only. */
   flags?: Flag[];
   flagSeverity?: FlagSeverity | null;
+  /** How it stands against its student's due date (GET /submissions/{id}). */
+  lateness?: SubmissionLateness;
   /** While queued: where it stands (GET only; the status stream leaves it out). */
   queue?: QueuePlace;
 }
@@ -151,6 +153,65 @@ export interface QueuePlace {
   workers?: number;
   slots?: number;
   recentGradingSeconds?: number | null;
+}
+
+export type LatePolicy = 'closed' | 'penalty' | 'marked';
+
+export interface SubmissionLateness {
+  dueAt: string | null;
+  latePolicy: LatePolicy;
+  late: boolean;
+  daysLate: number;
+  penaltyPercent: number;
+  countedScore: number | null;
+}
+
+/** One level of deadline settings (course default or an exercise's own); null = not set there. */
+export interface DeadlineSettings {
+  dueAt: string | null;
+  latePolicy: LatePolicy | null;
+  penaltyPercentPerDay: number | null;
+  penaltyFloorPercent: number | null;
+  maxAttempts: number | null;
+}
+
+export interface EffectiveDeadline {
+  dueAt: string | null;
+  baseDueAt: string | null;
+  latePolicy: LatePolicy;
+  penaltyPercentPerDay: number;
+  penaltyFloorPercent: number;
+  maxAttempts: number | null;
+  extended: boolean;
+}
+
+export interface CourseDeadlines {
+  course: string;
+  default: DeadlineSettings;
+  exercises: { exercise: string; own: DeadlineSettings; effective: EffectiveDeadline }[];
+}
+
+export interface DeadlineExtension {
+  exercise: string;
+  studentId: string;
+  displayName: string;
+  externalId: string | null;
+  dueAt: string | null;
+  extraAttempts: number;
+  updatedAt: string;
+}
+
+export interface DeadlineStatus extends EffectiveDeadline {
+  exercise: string;
+  studentId: string;
+  attemptsUsed: number;
+  attemptsLeft: number | null;
+  open: boolean;
+  closedReason: string | null;
+  lateNow: boolean;
+  daysLateNow: number;
+  penaltyPercentNow: number;
+  now: string;
 }
 
 export interface SubmissionSummary {
@@ -208,6 +269,11 @@ export interface GradebookCell {
   submittedAt: string;
   /** Present only when the counting submission is flagged. */
   flagSeverity?: FlagSeverity;
+  /** Present only when it was accepted after its student's due date (score is after the penalty). */
+  late?: true;
+  daysLate?: number;
+  penaltyPercent?: number;
+  rawScore?: number;
 }
 
 export interface Gradebook {

@@ -69,3 +69,18 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly code = 'service_unavailable';
 }
+
+/**
+ * A submission the exercise's deadline rules refuse: the due date passed under the closed policy
+ * (`deadline_passed`) or the attempt limit is used up (`attempt_limit_reached`).
+ */
+export class SubmissionRefusedError extends DomainError {
+  readonly status = 403;
+  constructor(
+    readonly code: 'deadline_passed' | 'attempt_limit_reached',
+    message: string,
+    problems: FieldProblem[] = [],
+  ) {
+    super(message, problems);
+  }
+}

@@ -1,3 +1,4 @@
+import { SubmissionLatenessView } from '../../deadlines/deadline-views';
 // What the submissions routes answer, for the OpenAPI document. The services build these shapes
 // (submission-view.ts, submissions.service.ts); these classes only describe them.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -100,6 +101,8 @@ export class SubmissionViewDto {
   flags?: FlagDto[];
   @ApiPropertyOptional({ enum: FLAG_SEVERITIES, nullable: true, description: 'staff only: the highest severity among flags and evidence marks (an evidence mark counts as high); null when none' })
   flagSeverity?: string | null;
+  @ApiProperty({ type: SubmissionLatenessView, description: "how it stands against its student's due date (accepted after it: late), and the score that counts after the late policy" })
+  lateness!: SubmissionLatenessView;
 }
 
 export class SubmissionSummaryDto {

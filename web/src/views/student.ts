@@ -8,6 +8,7 @@ import { renderMarkdown } from '../markdown';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
 import type { Course, ExerciseDetail, ExerciseSummary } from '../types';
+import { deadlineStanding } from './deadline-standing';
 import { followSubmission, historySection, isCourseStaff, isStaff } from './submission';
 import { tryRunPanel } from './try-run';
 
@@ -151,6 +152,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
   const formMessage = h('div', { class: 'form-message' });
   const result = h('div', { class: 'result', id: 'result' });
   const history = historySection('Your submissions for this exercise', courseSlug, exerciseSlug, ctx.signal);
+  const deadline = deadlineStanding(courseSlug, exerciseSlug, isStaff(ctx.me.role), ctx.signal);
 
   const upload = h('input', { type: 'file', id: 'upload', class: 'sr-only', accept: '.py,text/x-python,text/plain', tabindex: '-1', 'aria-hidden': 'true' });
   upload.addEventListener('change', async () => {
@@ -182,6 +184,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
           const created = await post<{ id: string; status: string }>('/submissions', body, { headers: { 'Idempotency-Key': `web-${randomId()}` } });
           status.textContent = 'Submitted. Queued for grading.';
           void history.reload();
+          void deadline.reload();
           const final = await followSubmission(result, created.id, isStaff(ctx.me.role), ctx.signal, (t) => (status.textContent = t));
           if (final) void history.reload();
         } catch (error) {
@@ -235,6 +238,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
         h('li', null, 'time limit ', h('strong', null, `${num(exercise.limits.timeSeconds)} s`)),
         h('li', null, `version ${exercise.version.number}`),
       ),
+      deadline.element,
     ),
     h(
       'div',

@@ -4,6 +4,7 @@ import { get, post, query, watchSubmission } from '../api';
 import { h, replace } from '../dom';
 import { restoreDrafts } from '../drafts';
 import { codeSection, evidenceMark, flagsSection, outputSection, severityBadge } from '../review';
+import { latenessFacts } from './deadline-standing';
 import { duration, num, scoreBadge, shortId, statusBadge, time, VERDICT_LABEL } from '../format';
 import { renderMeasurements } from '../measurements';
 import { queuePlaceText } from '../queue-place';
@@ -89,6 +90,7 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         h('dd', null, time(view.createdAt)),
         view.durationMs !== null ? [h('dt', null, 'Grading took'), h('dd', null, duration(view.durationMs))] : null,
         view.tests.length ? [h('dt', null, 'Tests passed'), h('dd', null, `${passed} of ${view.tests.length}`)] : null,
+        latenessFacts(view.lateness),
       ),
     ),
     view.status === 'queued'

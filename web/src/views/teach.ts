@@ -16,6 +16,7 @@ const TABS = [
   ['scores', 'Score distribution'],
   ['gradebook', 'Gradebook'],
   ['roster', 'Roster'],
+  ['deadlines', 'Deadlines'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -520,6 +521,7 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
                 return [
                   h('a', { href: `#/s/${enc(cell.submissionId)}`, title: `submission ${shortId(cell.submissionId)}` }, score(cell.score, cell.maxScore)),
                   cell.flagSeverity ? [' ', severityBadge(cell.flagSeverity, 'Flagged: ')] : null,
+                  cell.late ? [' ', h('span', { class: 'tag', title: `submitted ${cell.daysLate} day(s) after the due date; ${num(cell.penaltyPercent ?? 0)} % off ${num(cell.rawScore ?? cell.score)}` }, `late ${cell.daysLate} d`)] : null,
                 ];
               }),
               h('strong', null, num(st.total)),

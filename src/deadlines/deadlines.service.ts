@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { ForbiddenError, InvalidInputError, NotFoundError, SubmissionRefusedError } from '../common/errors/domain-errors';
+import { CoursesService } from '../courses/courses.service';
+import { PrismaService } from '../database/prisma.service';
+import type { Course } from '../generated/prisma/client';
+import { admit, latenessOf, countedScore, resolvePolicy, type EffectivePolicy } from './deadline-policy';
+import { attemptsUsed, loadPolicy, toSettings, type Db } from './deadline-store';
+import {
+  toEffectiveView,
+  toLatenessView,
+  toSettingsView,
+  type CourseDeadlinesView,
+  type DeadlineSettingsView,
+  type DeadlineStatusView,
+  type ExtensionView,
+  type SubmissionLatenessView,
+} from './deadline-views';
+import type { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
+
+/**
+ * Due dates, late policies, attempt limits and extensions: the rules (deadline-policy.ts) applied to
+ * what is stored. Submissions ask `admitOrRefuse` before storing one; the gradebook, the submission
+ * view and LTI passback read the policy to score late work.
+ */
+@Injectable()
+export class DeadlinesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly courses: CoursesService,
+  ) {}
+
+  /**
+   * Inside the transaction that stores a submission, under a lock per student and exercise (so two
+   * requests at once cannot both take the last attempt): throws SubmissionRefusedError when the
+   * exercise is closed for this student or their attempts are used up. Only students are held to
+   * deadlines: course staff and admins submitting as themselves are not.
+   */
+  async admitOrRefuse(tx: Db, courseId: string, exerciseId: string, userId: string, acceptedAt: Date): Promise<void> {
+    const enrolment = await tx.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } }, select: { role: true } });
+    if (enrolment?.role !== 'student') return;
+    const policy = await loadPolicy(tx, exerciseId, userId);
+    if (!policy.dueAt && policy.maxAttempts === null) return;
+    // Counting and storing under one lock: only a limit needs it.
+    if (policy.maxAttempts !== null) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:attempts:${exerciseId}:${userId}`}))`;
+    const admission = admit(policy, acceptedAt, policy.maxAttempts === null ? 0 : await attemptsUsed(tx, userId, exerciseId));
+    if (admission.accepted) return;
+    throw new SubmissionRefusedError(admission.reason === 'closed' ? 'deadline_passed' : 'attempt_limit_reached', admission.message, [
+      { field: admission.field, reason: admission.message },
+    ]);
+  }
+
+  /** How one submission stands against its student's deadline (the submission view). */
+  async latenessOfSubmission(exerciseId: string, userId: string, createdAt: Date, score: number | null): Promise<SubmissionLatenessView> {
+    const policy = await loadPolicy(this.prisma, exerciseId, userId);
+    const lateness = latenessOf(policy, createdAt);
+    return toLatenessView(policy, lateness, score === null ? null : countedScore(score, lateness));
+  }
+
+  async courseDeadlines(principal: Principal, courseSlug: string): Promise<CourseDeadlinesView> {
+    const course = await this.courses.findManaged(principal, courseSlug);
+    const [courseDefault, exercises] = await Promise.all([
+      this.prisma.courseDeadline.findUnique({ where: { courseId: course.id } }),
+      this.prisma.exercise.findMany({ where: { courseId: course.id }, include: { deadline: true }, orderBy: { slug: 'asc' } }),
+    ]);
+    const base = toSettings(courseDefault);
+    return {
+      course: course.slug,
+      default: toSettingsView(base),
+      exercises: exercises.map((exercise) => ({
+        exercise: exercise.slug,
+        own: toSettingsView(toSettings(exercise.deadline)),
+        effective: toEffectiveView(resolvePolicy(base, toSettings(exercise.deadline), null)),
+      })),
+    };
+  }
+
+  async setCourseDefault(principal: Principal, courseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
+    const course = await this.courses.findTaught(principal, courseSlug);
+    const data = settingsData(dto);
+    const row = await this.prisma.courseDeadline.upsert({ where: { courseId: course.id }, create: { courseId: course.id, ...data }, update: data });
+    return toSettingsView(toSettings(row));
+  }
+
+  async setExerciseDeadline(principal: Principal, courseSlug: string, exerciseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
+    const course = await this.courses.findTaught(principal, courseSlug);
+    const exercise = await this.exerciseOf(course, exerciseSlug);
+    const data = settingsData(dto);
+    const row = await this.prisma.exerciseDeadline.upsert({ where: { exerciseId: exercise.id }, create: { exerciseId: exercise.id, ...data }, update: data });
+    return toSettingsView(toSettings(row));
+  }
+
+  async extensions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExtensionView[]> {
+    const course = await this.courses.findManaged(principal, courseSlug);
+    const exercise = await this.exerciseOf(course, exerciseSlug);
+    const rows = await this.prisma.deadlineExtension.findMany({ where: { exerciseId: exercise.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
+    return rows.map((row) => toExtensionView(exercise.slug, row));
+  }
+
+  async setExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string, dto: ExtensionDto): Promise<ExtensionView> {
+    const course = await this.courses.findTaught(principal, courseSlug);
+    const exercise = await this.exerciseOf(course, exerciseSlug);
+    await this.studentOf(course, userId);
+    const dueAt = dto.dueAt ? new Date(dto.dueAt) : null;
+    const extraAttempts = dto.extraAttempts ?? 0;
+    if (!dueAt && extraAttempts === 0) {
+      throw new InvalidInputError('an extension needs a dueAt, extraAttempts of at least 1, or both', [
+        { field: 'dueAt', reason: 'or extraAttempts is required' },
+        { field: 'extraAttempts', reason: 'or dueAt is required' },
+      ]);
+    }
+    const row = await this.prisma.deadlineExtension.upsert({
+      where: { exerciseId_userId: { exerciseId: exercise.id, userId } },
+      create: { exerciseId: exercise.id, userId, dueAt, extraAttempts },
+      update: { dueAt, extraAttempts },
+      include: { user: true },
+    });
+    return toExtensionView(exercise.slug, row);
+  }
+
+  async removeExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string): Promise<void> {
+    const course = await this.courses.findTaught(principal, courseSlug);
+    const exercise = await this.exerciseOf(course, exerciseSlug);
+    const { count } = await this.prisma.deadlineExtension.deleteMany({ where: { exerciseId: exercise.id, userId } });
+    if (!count) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
+  }
+
+  /**
+   * A student's standing on an exercise: due date, attempts used and left, whether a submission now
+   * would be late or refused. Students read their own; staff name the student with `studentId`.
+   */
+  async status(principal: Principal, courseSlug: string, exerciseSlug: string, studentId?: string): Promise<DeadlineStatusView> {
+    const course = await this.courses.findVisible(principal, courseSlug);
+    const exercise = await this.exerciseOf(course, exerciseSlug);
+    const staff = await this.courses.canReadAll(principal, course.id);
+    let userId = principal.userId;
+    if (studentId !== undefined && studentId !== principal.userId) {
+      if (!staff) throw new ForbiddenError('students may only read their own deadline status', [{ field: 'student', reason: 'is for course staff only' }]);
+      await this.studentOf(course, studentId);
+      userId = studentId;
+    } else if (principal.role === 'lms') {
+      throw InvalidInputError.field('student', 'is required for lms keys: the memgrade id of the student');
+    }
+    const policy = await loadPolicy(this.prisma, exercise.id, userId);
+    const used = await attemptsUsed(this.prisma, userId, exercise.id);
+    return statusView(exercise.slug, userId, policy, used, new Date());
+  }
+
+  private async exerciseOf(course: Course, exerciseSlug: string) {
+    const exercise = await this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } } });
+    if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: `no exercise "${exerciseSlug}" in course "${course.slug}"` }]);
+    return exercise;
+  }
+
+  private async studentOf(course: Course, userId: string): Promise<void> {
+    const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: course.id, userId } } });
+    if (enrolment?.role !== 'student') {
+      throw new NotFoundError(`student ${userId} is not enrolled in course "${course.slug}"`, [{ field: 'userId', reason: 'no such student in this course' }]);
+    }
+  }
+}
+
+function settingsData(dto: DeadlineSettingsDto) {
+  return {
+    dueAt: dto.dueAt ? new Date(dto.dueAt) : null,
+    latePolicy: dto.latePolicy ?? null,
+    penaltyPercentPerDay: dto.penaltyPercentPerDay ?? null,
+    penaltyFloorPercent: dto.penaltyFloorPercent ?? null,
+    maxAttempts: dto.maxAttempts ?? null,
+  };
+}
+
+function toExtensionView(
+  exercise: string,
+  row: { userId: string; dueAt: Date | null; extraAttempts: number; updatedAt: Date; user: { displayName: string; externalId: string | null } },
+): ExtensionView {
+  return {
+    exercise,
+    studentId: row.userId,
+    displayName: row.user.displayName,
+    externalId: row.user.externalId,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    extraAttempts: row.extraAttempts,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function statusView(exercise: string, studentId: string, policy: EffectivePolicy, used: number, now: Date): DeadlineStatusView {
+  const admission = admit(policy, now, used);
+  const lateness = latenessOf(policy, now);
+  return {
+    ...toEffectiveView(policy),
+    exercise,
+    studentId,
+    attemptsUsed: used,
+    attemptsLeft: policy.maxAttempts === null ? null : Math.max(0, policy.maxAttempts - used),
+    open: admission.accepted,
+    closedReason: admission.accepted ? null : admission.message,
+    lateNow: lateness.late,
+    daysLateNow: lateness.daysLate,
+    penaltyPercentNow: lateness.penaltyPercent,
+    now: now.toISOString(),
+  };
+}
