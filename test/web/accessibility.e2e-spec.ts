@@ -272,6 +272,24 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await checkPage(page, 'teach-submission-flagged');
   }, TEST_TIMEOUT_MS);
 
+  it("the pages added since: roster, deadlines, per-test analytics, LTI platforms", async () => {
+    const page = await signedIn(instructor.key, `/teach/${course.slug}/roster`);
+    await page.locator('table.roster-table').waitFor();
+    await checkPage(page, 'teach-roster');
+
+    await page.goto(`${base}/#/teach/${course.slug}/deadlines`);
+    await page.locator('form.deadline-form').first().waitFor();
+    await checkPage(page, 'teach-deadlines');
+
+    await page.goto(`${base}/#/teach/${course.slug}/exercises/${stream.slug}/analytics`);
+    await page.locator('.analytics-grid').waitFor();
+    await checkPage(page, 'teach-analytics');
+
+    await page.goto(`${base}/#/lti/platforms`);
+    await page.locator('.lti-urls').waitFor();
+    await checkPage(page, 'lti-platforms-instructor');
+  }, TEST_TIMEOUT_MS);
+
   it('the LTI pages: registered, refused, bind a link, deep linking and its return, signed in', async () => {
     const registered = await freshPage();
     await registered.goto(platform.registrationUrl(`${base}/lti/register`));
