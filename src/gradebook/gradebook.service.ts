@@ -5,6 +5,7 @@ import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { FlagSeverity } from '../grading/flag-summary';
+import { standingResultSql } from '../submissions/standing-result';
 import { GRADEBOOK_POLICIES, type Gradebook, type GradebookCell, type GradebookExercise, type GradebookPolicy } from './gradebook.types';
 
 interface Pick {
@@ -31,7 +32,8 @@ const round = (value: number) => Math.round(value * 1e6) / 1e6;
 /**
  * The gradebook of a course: every enrolled student × every exercise (published, or with graded
  * submissions), each cell the graded submission that counts under the policy, across all versions
- * of the exercise. For course staff: admins, the course's instructors, the course's lms key.
+ * of the exercise. A submission being graded again counts with its stored result until the new one
+ * is stored (submissions/standing-result.ts). For course staff: admins, the course's instructors, the course's lms key.
  */
 @Injectable()
 export class GradebookService {
@@ -69,7 +71,7 @@ export class GradebookService {
           JOIN exercise_versions v ON v.id = s.exercise_version_id
           JOIN exercises e ON e.id = v.exercise_id
           JOIN enrolments en ON en.course_id = e.course_id AND en.user_id = s.user_id AND en.role = 'student'
-         WHERE e.course_id = ${course.id}::uuid AND s.status = 'graded' AND s.score IS NOT NULL
+         WHERE e.course_id = ${course.id}::uuid AND ${standingResultSql}
          ORDER BY s.user_id, v.exercise_id, ${ORDER[policy]}`,
     ]);
 

@@ -10,6 +10,7 @@ import { LtiPlatformError } from './lti-errors';
 import { platformRequest } from './lti-http';
 import { LTI_QUEUE, LtiJob, type PostScorePayload, scoreJobId, scoreJobOptions } from './lti-queue';
 import { LtiTokenService } from './lti-token.service';
+import { standingResultWhere } from '../submissions/standing-result';
 
 /** How far back synced_at is set, so a grade committed while a sync ran is looked at again by the sweeper. */
 const SYNC_MARGIN_MS = 30_000;
@@ -177,10 +178,13 @@ export class LtiScoresService {
     return body.id;
   }
 
-  /** The graded submission that counts under `policy`, its latest grading run and a per-test comment. */
+  /**
+   * The graded submission that counts under `policy`, its latest grading run and a per-test comment.
+   * A submission being regraded counts with its stored run, so the LMS never sees a regrade as a zero.
+   */
   private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, policy: string) {
     const submission = await tx.submission.findFirst({
-      where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
+      where: { userId, ...standingResultWhere, exerciseVersion: { exerciseId } },
       orderBy: policy === 'latest' ? [{ createdAt: 'desc' }, { id: 'desc' }] : [{ score: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
       include: { results: { orderBy: { run: 'desc' }, take: 1, include: { tests: { orderBy: { position: 'asc' } } } } },
     });

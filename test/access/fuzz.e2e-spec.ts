@@ -56,6 +56,8 @@ function paramRoutes(course: string, exercise: string): { method: 'get' | 'post'
     { method: 'get', path: `/api/v1/courses/${course}/exercises/{}` },
     { method: 'get', path: `/api/v1/courses/${course}/exercises/{}/versions` },
     { method: 'post', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/regrade` },
+    { method: 'get', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/regrades` },
+    { method: 'get', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/1/regrades/{}` },
     { method: 'get', path: `/api/v1/courses/{}/gradebook` },
     { method: 'get', path: '/api/v1/submissions/{}' },
     { method: 'get', path: '/api/v1/submissions/{}/events' },

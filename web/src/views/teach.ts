@@ -8,6 +8,7 @@ import { breadcrumbs, empty, errorBox, jsonTree, loading, pageTitle, table } fro
 import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Page, SubmissionSummary } from '../types';
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
+import { regradePanel } from './regrade-panel';
 
 const TABS = [
   ['exercises', 'Exercises'],
@@ -195,6 +196,7 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
                 : validationReport(v.validation),
               h('h3', null, "Reference solution's peaks"),
               referencePeaksView(v.referencePeaks),
+              regradePanel(slug, exercise, v.number, ctx.signal),
             ),
           ),
         )
