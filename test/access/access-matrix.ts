@@ -97,6 +97,10 @@ export const ACCESS: Record<string, AccessRow> = {
     call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrade` }),
     expect: staff(202, 403),
   },
+  'POST /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/current': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/current` }),
+    expect: teachers(200),
+  },
   'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/regrades': {
     call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrades` }),
     expect: staff(200, 403),

@@ -57,6 +57,7 @@ function paramRoutes(course: string, exercise: string): { method: 'get' | 'post'
     { method: 'get', path: `/api/v1/courses/${course}/exercises/{}/versions` },
     { method: 'post', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/regrade` },
     { method: 'get', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/regrades` },
+    { method: 'post', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/{}/current` },
     { method: 'get', path: `/api/v1/courses/${course}/exercises/${exercise}/versions/1/regrades/{}` },
     { method: 'get', path: `/api/v1/courses/{}/gradebook` },
     { method: 'get', path: '/api/v1/submissions/{}' },

@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { currentPath, match, route, type RouteContext } from './router';
 import type { Me } from './types';
 import { empty, errorBox, loading, pageTitle } from './ui';
+import { publishPage } from './views/publish';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
@@ -20,6 +21,7 @@ route('/teach/:course/exercises/:exercise', teachExercisePage);
 route('/teach/:course/submissions', teachSubmissionsPage);
 route('/teach/:course/scores', teachScoresPage);
 route('/teach/:course/gradebook', teachGradebookPage);
+route('/teach/:course/publish', publishPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;

@@ -9,6 +9,7 @@ import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Pa
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
 import { regradePanel } from './regrade-panel';
+import { makeCurrentButton } from './version-current';
 
 const TABS = [
   ['exercises', 'Exercises'],
@@ -56,6 +57,7 @@ export async function teachExercisesPage(ctx: RouteContext): Promise<void> {
       'section',
       { 'aria-labelledby': 'ex-title' },
       h('h2', { id: 'ex-title' }, 'Published exercises'),
+      h('p', null, h('a', { class: 'button secondary', href: `#/teach/${enc(slug)}/publish` }, 'Publish an exercise')),
       exercises.length
         ? table(
             'Published exercises',
@@ -93,7 +95,7 @@ const isSolutionReport = (v: unknown): v is SolutionReport => !!v && typeof v ==
  * The validation report as the worker writes it ({ checkedAt, durationMs, referenceRuns?,
  * reference?, starter?, wrong?, problems }); anything else is shown as a tree.
  */
-function validationReport(report: unknown): HTMLElement {
+export function validationReport(report: unknown): HTMLElement {
   if (!report || typeof report !== 'object' || Array.isArray(report) || !Array.isArray((report as { problems?: unknown }).problems)) {
     return h('div', { class: 'report' }, jsonTree(report));
   }
@@ -196,6 +198,7 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
                 : validationReport(v.validation),
               h('h3', null, "Reference solution's peaks"),
               referencePeaksView(v.referencePeaks),
+              makeCurrentButton(slug, exercise, v, () => void teachExercisePage(ctx)),
               regradePanel(slug, exercise, v.number, ctx.signal),
             ),
           ),
