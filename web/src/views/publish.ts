@@ -3,11 +3,11 @@
 // submissions that solve nothing), read the report, and make the version current.
 import { ApiError, get, post, postForm } from '../api';
 import { h, replace } from '../dom';
-import { score } from '../format';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, errorBox, loading, pageTitle } from '../ui';
 import type { Course, ExerciseVersion } from '../types';
 import { validationReport } from './teach';
+import { stepsOf, stepsView } from './validation-steps';
 import { makeCurrentButton } from './version-current';
 
 interface PublishedVersion {
@@ -18,37 +18,8 @@ interface PublishedVersion {
   created: boolean;
 }
 
-interface ValidationStep {
-  name: string;
-  state: 'waiting' | 'running' | 'done';
-  score?: number;
-  maxScore?: number;
-}
-
 const POLL_MS = 1000;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const STATE_MARK: Record<ValidationStep['state'], string> = { done: '✓', running: '…', waiting: '○' };
-
-function stepsView(steps: ValidationStep[]): HTMLElement {
-  return h(
-    'ol',
-    { class: 'validation-steps', 'aria-label': 'Validation steps' },
-    steps.map((step) =>
-      h(
-        'li',
-        { 'data-state': step.state },
-        h('span', { 'aria-hidden': 'true', class: step.state === 'done' ? 'ok-text' : 'muted' }, `${STATE_MARK[step.state]} `),
-        step.name,
-        step.score !== undefined ? h('span', { class: 'muted' }, ` — ${score(step.score, step.maxScore)}`) : null,
-        h('span', { class: 'sr-only' }, ` (${step.state})`),
-      ),
-    ),
-  );
-}
-
-const stepsOf = (validation: unknown): ValidationStep[] | null =>
-  validation && typeof validation === 'object' && Array.isArray((validation as { steps?: unknown }).steps) ? ((validation as { steps: ValidationStep[] }).steps) : null;
-
 /** The files of a folder chosen with <input webkitdirectory>: the top folder's name is the slug. */
 async function readFolder(list: FileList): Promise<{ slug: string; files: Record<string, string> }> {
   const files: Record<string, string> = {};

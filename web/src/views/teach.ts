@@ -9,6 +9,7 @@ import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Pa
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
 import { regradePanel } from './regrade-panel';
+import { stepsOf, stepsView } from './validation-steps';
 import { makeCurrentButton } from './version-current';
 
 const TABS = [
@@ -195,7 +196,9 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
               h('h3', null, 'Validation report'),
               v.validation === null || v.validation === undefined
                 ? empty(v.status === 'pending' ? 'Validation has not run yet.' : 'No validation report was recorded.')
-                : validationReport(v.validation),
+                : v.status === 'pending' && stepsOf(v.validation)
+                  ? stepsView(stepsOf(v.validation)!)
+                  : validationReport(v.validation),
               h('h3', null, "Reference solution's peaks"),
               referencePeaksView(v.referencePeaks),
               makeCurrentButton(slug, exercise, v, () => void teachExercisePage(ctx)),
