@@ -50,7 +50,8 @@ export class SubmissionBackpressureService {
     const limit = this.config.values.SUBMISSION_MAX_QUEUED_PER_EXERCISE;
     if (!limit) return [];
     const queued = await this.prisma.submission.findMany({
-      where: { userId, status: 'queued', exerciseVersion: { exerciseId }, id: { not: newestId } },
+      // score null: waiting for a first result; one being regraded (it has a score) is never replaced.
+      where: { userId, status: 'queued', score: null, exerciseVersion: { exerciseId }, id: { not: newestId } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       select: { id: true, jobId: true },
     });
@@ -58,7 +59,7 @@ export class SubmissionBackpressureService {
     const replaced: string[] = [];
     for (const submission of older) {
       const { count } = await this.prisma.submission.updateMany({
-        where: { id: submission.id, status: 'queued' },
+        where: { id: submission.id, status: 'queued', score: null },
         data: { status: 'error', errorReason: replacedReason(newestId, limit), finishedAt: new Date() },
       });
       if (!count) continue;

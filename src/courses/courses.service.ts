@@ -37,16 +37,6 @@ export class CoursesService {
     return this.findFor(principal, slug, 'view');
   }
 
-  /** A course the caller reads as staff (findFor 'readAll'). */
-  findManaged(principal: Principal, slug: string): Promise<Course> {
-    return this.findFor(principal, slug, 'readAll');
-  }
-
-  /** @deprecated name the capability: findFor(principal, slug, 'publish' | 'manageMembers' | …). Kept for callers on other branches. */
-  findTaught(principal: Principal, slug: string): Promise<Course> {
-    return this.findFor(principal, slug, 'publish');
-  }
-
   /** Who the caller is in the course (admin, its lms key, or their roster role), or null for nobody there. */
   async actorIn(principal: Principal, courseId: string): Promise<CourseActor | null> {
     if (principal.role === 'admin') return 'admin';

@@ -58,7 +58,7 @@ export class DeadlinesService {
   }
 
   async courseDeadlines(principal: Principal, courseSlug: string): Promise<CourseDeadlinesView> {
-    const course = await this.courses.findManaged(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
     const [courseDefault, exercises] = await Promise.all([
       this.prisma.courseDeadline.findUnique({ where: { courseId: course.id } }),
       this.prisma.exercise.findMany({ where: { courseId: course.id }, include: { deadline: true }, orderBy: { slug: 'asc' } }),
@@ -76,14 +76,14 @@ export class DeadlinesService {
   }
 
   async setCourseDefault(principal: Principal, courseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
     const data = settingsData(dto);
     const row = await this.prisma.courseDeadline.upsert({ where: { courseId: course.id }, create: { courseId: course.id, ...data }, update: data });
     return toSettingsView(toSettings(row));
   }
 
   async setExerciseDeadline(principal: Principal, courseSlug: string, exerciseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const data = settingsData(dto);
     const row = await this.prisma.exerciseDeadline.upsert({ where: { exerciseId: exercise.id }, create: { exerciseId: exercise.id, ...data }, update: data });
@@ -91,14 +91,14 @@ export class DeadlinesService {
   }
 
   async extensions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExtensionView[]> {
-    const course = await this.courses.findManaged(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const rows = await this.prisma.deadlineExtension.findMany({ where: { exerciseId: exercise.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
     return rows.map((row) => toExtensionView(exercise.slug, row));
   }
 
   async setExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string, dto: ExtensionDto): Promise<ExtensionView> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     await this.studentOf(course, userId);
     const dueAt = dto.dueAt ? new Date(dto.dueAt) : null;
@@ -119,7 +119,7 @@ export class DeadlinesService {
   }
 
   async removeExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string): Promise<void> {
-    const course = await this.courses.findTaught(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const { count } = await this.prisma.deadlineExtension.deleteMany({ where: { exerciseId: exercise.id, userId } });
     if (!count) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);

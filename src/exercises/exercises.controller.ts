@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -6,7 +6,7 @@ import { PublishExerciseDto } from './dto/publish-exercise.dto';
 import { ExerciseArchiveInterceptor } from './exercise-archive.interceptor';
 import { ExercisePublishingService, type PublishedVersion } from './exercise-publishing.service';
 import { ExercisesService, type ExerciseDetail, type ExerciseSummary, type ExerciseVersionView } from './exercises.service';
-import { slugPipe } from '../common/http/path-params';
+import { slugPipe, versionNumberPipe } from '../common/http/path-params';
 
 @ApiTags('exercises')
 @ApiBearerAuth()
@@ -51,5 +51,17 @@ export class ExercisesController {
   @ApiOperation({ summary: 'Every version of an exercise with its validation report (course staff)' })
   versions(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string, @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string): Promise<ExerciseVersionView[]> {
     return this.exercises.versions(principal, courseSlug, exerciseSlug);
+  }
+
+  @Post(':exerciseSlug/versions/:number/current')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make a valid version the one new submissions are graded against: roll back, or forward again (admin, the course\'s instructors)' })
+  makeCurrent(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug', slugPipe('course')) courseSlug: string,
+    @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
+    @Param('number', versionNumberPipe('number')) number: number,
+  ): Promise<ExerciseVersionView> {
+    return this.exercises.makeCurrent(principal, courseSlug, exerciseSlug, number);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { NotFoundError } from '../common/errors/domain-errors';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { hiddenTestName } from './hidden-tests';
@@ -82,7 +82,7 @@ export class ExercisesService {
 
   /** Every version of an exercise with its validation report (course staff). */
   async versions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseVersionView[]> {
-    const course = await this.courses.findManaged(principal, courseSlug);
+    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
     const exercise = await this.prisma.exercise.findUnique({
       where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
       include: { versions: { orderBy: { number: 'desc' } } },
@@ -115,6 +115,23 @@ export class ExercisesService {
     const version = exercise?.currentVersion;
     if (!version || version.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
     return { course, version, spec: version.spec as unknown as ExerciseSpec };
+  }
+
+  /**
+   * Makes a valid version the one new submissions are graded against: a rollback to an earlier
+   * version, or forward again (admin, the course's instructors). Submissions keep their version.
+   */
+  async makeCurrent(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<ExerciseVersionView> {
+    const course = await this.courses.findFor(principal, courseSlug, 'publish');
+    const exercise = await this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } } });
+    if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
+    const version = await this.prisma.exerciseVersion.findUnique({ where: { exerciseId_number: { exerciseId: exercise.id, number } } });
+    if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
+    if (version.status !== 'valid') {
+      throw new ConflictError(`version ${number} is ${version.status}: only a valid version can be made current`, [{ field: 'number', reason: `is ${version.status}, not valid` }]);
+    }
+    await this.prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id, title: (version.spec as unknown as ExerciseSpec).title } });
+    return (await this.versions(principal, courseSlug, exerciseSlug)).find((v) => v.number === number)!;
   }
 
   /** The version a new submission to "<course>/<exercise>" is graded against. */

@@ -6,6 +6,7 @@ import { PrismaService } from '../database/prisma.service';
 import { pickCounting } from '../deadlines/deadline-policy';
 import { loadCoursePolicies } from '../deadlines/deadline-store';
 import type { FlagSeverity } from '../grading/flag-summary';
+import { standingResultSql } from '../submissions/standing-result';
 import { GRADEBOOK_POLICIES, type Gradebook, type GradebookCell, type GradebookExercise, type GradebookPolicy } from './gradebook.types';
 
 interface GradedRow {
@@ -24,7 +25,8 @@ const dueAtOf = (dueAt: Date | null) => (dueAt ? { dueAt: dueAt.toISOString() } 
 /**
  * The gradebook of a course: every enrolled student × every exercise (published, or with graded
  * submissions), each cell the graded submission that counts under the policy, across all versions
- * of the exercise. For course staff: admins, the course's instructors, the course's lms key.
+ * of the exercise. A submission being graded again counts with its stored result until the new one
+ * is stored (submissions/standing-result.ts). For course staff: admins, the course's instructors, the course's lms key.
  */
 @Injectable()
 export class GradebookService {
@@ -62,7 +64,7 @@ export class GradebookService {
           JOIN exercise_versions v ON v.id = s.exercise_version_id
           JOIN exercises e ON e.id = v.exercise_id
           JOIN enrolments en ON en.course_id = e.course_id AND en.user_id = s.user_id AND en.role = 'student'
-         WHERE e.course_id = ${course.id}::uuid AND s.status = 'graded' AND s.score IS NOT NULL`,
+         WHERE e.course_id = ${course.id}::uuid AND ${standingResultSql}`,
       loadCoursePolicies(this.prisma, course.id),
     ]);
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { SubmissionGrader } from './grade-outcome';
-import { validateExercise, type ValidationOutcome } from './exercise-validation';
+import { validateExercise, type ValidationOutcome, type ValidationStep } from './exercise-validation';
 
 /**
  * Validates a pending exercise version in the worker (rules in exercise-validation.ts) and records
@@ -21,7 +21,13 @@ export class ExerciseValidationService {
     const version = await this.prisma.exerciseVersion.findUnique({ where: { id: exerciseVersionId }, include: { exercise: true } });
     if (!version || version.status !== 'pending') return 'skipped';
     const spec = version.spec as unknown as ExerciseSpec;
-    const outcome = await validateExercise(version.exercise.slug, spec, version.files as Record<string, string>, (input) => this.grader.grade(input));
+    // While it runs, the version's validation holds the steps so far (the publish page shows them).
+    const progress = async (steps: ValidationStep[]) => {
+      await this.prisma.exerciseVersion
+        .updateMany({ where: { id: version.id, status: 'pending' }, data: { validation: { inProgress: true, steps } as object } })
+        .catch((error: Error) => this.logger.warn(`validation progress of version ${version.id} not stored: ${error.message}`));
+    };
+    const outcome = await validateExercise(version.exercise.slug, spec, version.files as Record<string, string>, (input) => this.grader.grade(input), progress);
     await this.record(version, outcome, spec.title);
     this.logger.log({ exercise: version.exercise.slug, version: version.number, status: outcome.status, problems: outcome.report.problems }, 'exercise version validated');
     return outcome.status;

@@ -44,6 +44,18 @@ export interface ValidationReport {
   problems: string[];
 }
 
+/** One step of a validation run, as it goes (written to the version while it is pending). */
+export interface ValidationStep {
+  /** "reference (measuring, 4 runs)", "reference", "starter", "wrong", or a null submission's name. */
+  name: string;
+  state: 'waiting' | 'running' | 'done';
+  score?: number;
+  maxScore?: number;
+}
+
+/** Told before each step starts and after the last: every step with its state. */
+export type ValidationProgress = (steps: ValidationStep[]) => Promise<void> | void;
+
 export interface ValidationOutcome {
   status: 'valid' | 'invalid';
   report: ValidationReport;
@@ -61,24 +73,41 @@ export async function validateExercise(
   spec: ExerciseSpec,
   files: Record<string, string>,
   grade: (input: GradeInput) => Promise<GradeOutcome>,
+  onProgress: ValidationProgress = () => undefined,
 ): Promise<ValidationOutcome> {
   const started = Date.now();
   const solution = (folder: string) => Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${folder}/${name}`]]));
   const run = (folder: string, referenceFigures: Record<string, unknown>, studentFiles = solution(folder)) =>
     grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles });
+  const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
+  const nothings = nullSubmissions(spec.studentFiles, solution('reference'));
+  const steps: ValidationStep[] = [`reference (measuring, ${REFERENCE_RUNS} runs)`, 'reference', 'starter', ...(hasWrong ? ['wrong'] : []), ...nothings.map((n) => n.name)].map(
+    (name) => ({ name, state: 'waiting' }),
+  );
+  // Each step in turn: running (reported), then done with its score (reported with the next).
+  let at = 0;
+  const step = async <T>(work: () => Promise<T>, scored?: (value: T) => SolutionReport): Promise<T> => {
+    steps[at].state = 'running';
+    await onProgress(steps.map((s) => ({ ...s })));
+    const value = await work();
+    const report = scored?.(value);
+    steps[at] = { ...steps[at], state: 'done', ...(report ? { score: report.score, maxScore: report.maxScore } : {}) };
+    at++;
+    return value;
+  };
   try {
     // In parallel, as under load: the spread that a budget's margin is measured against.
-    const measuring: GradeOutcome[] = await Promise.all(Array.from({ length: REFERENCE_RUNS }, () => run('reference', {})));
+    const measuring: GradeOutcome[] = await step(() => Promise.all(Array.from({ length: REFERENCE_RUNS }, () => run('reference', {}))));
     const referenceFigures = referenceFiguresOf(measuring);
     const margins = budgetMargins(measuring);
-    const reference = summarise(await run('reference', referenceFigures));
-    const starter = summarise(await run('starter', referenceFigures));
-    const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
-    const wrong = hasWrong ? summarise(await run('wrong', referenceFigures)) : undefined;
+    const reference = await step(async () => summarise(await run('reference', referenceFigures)), (r) => r);
+    const starter = await step(async () => summarise(await run('starter', referenceFigures)), (r) => r);
+    const wrong = hasWrong ? await step(async () => summarise(await run('wrong', referenceFigures)), (r) => r) : undefined;
     const nulls: (SolutionReport & { name: string })[] = [];
-    for (const [i, nothing] of nullSubmissions(spec.studentFiles, solution('reference')).entries()) {
-      nulls.push({ name: nothing.name, ...summarise(await run(`null-${i}`, referenceFigures, nothing.files)) });
+    for (const [i, nothing] of nothings.entries()) {
+      nulls.push(await step(async () => ({ name: nothing.name, ...summarise(await run(`null-${i}`, referenceFigures, nothing.files)) }), (r) => r));
     }
+    await onProgress(steps.map((s) => ({ ...s })));
 
     const problems: string[] = [];
     if (reference.score < reference.maxScore) {

@@ -88,13 +88,28 @@ export class GradingService {
     if (count) await this.events.publish({ submissionId, status: 'queued' });
   }
 
-  /** Ends a submission that cannot be graded, with the reason, so it never stays queued or running. */
+  /**
+   * Ends a submission that cannot be graded, with the reason, so it never stays queued or running.
+   * One that already has a stored result (a regrade, or a sweep of one) goes back to `graded` with
+   * that result: a regrade that cannot finish never takes a grade away. Either way its pending
+   * regrade items are marked failed with the reason.
+   */
   async fail(submissionId: string, reason: string): Promise<void> {
-    const { count } = await this.prisma.submission.updateMany({
-      where: { id: submissionId, status: { in: ['queued', 'running'] } },
-      data: { status: 'error', errorReason: reason.slice(0, 2000), finishedAt: new Date() },
+    const why = reason.slice(0, 2000);
+    const finishedAt = new Date();
+    const status = await this.prisma.$transaction(async (tx) => {
+      const kept = await tx.submission.updateMany({
+        where: { id: submissionId, status: { in: ['queued', 'running'] }, score: { not: null } },
+        data: { status: 'graded', errorReason: `grading it again failed, so its earlier result stands: ${why}`.slice(0, 2000) },
+      });
+      const ended = kept.count
+        ? 0
+        : (await tx.submission.updateMany({ where: { id: submissionId, status: { in: ['queued', 'running'] } }, data: { status: 'error', errorReason: why, finishedAt } })).count;
+      if (!kept.count && !ended) return null;
+      await tx.regradeItem.updateMany({ where: { submissionId, state: 'pending' }, data: { state: 'failed', reason: why, finishedAt } });
+      return kept.count ? ('graded' as const) : ('error' as const);
     });
-    if (count) await this.events.publish({ submissionId, status: 'error' });
+    if (status) await this.events.publish({ submissionId, status });
   }
 
   /** Stores one grading run and its tests, and the submission's new score (returned), atomically. */
@@ -146,6 +161,8 @@ export class GradingService {
           durationMs: finishedAt.getTime() - startedAt.getTime(),
         },
       });
+      // The regrades waiting for this submission see it done, in the same step as the new score.
+      await tx.regradeItem.updateMany({ where: { submissionId, state: 'pending' }, data: { state: 'regraded', score, finishedAt } });
     });
     return score;
   }

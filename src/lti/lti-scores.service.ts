@@ -12,6 +12,7 @@ import { LtiPlatformError } from './lti-errors';
 import { platformRequest } from './lti-http';
 import { LTI_QUEUE, LtiJob, type PostScorePayload, scoreJobId, scoreJobOptions } from './lti-queue';
 import { LtiTokenService } from './lti-token.service';
+import { standingResultWhere } from '../submissions/standing-result';
 
 /** How far back synced_at is set, so a grade committed while a sync ran is looked at again by the sweeper. */
 const SYNC_MARGIN_MS = 30_000;
@@ -189,11 +190,12 @@ export class LtiScoresService {
   /**
    * The graded submission that counts under the gradebook rule and the student's deadline policy
    * (deadlines/: a late penalty taken off, late work under a closed policy not counting), its latest
-   * grading run and a per-test comment.
+   * grading run and a per-test comment. A submission being regraded counts with its stored run, so
+   * the LMS never sees a regrade as a zero.
    */
   private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, rule: string) {
     const graded = await tx.submission.findMany({
-      where: { userId, status: 'graded', score: { not: null }, exerciseVersion: { exerciseId } },
+      where: { userId, ...standingResultWhere, exerciseVersion: { exerciseId } },
       select: { id: true, score: true, createdAt: true },
     });
     const policy = await loadPolicy(tx, exerciseId, userId);

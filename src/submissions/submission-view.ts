@@ -3,6 +3,7 @@ import { evidenceOf, parseFlags, type EvidenceStatus, type Flag, type FlagSeveri
 import { parseOutputSections } from '../grading/student-output';
 import type { OutputSection } from '../grading/grade-outcome';
 import { hiddenTestName } from '../exercises/hidden-tests';
+import { isRegrading } from './standing-result';
 
 export interface TestView {
   name: string;
@@ -34,6 +35,11 @@ export interface SubmissionView {
   id: string;
   exercise: string;
   status: Submission['status'];
+  /**
+   * Queued or running again (a regrade) while its stored result is shown: verdict, score, tests and
+   * output are the stored run's, and stand until the new run replaces them.
+   */
+  regrading: boolean;
   verdict: Submission['verdict'];
   score: number | null;
   maxScore: number;
@@ -131,8 +137,10 @@ export function toSubmissionView(submission: SubmissionWithResult, exercise: str
     id: submission.id,
     exercise,
     status: submission.status,
-    verdict: submission.verdict,
-    score: submission.score,
+    regrading: isRegrading(submission),
+    // Verdict and score from the run the tests come from: read with it, never half of another run.
+    verdict: latest ? latest.verdict : submission.verdict,
+    score: latest ? latest.score : submission.score,
     maxScore: submission.maxScore,
     tests,
     durationMs: submission.durationMs,

@@ -6,13 +6,14 @@ import { ExercisesModule } from '../exercises/exercises.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionStreamService } from './submission-stream.service';
+import { RegradesService } from './regrades.service';
 import { SubmissionsService } from './submissions.service';
 import { VersionRegradeController } from './version-regrade.controller';
 
 @Module({
   imports: [CoursesModule, ExercisesModule, DeadlinesModule, GradingQueueModule, BackpressureModule],
   controllers: [SubmissionsController, VersionRegradeController],
-  providers: [SubmissionsService, SubmissionStreamService],
+  providers: [SubmissionsService, SubmissionStreamService, RegradesService],
   exports: [SubmissionsService],
 })
 export class SubmissionsModule {}

@@ -245,24 +245,6 @@ export class SubmissionsService {
     return { id, status: 'queued' };
   }
 
-  /** Regrades every finished submission of one exercise version (course staff). */
-  async regradeVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<{ queued: number }> {
-    const course = await this.courses.findFor(principal, courseSlug, 'regrade');
-    const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
-    if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
-    const finished = await this.prisma.submission.findMany({
-      where: {
-        exerciseVersionId: version.id,
-        status: { in: ['graded', 'error'] },
-        // An lms key acts for the students on the roster only.
-        ...(principal.role === 'lms' ? { user: { enrolments: { some: { courseId: course.id } } } } : {}),
-      },
-      select: { id: true },
-    });
-    for (const { id } of finished) await this.gradingQueue.requeue(id, 'regrade');
-    return { queued: finished.length };
-  }
-
   /** The submission and whether the caller sees it as staff; 404 for what is not theirs to see. */
   async findReadable(principal: Principal, id: string) {
     const notFound = new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);

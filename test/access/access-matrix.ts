@@ -16,6 +16,8 @@ export interface AccessContext {
   exerciseFiles: Record<string, string>;
   webhookId: string;
   deliveryId: string;
+  /** A regrade of version 1 of the exercise, started by its instructor. */
+  regradeId: string;
   /** A graded submission by the enrolled student (fresh per call). */
   gradedSubmission(): Promise<string>;
   /** A key of the caller's own, to revoke. */
@@ -127,6 +129,18 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/regrade': {
     call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrade` }),
     expect: staff(202, 403),
+  },
+  'POST /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/current': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/current` }),
+    expect: teachers(200),
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/regrades': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrades` }),
+    expect: staff(200, 403),
+  },
+  'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/versions/{number}/regrades/{id}': {
+    call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/versions/1/regrades/${ctx.regradeId}` }),
+    expect: staff(200, 403),
   },
   'GET /api/v1/courses/{courseSlug}/gradebook': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/gradebook` }), expect: staff(200, 403) },
   'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/analytics': {

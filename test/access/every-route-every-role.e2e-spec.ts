@@ -49,6 +49,7 @@ describe('every route with every role', () => {
     });
     const delivery = await prisma.webhookDelivery.create({ data: { endpointId: webhook.body.id, submissionId: submission.id, event: 'submission.graded', payload: {}, status: 'delivered' } });
     const apiKeys = app.get(ApiKeysService);
+    const regrade = await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise.slug}/versions/1/regrade`).set('Authorization', `Bearer ${keys.instructor}`).expect(202);
 
     ctx = {
       course: course.slug,
@@ -56,6 +57,7 @@ describe('every route with every role', () => {
       exerciseFiles: loadExerciseFolder(resolve(__dirname, '../fixtures/exercises/imports')).files,
       webhookId: webhook.body.id,
       deliveryId: delivery.id,
+      regradeId: regrade.body.id,
       gradedSubmission: async () =>
         (
           await prisma.submission.create({

@@ -1,6 +1,10 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
+import { LtiScoresService } from '../../src/lti/lti-scores.service';
+import { GRADING_QUEUE } from '../../src/queue/queues';
+import { testRedisUrl } from '../setup/test-env';
 import { fixture, TestData } from '../support/fixtures';
 import { waitForGraded, waitUntil } from '../support/integrations';
 import { startWorker } from '../support/platform';
@@ -104,6 +108,41 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     const [before, after] = accepted('grace');
     expect(after).toMatchObject({ scoreGiven: 1, scoreMaximum: 1 });
     expect(Date.parse(String(after.timestamp))).toBeGreaterThan(Date.parse(String(before.timestamp)));
+  });
+
+  it('posts the stored score, never a lower one, while the counting submission is being regraded', async () => {
+    const key = await learnerLaunch('hal');
+    const good = await submit(key, GOOD);
+    await waitForGraded(app, key, good);
+    await waitUntil(async () => accepted('hal'), (s) => s.length === 1, 60_000, 'score before the regrade');
+    // The regrade's job waits (queue paused) while a worse submission of Hal's is graded and its score post runs.
+    const queue = new Queue(GRADING_QUEUE, { connection: { url: testRedisUrl() }, prefix: 'memgrade' });
+    await queue.pause();
+    try {
+      await http().post(`/api/v1/submissions/${good}/regrade`).set('Authorization', `Bearer ${admin}`).expect(202);
+      const stored = await prisma.submission.findUniqueOrThrow({ where: { id: good } });
+      expect(stored).toMatchObject({ status: 'queued', score: 1 });
+      await prisma.submission.create({
+        data: {
+          exerciseVersionId: stored.exerciseVersionId,
+          userId: stored.userId,
+          files: { 'solution.py': BAD },
+          status: 'graded',
+          verdict: 'import_error',
+          score: 0,
+          maxScore: 1,
+          results: { create: { run: 1, verdict: 'import_error', score: 0, maxScore: 1 } },
+        },
+      });
+      const linkUser = await prisma.ltiResourceLinkUser.findFirstOrThrow({ where: { ltiUser: { userId: stored.userId } } });
+      expect(await worker.get(LtiScoresService).post(linkUser.id)).toBe('unchanged');
+      expect(accepted('hal').map((s) => s.scoreGiven)).toEqual([1]);
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+    await waitUntil(async () => accepted('hal'), (s) => s.length === 2, 90_000, 'score after the regrade');
+    expect(accepted('hal').map((s) => s.scoreGiven)).toEqual([1, 1]);
   });
 
   it('loses nothing while the score endpoint is down, and then every score arrives once, in order', async () => {

@@ -70,11 +70,11 @@ describe('CoursesService', () => {
     await ctx.data.enrol(course.id, student.userId, 'student');
     await ctx.data.enrol(course.id, instructor.userId, 'instructor');
 
-    await expect(courses.findManaged(student.principal, course.slug)).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await courses.findManaged(instructor.principal, course.slug)).id).toBe(course.id);
-    expect((await courses.findManaged(lms.principal, course.slug)).id).toBe(course.id);
-    expect((await courses.findTaught(instructor.principal, course.slug)).id).toBe(course.id);
-    await expect(courses.findTaught(lms.principal, course.slug)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(courses.findFor(student.principal, course.slug, 'readAll')).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await courses.findFor(instructor.principal, course.slug, 'readAll')).id).toBe(course.id);
+    expect((await courses.findFor(lms.principal, course.slug, 'readAll')).id).toBe(course.id);
+    expect((await courses.findFor(instructor.principal, course.slug, 'publish')).id).toBe(course.id);
+    await expect(courses.findFor(lms.principal, course.slug, 'publish')).rejects.toBeInstanceOf(ForbiddenError);
     await expect(courses.update(student.principal, course.slug, { title: 'Mine now' })).rejects.toBeInstanceOf(ForbiddenError);
     expect(await courses.update(instructor.principal, course.slug, { gradebookPolicy: 'latest' })).toMatchObject({ slug: course.slug, gradebookPolicy: 'latest' });
   });

@@ -2,6 +2,7 @@ import { ExerciseDefectError, type GradeInput, type GradeOutcome, Infrastructure
 import { GradingService } from '../../src/grading/grading.service';
 import { type SubmissionStatusEvent, SubmissionEventsService } from '../../src/events/submission-events.service';
 import { WEBHOOKS_QUEUE } from '../../src/queue/queues';
+import { RegradesService } from '../../src/submissions/regrades.service';
 import { SubmissionsService } from '../../src/submissions/submissions.service';
 import { WebhooksService } from '../../src/webhooks/webhooks.service';
 import { waitUntil } from '../support/polling';
@@ -140,6 +141,47 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     const runs = await ctx.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'asc' } });
     expect(runs.map((r) => [r.run, r.verdict, r.score])).toEqual([[1, 'ok', 2], [2, 'memory_limit', 0]]);
     expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'graded', verdict: 'memory_limit', score: 0, attempts: 2 });
+  });
+
+  it('keeps the stored result through a version regrade until the new run is stored, and counts it on the regrade', async () => {
+    const { id, course, version, instructor } = await newSubmission();
+    await grading.grade(id);
+    const exerciseSlug = (await ctx.prisma.exercise.findFirstOrThrow({ where: { courseId: course.id } })).slug;
+    const regrade = await ctx.get(RegradesService).start(instructor.principal, course.slug, exerciseSlug, version.number);
+    expect(regrade).toMatchObject({ total: 1, pending: 1, regraded: 0, failed: 0, done: false });
+
+    // While the new run is being graded, the submission still has its stored score and run.
+    let during: unknown;
+    grader.next = async () => {
+      during = await ctx.prisma.submission.findUniqueOrThrow({ where: { id }, select: { status: true, score: true, verdict: true } });
+      return outcome({ tests: [{ name: 'only', score: 1, maxScore: 3, passed: false, message: 'partly', hidden: false }] });
+    };
+    await grading.grade(id);
+    expect(during).toEqual({ status: 'running', score: 2, verdict: 'ok' });
+    expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'graded', score: 1 });
+    expect(await ctx.get(RegradesService).get(instructor.principal, course.slug, exerciseSlug, version.number, regrade.id)).toMatchObject({
+      total: 1,
+      pending: 0,
+      regraded: 1,
+      failed: 0,
+      done: true,
+      finishedAt: expect.any(String),
+    });
+    expect(await ctx.prisma.regradeItem.findFirstOrThrow({ where: { regradeId: regrade.id } })).toMatchObject({ state: 'regraded', previousScore: 2, score: 1 });
+  });
+
+  it('gives a submission whose regrade cannot finish its earlier result back, as graded, and counts the regrade item failed', async () => {
+    const { id, course, version, instructor } = await newSubmission();
+    await grading.grade(id);
+    const exerciseSlug = (await ctx.prisma.exercise.findFirstOrThrow({ where: { courseId: course.id } })).slug;
+    const regrade = await ctx.get(RegradesService).start(instructor.principal, course.slug, exerciseSlug, version.number);
+    await grading.fail(id, 'grading was lost 4 times');
+    const after = await ctx.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: 'graded', score: 2, verdict: 'ok' });
+    expect(after.errorReason).toBe('grading it again failed, so its earlier result stands: grading was lost 4 times');
+    expect(await ctx.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(1);
+    expect(await ctx.get(RegradesService).get(instructor.principal, course.slug, exerciseSlug, version.number, regrade.id)).toMatchObject({ total: 1, pending: 0, regraded: 0, failed: 1, done: true });
+    expect(await ctx.prisma.regradeItem.findFirstOrThrow({ where: { regradeId: regrade.id } })).toMatchObject({ state: 'failed', reason: 'grading was lost 4 times' });
   });
 
   it('keeps a submission running, with no result, when the grader fails for the platform (the queue retries it)', async () => {

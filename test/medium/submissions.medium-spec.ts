@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../src/common/errors/domain-errors';
 import { CoursesService } from '../../src/courses/courses.service';
 import { GRADING_QUEUE, GradingJob } from '../../src/queue/queues';
+import { RegradesService } from '../../src/submissions/regrades.service';
 import { SubmissionsService } from '../../src/submissions/submissions.service';
 import { type MediumContext, startMedium } from './medium.factory';
 
@@ -166,7 +167,11 @@ describe('SubmissionsService', () => {
     const other = (await submissions.create(student.principal, { exercise, files: solution('print(3)\n') })).id;
     await graded(other);
     const [, exerciseSlug] = exercise.split('/');
-    expect(await submissions.regradeVersion(instructor.principal, course.slug, exerciseSlug, version.number)).toEqual({ queued: 1 });
+    const regrade = await ctx.get(RegradesService).start(instructor.principal, course.slug, exerciseSlug, version.number);
+    expect(regrade).toMatchObject({ queued: 1, total: 1, pending: 1, regraded: 0, failed: 0, done: false, finishedAt: null, version: version.number });
     expect((await ctx.prisma.submission.findUniqueOrThrow({ where: { id: other } })).jobId).toBe(`${other}_1`);
+    // The stored score stays on the submission while it waits: it is what the gradebook shows.
+    expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id: other } })).toMatchObject({ status: 'queued', score: 1 });
+    expect(await ctx.prisma.regradeItem.findMany({ where: { regradeId: regrade.id } })).toEqual([expect.objectContaining({ submissionId: other, state: 'pending', previousScore: 1 })]);
   });
 });

@@ -104,6 +104,13 @@ export async function del(path: string, options: RequestOptions = {}): Promise<v
   await send(`/api/v1${path}`, { method: 'DELETE', signal: options.signal, headers: options.headers });
 }
 
+/** POST a multipart form (e.g. an exercise archive) to /api/v1 and read the JSON answer. */
+export async function postForm<T>(path: string, form: FormData, options: RequestOptions = {}): Promise<T> {
+  const response = await send(`/api/v1${path}`, { method: 'POST', signal: options.signal, headers: options.headers, body: form });
+  const text = await response.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
 /** GET a file (e.g. the gradebook CSV) with the key, as a Blob and the name the server suggests. */
 export async function download(path: string, accept: string): Promise<{ blob: Blob; filename: string | null }> {
   const response = await send(`/api/v1${path}`, { method: 'GET', accept });

@@ -8,6 +8,7 @@ import { empty, errorBox, keepScrollersFocusable, loading, pageTitle } from './u
 import { ltiPlatformsPage } from './views/lti-platforms';
 import { teachAnalyticsPage } from './views/analytics';
 import { rosterPage } from './views/roster';
+import { publishPage } from './views/publish';
 import { signInPage } from './views/signin';
 import { coursePage, exercisePage, homePage } from './views/student';
 import { submissionPage } from './views/submission';
@@ -28,6 +29,7 @@ route('/teach/:course/gradebook', teachGradebookPage);
 route('/lti/platforms', ltiPlatformsPage);
 route('/teach/:course/roster', rosterPage);
 route('/teach/:course/deadlines', teachDeadlinesPage);
+route('/teach/:course/publish', publishPage);
 
 const main = document.getElementById('main') as HTMLElement;
 const topbar = document.getElementById('topbar') as HTMLElement;

@@ -127,6 +127,8 @@ export interface SubmissionView {
   id: string;
   exercise: string;
   status: SubmissionStatus;
+  /** Queued or running again while its stored result (verdict, score, tests, output) is shown. */
+  regrading?: boolean;
   verdict: Verdict | null;
   score: number | null;
   maxScore: number;
@@ -286,3 +288,17 @@ export interface Gradebook {
 }
 
 export const FINAL_STATUSES: ReadonlySet<SubmissionStatus> = new Set(['graded', 'error']);
+
+/** A version regrade and how far it got (GET …/versions/{n}/regrades/{id}). */
+export interface Regrade {
+  id: string;
+  exercise: string;
+  version: number;
+  createdAt: string;
+  total: number;
+  regraded: number;
+  failed: number;
+  pending: number;
+  done: boolean;
+  finishedAt: string | null;
+}

@@ -3,6 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { contentHashOf, ExerciseFormatError, parseExercise, type ExerciseFiles } from './exercise-format';
 
 const FIXTURE = resolve(__dirname, '../../../test/fixtures/exercises/squares');
+const CATALOG = resolve(__dirname, '../../../exercises');
+const formatFixture = (name: string) => readFileSync(resolve(__dirname, '../../../test/fixtures/exercise-format', name), 'utf8');
 
 function readFolder(dir: string): ExerciseFiles {
   const files: ExerciseFiles = {};
@@ -63,7 +65,10 @@ describe('parseExercise', () => {
 
   it('names file, field and reason for each problem, all at once', () => {
     const yaml = good['exercise.yaml'].replace('points: 2', 'points: two').replace('module: test_total\n    name: total stays', 'module: test_missing\n    name: total stays');
-    expect(problemsOf({ ...good, 'exercise.yaml': yaml })).toEqual([{ file: 'exercise.yaml', field: 'tests[1].points', reason: expect.stringContaining('number') }]);
+    expect(problemsOf({ ...good, 'exercise.yaml': yaml })).toEqual([
+      { file: 'exercise.yaml', field: 'tests[1].points', reason: 'must be a number (it is a string)' },
+      { file: 'exercise.yaml', field: 'tests[1].module', reason: 'tests/test_missing.py does not exist' },
+    ]);
     const missing = { ...good };
     delete missing['reference/solution.py'];
     delete missing['statement.md'];
@@ -84,6 +89,34 @@ describe('parseExercise', () => {
     expect(problemsOf({ ...good, 'exercise.yaml': 'title: [unclosed\n' })[0]).toMatchObject({ file: 'exercise.yaml' });
     expect(problemsOf(good, 'Bad Slug')).toEqual([{ file: 'Bad Slug', reason: expect.stringContaining('folder name') }]);
     expect(problemsOf({ ...good, '../escape.py': 'x' })).toEqual([{ file: '../escape.py', reason: expect.stringContaining('relative path') }]);
+  });
+
+  it('reports every problem of an exercise.yaml in one go: schema errors and references alike, each with its path', () => {
+    expect(problemsOf({ ...good, 'exercise.yaml': formatFixture('many-problems.yaml') })).toEqual([
+      { file: 'exercise.yaml', field: 'tests[1].points', reason: 'must be a number (it is a string)' },
+      { file: 'exercise.yaml', field: 'tests[2].points', reason: 'must be ≥ 0' },
+      { file: 'exercise.yaml', field: 'tests[2].name', reason: 'tests/test_total.py has no @test named "total is rigth" (it declares "total is right", "total stays within 5 MiB")' },
+      { file: 'exercise.yaml', field: 'tests[3].module', reason: 'tests/test_missing.py does not exist' },
+      { file: 'exercise.yaml', field: 'tests[3].backed_by', reason: '"no-such-check" is not the id of an amplified check' },
+    ]);
+  });
+
+  it('names a test that exercise.yaml lists but its module does not declare, read from the Python source without running it', () => {
+    expect(problemsOf({ ...good, 'exercise.yaml': formatFixture('unknown-test-name.yaml') })).toEqual([
+      { file: 'exercise.yaml', field: 'tests[1].name', reason: 'tests/test_total.py has no @test named "total stays within 5 MB" (it declares "total is right", "total stays within 5 MiB")' },
+    ]);
+    // A module that declares no test at all says so.
+    const empty = { ...good, 'tests/test_total.py': 'from memgrade_harness import test\n' };
+    expect(problemsOf(empty).map((p) => p.reason)).toEqual([
+      'tests/test_total.py has no @test named "total is right" (it declares no @test)',
+      'tests/test_total.py has no @test named "total stays within 5 MiB" (it declares no @test)',
+    ]);
+  });
+
+  it('accepts every exercise of the shipped catalog: each name it lists is declared in its module', () => {
+    const slugs = readdirSync(CATALOG).filter((name) => !name.startsWith('.') && statSync(join(CATALOG, name)).isDirectory());
+    expect(slugs.length).toBeGreaterThan(5);
+    for (const slug of slugs) expect(() => parseExercise(slug, readFolder(join(CATALOG, slug)))).not.toThrow();
   });
 
   it('checks that backed_by names an amplified check', () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import type { ExerciseSpec } from '../exercise-spec';
+import { declaredTests } from './declared-tests';
 import { exerciseYamlSchema, type ExerciseYaml } from './exercise-yaml.schema';
 
 /** One thing wrong with an exercise folder: which file, which field, why. */
@@ -54,16 +56,16 @@ export function parseExercise(slug: string, input: ExerciseFiles): ParsedExercis
   const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
   for (const error of doc.errors) problems.push({ file: SPEC_FILE, reason: error.message.split('\n')[0] });
   if (doc.errors.length) throw new ExerciseFormatError(problems);
-  const parsed = exerciseYamlSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = exerciseYamlSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ file: SPEC_FILE, field: fieldPath(issue.path) || undefined, reason: issue.message.replace(/^Invalid input: /, '') });
-    }
-    throw new ExerciseFormatError(problems);
+    for (const issue of parsed.error.issues) problems.push({ file: SPEC_FILE, field: fieldPath(issue.path) || undefined, reason: reasonOf(issue) });
   }
+  // The references between files are checked even when a field is wrong, on whatever did parse, so
+  // one run names every problem.
+  checkCrossReferences(parsed.success ? parsed.data : looseYaml(raw), files, problems, parsed.success);
+  if (problems.length || !parsed.success) throw new ExerciseFormatError(problems);
   const yaml = parsed.data;
-  checkCrossReferences(yaml, files, problems);
-  if (problems.length) throw new ExerciseFormatError(problems);
 
   const spec = toSpec(yaml, files[STATEMENT_FILE]);
   return { slug, spec, contentHash: contentHashOf(files), files };
@@ -98,13 +100,58 @@ function neededSeconds(yaml: ExerciseYaml): number {
   );
 }
 
-function checkCrossReferences(yaml: ExerciseYaml, files: ExerciseFiles, problems: ExerciseProblem[]): void {
-  const needed = Math.ceil(neededSeconds(yaml) + 5);
-  if (yaml.limits.time_seconds !== undefined && yaml.limits.time_seconds < needed) {
+/** What cross-references need of exercise.yaml: the fields the checks below read. */
+interface CrossReferenced {
+  student_files: string[];
+  tests: { module?: string; name?: string; backed_by?: string[] }[];
+  amplified: { id?: string; workload?: { kind?: unknown; module?: unknown } }[];
+}
+
+/** The well-typed parts of an exercise.yaml that failed the schema (indexes kept, so fields still name the entry). */
+function looseYaml(raw: unknown): CrossReferenced {
+  const root = isObject(raw) ? raw : {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const studentFiles = list(root.student_files).filter((f): f is string => typeof f === 'string');
+  return {
+    student_files: root.student_files === undefined ? ['solution.py'] : studentFiles,
+    tests: list(root.tests).map((t) => (isObject(t) ? { module: text(t.module), name: text(t.name), backed_by: list(t.backed_by).filter((b): b is string => typeof b === 'string') } : {})),
+    amplified: list(root.amplified).map((a) => (isObject(a) ? { id: text(a.id), workload: isObject(a.workload) ? a.workload : undefined } : {})),
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** A schema issue in words, e.g. "must be ≥ 0", "must be a number (it is a string)". */
+function reasonOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'number' || issue.origin === 'int') return `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
+      if (issue.origin === 'array') return issue.message.startsWith('Too small') ? `must have at least ${String(issue.minimum)} entr${Number(issue.minimum) === 1 ? 'y' : 'ies'}` : issue.message;
+      return issue.message.startsWith('Too small') ? `must be at least ${String(issue.minimum)} long` : issue.message;
+    case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'int') return `must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
+      return issue.message.startsWith('Too big') ? `must be at most ${String(issue.maximum)} long` : issue.message;
+    case 'invalid_type': {
+      const input = (issue as { input?: unknown }).input;
+      if (input === undefined) return `is required (${issue.expected})`;
+      return `must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected} (it is ${input === null ? 'null' : Array.isArray(input) ? 'a list' : `a ${typeof input}`})`;
+    }
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)`;
+    default:
+      return issue.message.replace(/^Invalid input: /, '');
+  }
+}
+
+function checkCrossReferences(yaml: CrossReferenced, files: ExerciseFiles, problems: ExerciseProblem[], complete: boolean): void {
+  const needed = complete ? Math.ceil(neededSeconds(yaml as ExerciseYaml) + 5) : 0;
+  const limit = complete ? (yaml as ExerciseYaml).limits.time_seconds : undefined;
+  if (limit !== undefined && limit < needed) {
     problems.push({
       file: SPEC_FILE,
       field: 'limits.time_seconds',
-      reason: `is ${yaml.limits.time_seconds} s, but the import check, tests and out-of-process checks may take ${needed} s together at their limits: one endless loop would cost tests that never ran (raise it, or lower the tests' time_limit_s)`,
+      reason: `is ${limit} s, but the import check, tests and out-of-process checks may take ${needed} s together at their limits: one endless loop would cost tests that never ran (raise it, or lower the tests' time_limit_s)`,
     });
   }
   if (!files[STATEMENT_FILE]?.trim()) problems.push({ file: STATEMENT_FILE, reason: 'is missing or empty: students need a statement' });
@@ -115,17 +162,32 @@ function checkCrossReferences(yaml: ExerciseYaml, files: ExerciseFiles, problems
   const ids = new Set(yaml.amplified.map((check) => check.id));
   const seenIds = new Set<string>();
   yaml.amplified.forEach((check, index) => {
+    if (check.id === undefined) return;
     if (seenIds.has(check.id)) problems.push({ file: SPEC_FILE, field: `amplified[${index}].id`, reason: `"${check.id}" is used twice` });
     seenIds.add(check.id);
-    if (check.workload.kind === 'custom' && typeof check.workload.module === 'string' && !hasModule(files, check.workload.module)) {
-      problems.push({ file: SPEC_FILE, field: `amplified[${index}].workload.module`, reason: `tests/${modulePath(check.workload.module)} does not exist` });
+    const workload = check.workload;
+    if (workload?.kind === 'custom' && typeof workload.module === 'string' && !hasModule(files, workload.module)) {
+      problems.push({ file: SPEC_FILE, field: `amplified[${index}].workload.module`, reason: `tests/${modulePath(workload.module)} does not exist` });
     }
   });
   const names = new Set<string>();
   yaml.tests.forEach((test, index) => {
-    if (!hasModule(files, test.module)) problems.push({ file: SPEC_FILE, field: `tests[${index}].module`, reason: `tests/${modulePath(test.module)} does not exist` });
-    if (names.has(test.name)) problems.push({ file: SPEC_FILE, field: `tests[${index}].name`, reason: `"${test.name}" is used twice` });
-    names.add(test.name);
+    if (test.module !== undefined && !hasModule(files, test.module)) {
+      problems.push({ file: SPEC_FILE, field: `tests[${index}].module`, reason: `tests/${modulePath(test.module)} does not exist` });
+    } else if (test.module !== undefined && test.name !== undefined) {
+      // The harness runs the @test of that name in that module; a name it does not declare would
+      // only fail at grading time, for every student.
+      const declared = declaredTests(files[`tests/${modulePath(test.module)}`]);
+      const name = test.name.trim();
+      if (!declared.dynamic && !declared.names.includes(name)) {
+        const known = declared.names.length ? `it declares ${declared.names.map((n) => `"${n}"`).join(', ')}` : 'it declares no @test';
+        problems.push({ file: SPEC_FILE, field: `tests[${index}].name`, reason: `tests/${modulePath(test.module)} has no @test named "${name}" (${known})` });
+      }
+    }
+    if (test.name !== undefined) {
+      if (names.has(test.name)) problems.push({ file: SPEC_FILE, field: `tests[${index}].name`, reason: `"${test.name}" is used twice` });
+      names.add(test.name);
+    }
     for (const id of test.backed_by ?? []) {
       if (!ids.has(id)) problems.push({ file: SPEC_FILE, field: `tests[${index}].backed_by`, reason: `"${id}" is not the id of an amplified check` });
     }

@@ -79,6 +79,8 @@ export class SubmissionViewDto {
   exercise!: string;
   @ApiProperty({ enum: ['queued', 'running', 'graded', 'error'] })
   status!: string;
+  @ApiProperty({ description: 'queued or running again (a regrade) while the stored result (verdict, score, tests, output) is shown: it stands until the new run is stored' })
+  regrading!: boolean;
   @ApiProperty({ enum: ['ok', 'timeout', 'memory_limit', 'output_limit', 'crashed', 'sandbox_error'], nullable: true })
   verdict!: string | null;
   @ApiProperty({ nullable: true, type: Number })

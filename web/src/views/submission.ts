@@ -66,8 +66,10 @@ function testItem(test: TestView, staff: boolean, shared: string | null): HTMLEl
 /** The submission's status, score and tests. */
 export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElement {
   const final = FINAL_STATUSES.has(view.status);
+  // A regrade shows the stored result (it stands until the new one is stored), with a note.
+  const showsResult = view.status === 'graded' || view.regrading === true;
   const passed = view.tests.filter((t) => t.passed).length;
-  const shared = view.status === 'graded' ? sharedFailure(view) : null;
+  const shared = showsResult ? sharedFailure(view) : null;
   const marks = view.tests.flatMap((t) => (t.evidence ? [{ test: t.name, evidence: t.evidence }] : []));
   return h(
     'article',
@@ -79,7 +81,7 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         'div',
         { class: 'summary-main' },
         statusBadge(view.status),
-        view.status === 'graded' ? h('span', { class: 'big-score', 'data-testid': 'score' }, scoreBadge(view.score, view.maxScore)) : null,
+        showsResult ? h('span', { class: 'big-score', 'data-testid': 'score' }, scoreBadge(view.score, view.maxScore)) : null,
         view.verdict ? h('span', { class: `verdict verdict-${view.verdict}` }, VERDICT_LABEL[view.verdict] ?? view.verdict) : null,
         view.flagSeverity ? severityBadge(view.flagSeverity, 'Flagged: ') : null,
       ),
@@ -93,10 +95,13 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         latenessFacts(view.lateness),
       ),
     ),
-    view.status === 'queued'
+    view.regrading
+      ? h('p', { class: 'notice', 'data-testid': 'regrading' }, `Being graded again (${view.status === 'running' ? 'running' : 'queued'}): the result below stands until the new one is stored.`)
+      : null,
+    view.status === 'queued' && !view.regrading
       ? h('div', { class: 'queue-place' }, h('p', null, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…'), view.errorReason ? h('p', { class: 'muted small' }, view.errorReason) : null)
       : null,
-    view.status === 'running' ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
+    view.status === 'running' && !view.regrading ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
     view.status === 'error'
       ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
       : null,
@@ -112,10 +117,10 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
       : null,
     view.tests.length
       ? h('section', { class: 'tests' }, h('h3', null, 'Tests'), h('ol', { class: 'test-list' }, view.tests.map((t) => testItem(t, staff, shared))))
-      : view.status === 'graded'
+      : showsResult
         ? empty('No test results were recorded for this run.')
         : null,
-    final ? outputSection(view.output, staff) : null,
+    final || view.regrading ? outputSection(view.output, staff) : null,
   );
 }
 
@@ -281,7 +286,8 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
               try {
                 const queued = await post<{ status: SubmissionView['status'] }>(`/submissions/${enc(view.id)}/regrade`);
                 replace(notice, h('p', { class: 'notice' }, 'Regrade requested: the submission is being graded again.'));
-                replace(container, renderSubmission({ ...view, status: queued?.status ?? 'queued', verdict: null, score: null, tests: [], durationMs: null }, staff));
+                // The stored result stays on screen until the new one is stored.
+                replace(container, renderSubmission({ ...view, status: queued?.status ?? 'queued', regrading: view.score !== null }, staff));
                 await followSubmission(container, view.id, staff, ctx.signal, (t) => (status.textContent = t));
               } catch (error) {
                 if (!ctx.signal.aborted) replace(notice, errorBox(error, 'Could not regrade'));

@@ -9,6 +9,9 @@ import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Pa
 import { fitToWidth, PLOT_MAX_WIDTH, PLOT_MIN_WIDTH } from '../plot';
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
+import { regradePanel } from './regrade-panel';
+import { stepsOf, stepsView } from './validation-steps';
+import { makeCurrentButton } from './version-current';
 
 const TABS = [
   ['exercises', 'Exercises'],
@@ -59,6 +62,7 @@ export async function teachExercisesPage(ctx: RouteContext): Promise<void> {
       'section',
       { 'aria-labelledby': 'ex-title' },
       h('h2', { id: 'ex-title' }, 'Published exercises'),
+      h('p', null, h('a', { class: 'button secondary', href: `#/teach/${enc(slug)}/publish` }, 'Publish an exercise')),
       exercises.length
         ? table(
             'Published exercises',
@@ -96,7 +100,7 @@ const isSolutionReport = (v: unknown): v is SolutionReport => !!v && typeof v ==
  * The validation report as the worker writes it ({ checkedAt, durationMs, referenceRuns?,
  * reference?, starter?, wrong?, problems }); anything else is shown as a tree.
  */
-function validationReport(report: unknown): HTMLElement {
+export function validationReport(report: unknown): HTMLElement {
   if (!report || typeof report !== 'object' || Array.isArray(report) || !Array.isArray((report as { problems?: unknown }).problems)) {
     return h('div', { class: 'report' }, jsonTree(report));
   }
@@ -196,9 +200,13 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
               h('h3', null, 'Validation report'),
               v.validation === null || v.validation === undefined
                 ? empty(v.status === 'pending' ? 'Validation has not run yet.' : 'No validation report was recorded.')
-                : validationReport(v.validation),
+                : v.status === 'pending' && stepsOf(v.validation)
+                  ? stepsView(stepsOf(v.validation)!)
+                  : validationReport(v.validation),
               h('h3', null, "Reference solution's peaks"),
               referencePeaksView(v.referencePeaks),
+              makeCurrentButton(slug, exercise, v, () => void teachExercisePage(ctx)),
+              regradePanel(slug, exercise, v.number, ctx.signal),
             ),
           ),
         )

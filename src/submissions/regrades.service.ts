@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { CoursesService } from '../courses/courses.service';
+import type { CourseCapability } from '../courses/course-capabilities';
+import { PrismaService } from '../database/prisma.service';
+import { GradingQueueService } from '../grading/grading-queue.service';
+
+/** A version regrade and how far it got. */
+export interface RegradeView {
+  id: string;
+  exercise: string;
+  version: number;
+  createdAt: string;
+  /** Submissions it re-queued (the same as `total`; kept for callers of the first version of this route). */
+  queued: number;
+  total: number;
+  /** Their new result is stored. */
+  regraded: number;
+  /** Could not be graded again; the earlier result stands. */
+  failed: number;
+  /** Still waiting or running; each keeps its earlier result until then. */
+  pending: number;
+  /** Nothing is pending. */
+  done: boolean;
+  /** When the last one finished, once done. */
+  finishedAt: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Version regrades: every finished submission of one exercise version graded again against that
+ * version. Each submission keeps its stored result until its new one is stored (standing-result.ts);
+ * the regrade's items count what is done (grading/grading.service.ts marks them as it stores or fails).
+ */
+@Injectable()
+export class RegradesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly courses: CoursesService,
+    private readonly gradingQueue: GradingQueueService,
+  ) {}
+
+  /** Regrades every finished submission of one exercise version (course staff). */
+  async start(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<RegradeView> {
+    const { course, version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'regrade');
+    const finished = await this.prisma.submission.findMany({
+      where: {
+        exerciseVersionId: version.id,
+        status: { in: ['graded', 'error'] },
+        // An lms key acts for the students on the roster only.
+        ...(principal.role === 'lms' ? { user: { enrolments: { some: { courseId: course.id } } } } : {}),
+      },
+      select: { id: true, score: true },
+    });
+    // The items exist before any job does, so the worker always finds the one it must mark.
+    const regrade = await this.prisma.regrade.create({
+      data: {
+        exerciseVersionId: version.id,
+        requestedBy: principal.userId,
+        items: { create: finished.map((s) => ({ submissionId: s.id, previousScore: s.score })) },
+      },
+    });
+    for (const { id } of finished) await this.gradingQueue.requeue(id, 'regrade');
+    return this.view(regrade.id, `${course.slug}/${exerciseSlug}`, number);
+  }
+
+  /** The regrades of a version, newest first. */
+  async list(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<RegradeView[]> {
+    const { version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'readAll');
+    const regrades = await this.prisma.regrade.findMany({ where: { exerciseVersionId: version.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 50, select: { id: true } });
+    return Promise.all(regrades.map(({ id }) => this.view(id, `${courseSlug}/${exerciseSlug}`, number)));
+  }
+
+  async get(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, id: string): Promise<RegradeView> {
+    const { version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'readAll');
+    const notFound = new NotFoundError(`regrade ${id.slice(0, 100)} of this version does not exist`, [{ field: 'id', reason: 'no such regrade' }]);
+    if (!UUID.test(id)) throw notFound;
+    const regrade = await this.prisma.regrade.findFirst({ where: { id, exerciseVersionId: version.id }, select: { id: true } });
+    if (!regrade) throw notFound;
+    return this.view(id, `${courseSlug}/${exerciseSlug}`, number);
+  }
+
+  private async findVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, capability: CourseCapability) {
+    const course = await this.courses.findFor(principal, courseSlug, capability);
+    const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
+    if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
+    return { course, version };
+  }
+
+  private async view(id: string, exercise: string, version: number): Promise<RegradeView> {
+    const [regrade, counts, last] = await Promise.all([
+      this.prisma.regrade.findUniqueOrThrow({ where: { id } }),
+      this.prisma.regradeItem.groupBy({ by: ['state'], where: { regradeId: id }, _count: { _all: true } }),
+      this.prisma.regradeItem.aggregate({ where: { regradeId: id }, _max: { finishedAt: true } }),
+    ]);
+    const count = (state: string) => counts.find((c) => c.state === state)?._count._all ?? 0;
+    const [pending, regraded, failed] = [count('pending'), count('regraded'), count('failed')];
+    const total = pending + regraded + failed;
+    return {
+      id,
+      exercise,
+      version,
+      createdAt: regrade.createdAt.toISOString(),
+      queued: total,
+      total,
+      regraded,
+      failed,
+      pending,
+      done: pending === 0,
+      finishedAt: pending === 0 ? (last._max.finishedAt ?? regrade.createdAt).toISOString() : null,
+    };
+  }
+}
