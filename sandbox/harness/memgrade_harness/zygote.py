@@ -43,6 +43,7 @@ def _warm(preload):
         pass
     _trusted.load_measurement_tools()
     child._preload({"preload": preload})
+    guard.remember_harness_codes()
 
 
 def _spawn(sock, request, fds):
