@@ -94,6 +94,7 @@ function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult)
       harnessVersion: doc.harness_version,
       pythonVersion: doc.python_version,
       harnessMs: doc.duration_ms,
+      ...(doc.timings ? { harnessTimings: doc.timings } : {}),
       studentOutputTruncated: doc.student_output?.truncated ?? false,
     },
   };

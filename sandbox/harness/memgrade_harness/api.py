@@ -94,6 +94,11 @@ class Context:
 
 _ctx = [Context()]
 _loaded = {}
+_import_s = [0.0]       # time spent importing student modules in this process (for `timings`)
+
+
+def import_seconds():
+    return _import_s[0]
 
 
 def context():
@@ -132,6 +137,8 @@ def student(name="solution"):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    from ._trusted import perf_counter
+    started = perf_counter()
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
@@ -157,6 +164,8 @@ def student(name="solution"):
         err = StudentError(msg, detail=detail, kind="import")
         _loaded[name] = err
         raise err from None
+    finally:
+        _import_s[0] += perf_counter() - started
     _loaded[name] = module
     return module
 

@@ -102,19 +102,32 @@ def _write_reference_files(files):
     return root
 
 
-def _prepare(cfg):
+def _prepare(cfg, phases):
     """Everything before the first line of student code: paths, instructor modules, preload,
-    the kept /proc/self/clear_refs descriptor, hardening."""
+    the kept /proc/self/clear_refs descriptor, hardening.  *phases* gets each step's duration."""
+    clock = _trusted.perf_counter
+    t = clock()
+
+    def lap(name):
+        nonlocal t
+        now = clock()
+        phases[name] = round((now - t) * 1000, 1)
+        t = now
+
     from . import errors, guard
     from .instructor import InstructorModules
+    lap("harness_import_ms")
     if cfg["mode"] == "reference":
         cfg["student_dir"] = _write_reference_files(cfg.pop("reference_files", None) or {})
     errors.set_student_files(_student_map(cfg))
     sys.path.append(cfg["student_dir"])
     modules = InstructorModules(cfg.get("sources") or {})
     sys.meta_path.insert(0, modules)
+    lap("instructor_ms")
     _trusted.load_measurement_tools()
+    lap("measurement_tools_ms")
     _preload(cfg)
+    lap("preload_ms")
     if cfg["mode"] != "workload":
         # Never in a workload process: its peak is the judge's evidence, and must not be reset.
         _trusted.keep_clear_refs()
@@ -122,6 +135,7 @@ def _prepare(cfg):
         guard.harden({os.path.realpath(p): n for p, n in _student_map(cfg).items()},
                      modules.trusted_codes, cfg.get("allow") or (), processes=cfg["mode"] == "test")
     _trusted.snapshot_modules()
+    lap("harden_ms")
     return modules
 
 
@@ -351,22 +365,27 @@ def run_reference(cfg, channel):
     each with a fresh import of the reference solution."""
     from . import api
     _set_memory_ceiling(cfg.get("memory_mib"))
+    clock = _trusted.perf_counter
     for test in cfg.get("tests", []):
         api.forget_students()
+        t0 = clock()
         res = run_test(cfg, test, observe_only=True)
         channel.send({"type": "reference-test", "id": test["id"], "status": res["status"],
                       "message": res.get("message"), "detail": res.get("detail"),
-                      "answers": res["answers"]})
+                      "answers": res["answers"], "ms": round((clock() - t0) * 1000, 1)})
     for item in cfg.get("workloads", []):
         answers = {}
+        t0 = clock()
         for phase, n in item["runs"]:
             api.forget_students()
             answers[phase] = run_workload(cfg, item, n)
-        channel.send({"type": "reference-workload", "id": item["id"], "runs": answers})
+        channel.send({"type": "reference-workload", "id": item["id"], "runs": answers,
+                      "ms": round((clock() - t0) * 1000, 1)})
     return {"type": "reference-done"}
 
 
 def main():
+    started = _trusted.perf_counter()
     cfg = _read_config()
     channel = _Channel(cfg.pop("result_fd"))
     problem = _check_privileges(cfg)
@@ -375,8 +394,9 @@ def main():
         channel.send({"type": "result", "status": "grader_error", "message": "sandbox error",
                       "detail": problem, "measurements": {}})
         _exit(3)
-    _prepare(cfg)
-    channel.send({"type": "ready"})
+    phases = {"config_ms": round((_trusted.perf_counter() - started) * 1000, 1)}
+    _prepare(cfg, phases)
+    channel.send({"type": "ready", "timings": phases})
     mode = cfg["mode"]
     if mode == "check":
         result = run_check(cfg, channel)
@@ -388,6 +408,8 @@ def main():
     else:
         result = run_reference(cfg, channel)
     from . import guard
+    from .api import import_seconds
+    result["student_import_ms"] = round(import_seconds() * 1000, 1)
     result["changed"] = _trusted.changed_attributes()
     result["threads"] = _trusted.threads_count()
     result.setdefault("blocked", guard.blocked())

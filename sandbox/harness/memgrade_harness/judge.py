@@ -122,6 +122,7 @@ class Judge:
                  reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, seed=None, use_zygote=True):
         self.task_dir = os.path.abspath(task_dir)
         self.use_zygote = use_zygote
+        self.zygote = None
         self.uid, self.gid = uid, gid
         self.ref_uid, self.ref_gid = reference_uid, reference_gid
         self.drop = drop
@@ -133,12 +134,39 @@ class Judge:
         self.output_bytes = {"stdout": 0, "stderr": 0}
         self.output_truncated = False
         self.reference = {"tests": {}, "workloads": {}, "outcome": None}
+        # Where the run's time went (README, "Where the time goes"): judge-side clocks, plus what
+        # each child says of its own start-up (untrusted, numbers only, never used for a decision).
+        self.timings = {"processes": [], "judge_start_ms": _process_age_ms()}
+        self._clock0 = time.monotonic()
+        self._zygote_lock = threading.Lock()
+
+    def _lap(self, name, since):
+        self.timings[name] = _ms(time.monotonic() - since)
+
+    def _time_process(self, label, out, lane="student"):
+        entry = {"label": label, "lane": lane, "wall_ms": _ms(out.wall_s),
+                 "start_ms": _ms(time.monotonic() - out.wall_s - self._clock0)}
+        for name, value in (("spawn_ms", out.spawn_s), ("startup_ms", out.startup_s), ("run_ms", out.run_s)):
+            if value is not None:
+                entry[name] = _ms(value)
+        entry["cpu_ms"] = _ms(out.utime + out.stime)
+        ready = out.first("ready")
+        entry.update(_numbers((ready or {}).get("timings")))
+        for m in out.messages:
+            if m.get("type") in ("result", "done", "import") and type(m.get("student_import_ms")) in (int, float):
+                entry["student_import_ms"] = m["student_import_ms"]
+        self.timings["processes"].append(entry)
 
     # ------------------------------------------------------------ set-up
     def prepare(self):
+        t0 = time.monotonic()
         self.plan = planmod.load(self.task_dir)
         self.work = tempfile.mkdtemp(prefix="memgrade-", dir=self.workroot)
         os.chmod(self.work, 0o711)
+        self.scratch = self._scratch("scratch")
+        self.ref_scratch = self._scratch("reference-scratch")
+        # The zygote imports the harness and the preload while the task is read and copied.
+        self.zygote = self._start_zygote()
         budget = [MAX_COPY_BYTES]
         src_tests = os.path.join(self.task_dir, "tests")
         if not os.path.isdir(src_tests):
@@ -152,18 +180,33 @@ class Judge:
             _copy_tree(src_student, self.student_dir, budget)
         else:
             os.mkdir(self.student_dir, 0o755)
-        self.scratch = self._scratch("scratch")
-        self.ref_scratch = self._scratch("reference-scratch")
-        self.zygote = self._zygote(self.scratch)
+        self._lap("prepare_ms", t0)
 
-    def _zygote(self, tmpdir):
-        """A warm interpreter for one lane; None (fresh interpreters) if it cannot start."""
+    def _start_zygote(self):
+        """The run's warm interpreter, starting in the background; None without one."""
         if not self.use_zygote:
             return None
         try:
-            return procs.Zygote(self.plan["preload"], tmpdir)
+            return procs.Zygote(self.plan["preload"], self.scratch)
         except (OSError, ValueError) as exc:
             self.warnings.append("no zygote, fresh interpreters instead: %s" % exc)
+            return None
+
+    def _zygote(self):
+        """The zygote once it is ready; None (fresh interpreters) if it could not start."""
+        z = self.zygote
+        if z is None:
+            return None
+        try:
+            z.ready()
+            return z
+        except OSError as exc:
+            with self._zygote_lock:
+                if self.zygote is z:
+                    self.warnings.append("no zygote, fresh interpreters instead: %s" % exc)
+                    self.timings["zygote_ms"] = _ms(z.ready_s or 0)
+                    self.zygote = None
+                    z.close()
             return None
 
     def _scratch(self, name):
@@ -193,7 +236,7 @@ class Judge:
         return procs.run("child", cfg, self.uid, self.gid, time_limit_s,
                          startup_limit_s=self.plan["defaults"]["startup_limit_s"],
                          output_cap=self.plan["output_limit_bytes"], cwd=self.student_dir,
-                         tmpdir=self.scratch, drop=self.drop, zygote=self.zygote)
+                         tmpdir=self.scratch, drop=self.drop, zygote=self._zygote())
 
     def _collect_output(self, label, outcome, hidden=False):
         section = {"label": label, "hidden": bool(hidden)}
@@ -248,9 +291,8 @@ class Judge:
         cfg = {"mode": "reference", "tests": tests, "workloads": workloads, "reference_files": self.reference_sources}
 
         def run():
-            zygote = None
             try:
-                zygote = self._zygote(self.ref_scratch)
+                zygote = self._zygote()
                 self.reference["outcome"] = procs.run(
                     "child", dict(cfg, student_dir=None, student_files=self.plan["student_files"],
                                   require_drop=self.drop, run_seed=self.seed, preload=self.plan["preload"],
@@ -260,9 +302,6 @@ class Judge:
                     zygote=zygote)
             except Exception as exc:  # noqa: BLE001 - reported as a grader error of every test
                 self.reference["error"] = "%s: %s" % (type(exc).__name__, exc)
-            finally:
-                if zygote is not None:
-                    zygote.close()
 
         thread = threading.Thread(target=run, name="reference", daemon=True)
         thread.start()
@@ -272,10 +311,19 @@ class Judge:
         if thread is None:
             self.reference["error"] = "the task has no reference/ solution"
             return
+        t0 = time.monotonic()
         thread.join()
+        self._lap("reference_wait_ms", t0)
         out = self.reference.get("outcome")
         if out is None:
             return
+        self._time_process("reference", out, lane="reference")
+        # Labelled as the student's processes are ("test N", never a hidden test's name).
+        index = {t["id"]: "test %d" % (i + 1) for i, t in enumerate(self.plan["tests"])}
+        index.update({a["id"]: "check %s" % a["id"] for a in self.plan["amplified"]})
+        self.timings["reference_items"] = [
+            {"label": index.get(m["id"], "?"), "ms": m["ms"]} for m in out.messages
+            if m.get("type") in ("reference-test", "reference-workload") and type(m.get("ms")) in (int, float)]
         for m in out.messages:
             if m.get("type") == "reference-test" and type(m.get("id")) is str:
                 self.reference["tests"][m["id"]] = m
@@ -291,6 +339,7 @@ class Judge:
         out = self._child({"mode": "check"}, time_limit_s=self.plan["defaults"]["time_limit_s"],
                           memory_mib=self.plan["defaults"]["memory_mib"], sources={})
         self._collect_output("import check", out)
+        self._time_process("import check", out)
         self._channel_flag("import check", out)
         scan = out.first("scan") if not out.channel_error else None
         files = (scan or {}).get("files", {}) if isinstance((scan or {}).get("files", {}), dict) else {}
@@ -337,6 +386,7 @@ class Judge:
                           sources=self._sources_for(t["name"]))
         label = "test %d" % (index + 1)
         self._collect_output(label, out, hidden=t["hidden"])
+        self._time_process(label, out)
         entry = {"id": t["id"], "name": t["name"], "module": t["module"], "hidden": t["hidden"],
                  "max_score": t["points"], "score": 0, "passed": False, "status": "crashed",
                  "message": "", "detail": None, "measurements": {},
@@ -399,6 +449,7 @@ class Judge:
                                                                "memory_mib": a["memory_mib"]}, "iterations": n},
                               time_limit_s=a["time_limit_s"], memory_mib=a["memory_mib"], sources=sources)
             self._collect_output("out-of-process check %s (%s)" % (a["id"], phase), out)
+            self._time_process("check %s (%s)" % (a["id"], phase), out)
             runs[phase] = out
         return runs
 
@@ -538,10 +589,12 @@ class Judge:
         results = [self.run_test(i, t) for i, t in enumerate(self.plan["tests"])]
         runs = [self.run_amplified(a) for a in self.plan["amplified"]]
         self.finish_reference(reference)
+        t1 = time.monotonic()
         oop = [self.judge_amplified(a, r) for a, r in zip(self.plan["amplified"], runs)]
         checks = {r["id"]: r for r in oop}
         for t, (entry, answers) in zip(self.plan["tests"], results):
             tests.append(self.decide(t, entry, answers, checks))
+        self._lap("decide_ms", t1)
         return self._document("ok", tests, oop, t0, verdict=self._verdict(tests))
 
     @staticmethod
@@ -581,6 +634,9 @@ class Judge:
             "harness_version": HARNESS_VERSION,
             "python_version": platform.python_version(),
             "duration_ms": round((time.monotonic() - t0) * 1000, 1),
+            "timings": dict(self.timings, total_ms=_ms(time.monotonic() - self._clock0), container_cpu_ms=_container_cpu_ms(),
+                            **({"zygote_ms": _ms(self.zygote.ready_s)}
+                               if getattr(self, "zygote", None) is not None and self.zygote.ready_s else {})),
         }
         if student_error:
             doc["student_error"] = student_error
@@ -593,6 +649,46 @@ class Judge:
             self.zygote.close()
         if getattr(self, "work", None):
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _process_age_ms():
+    """How long ago this process was exec'd (interpreter start and the judge's imports), from
+    /proc (clock ticks, 10 ms resolution)."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            start_ticks = int(f.read().rsplit(b")", 1)[1].split()[19])
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+        return _ms(uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _container_cpu_ms():
+    """CPU time used so far by every process of this container (cgroup v2 or v1), when readable."""
+    try:
+        with open("/sys/fs/cgroup/cpu.stat", "rb") as f:
+            for line in f:
+                if line.startswith(b"usage_usec "):
+                    return round(int(line.split()[1]) / 1000.0, 1)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/cpuacct/cpuacct.usage", "rb") as f:
+            return round(int(f.read().strip()) / 1e6, 1)
+    except (OSError, ValueError):
+        return None
+
+
+def _ms(seconds):
+    return round(seconds * 1000, 1)
+
+
+def _numbers(d):
+    """The numeric entries of a child's self-report (untrusted: only plain numbers are kept)."""
+    if not isinstance(d, dict):
+        return {}
+    return {str(k)[:40]: v for k, v in list(d.items())[:20] if type(v) in (int, float)}
 
 
 def _unique_flags(flags):

@@ -60,6 +60,8 @@ class Outcome:
         self.timed_out = None       # None, "startup", "run" (CPU time) or "wall" (clock)
         self.wall_s = 0.0
         self.run_s = None           # from "ready" to exit
+        self.startup_s = None       # from the request to "ready" (fork or exec, preload, hardening)
+        self.spawn_s = None         # from the request until the process existed
         self.killed_by_supervisor = False
 
     def first(self, mtype):
@@ -137,20 +139,40 @@ def parse_message(line):
 
 
 class Zygote:
-    """The judge's end of a zygote (zygote.py): forks and waits, one request at a time."""
+    """The judge's end of a zygote (zygote.py): forks and waits, one request at a time.
+
+    One zygote serves both lanes of a run (the student's and the reference's: each fork drops to
+    its lane's uid), so the interpreter and the exercise's ``preload`` are started once.  It starts
+    in the background (``__init__`` returns at once); the first request waits for it to be ready.
+    Requests from the judge's threads are serialised by a lock (one socket, one reply each)."""
 
     def __init__(self, preload, tmpdir):
         import socket
+        import threading
+        self._lock = threading.Lock()
+        self._ready = None          # None: not yet known; True; or the error text
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.started = time.monotonic()
+        self.ready_s = None
         self.proc = subprocess.Popen([sys.executable, "-B", "-s", "-m", "memgrade_harness.zygote", str(theirs.fileno())],
                                      stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), close_fds=True,
                                      env=child_env(tmpdir), cwd=tmpdir)
         theirs.close()
         self._sock.send(json.dumps({"preload": list(preload)}).encode())
-        reply = self._reply()
-        if not reply.get("ready"):
-            self.close()
-            raise OSError("the zygote did not start: %s" % reply.get("error"))
+
+    def ready(self):
+        """True once the zygote has imported everything; raises OSError if it could not."""
+        with self._lock:
+            if self._ready is None:
+                try:
+                    reply = self._reply()
+                    self._ready = True if reply.get("ready") else "the zygote did not start: %s" % reply.get("error")
+                except (OSError, ValueError) as exc:
+                    self._ready = "the zygote did not start: %s" % exc
+                self.ready_s = time.monotonic() - self.started
+            if self._ready is not True:
+                raise OSError(self._ready)
+            return True
 
     def _reply(self):
         data = self._sock.recv(1 << 16)
@@ -160,12 +182,15 @@ class Zygote:
 
     def fork(self, request, fds):
         import socket
-        socket.send_fds(self._sock, [json.dumps(dict(request, op="fork")).encode()], fds)
-        return self._reply()["pid"]
+        self.ready()
+        with self._lock:
+            socket.send_fds(self._sock, [json.dumps(dict(request, op="fork")).encode()], fds)
+            return self._reply()["pid"]
 
     def wait(self, pid):
-        self._sock.send(json.dumps({"op": "wait", "pid": pid}).encode())
-        return self._reply()
+        with self._lock:
+            self._sock.send(json.dumps({"op": "wait", "pid": pid}).encode())
+            return self._reply()
 
     def close(self):
         try:
@@ -269,6 +294,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
         finally:
             for fd in (r_in, w_out, w_err, w_res):
                 os.close(fd)
+        out.spawn_s = time.monotonic() - start
         _write_all(w_in, line)
         os.close(w_in)
         streams = [r_out, r_err]
@@ -285,6 +311,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
                                 preexec_fn=preexec, env=child_env(tmpdir), cwd=cwd or tmpdir)
         os.close(w_res)
         pid = proc.pid
+        out.spawn_s = time.monotonic() - start
         try:
             proc.stdin.write(line)
             proc.stdin.close()
@@ -332,6 +359,7 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
                 ready_at[0] = time.monotonic()
                 cpu_at_ready[0] = cpu_seconds(pid)
                 queued_at_ready[0] = run_queue_seconds(pid)
+                out.startup_s = ready_at[0] - start
             if len(out.messages) > MAX_MESSAGES:
                 out.channel_error = "too many messages"
                 return

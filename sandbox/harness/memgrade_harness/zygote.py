@@ -2,8 +2,8 @@
 
 Starting a fresh interpreter and importing the harness, memory_profiler, psutil and the exercise's
 ``preload`` (numpy, pandas) costs 0.1–0.5 s per process; a run has a dozen.  The judge therefore
-starts one zygote per lane (the student's, the reference's) that has all of that imported, and asks
-it to fork each process.  The zygote runs as root with the judge's three capabilities, is
+starts one zygote per run that has all of that imported, and asks it to fork each process of both
+lanes (the student's, the reference's).  The zygote runs as root with the judge's three capabilities, is
 non-dumpable, holds no key (it is a fresh exec of its own) and never runs student code: the fork
 drops to the lane's uid (the kernel clears every capability) before the child reads its
 configuration, exactly as a freshly exec'd child would.
@@ -43,6 +43,7 @@ def _warm(preload):
         pass
     _trusted.load_measurement_tools()
     child._preload({"preload": preload})
+    guard.remember_harness_codes()
 
 
 def _spawn(sock, request, fds):

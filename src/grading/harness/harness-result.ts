@@ -41,6 +41,8 @@ export interface HarnessResult {
   harness_version?: string;
   python_version?: string;
   duration_ms?: number;
+  /** Where the run's time went (judge clocks per phase and process); for benchmarks and operators. */
+  timings?: Record<string, unknown>;
   error?: string;
 }
 
