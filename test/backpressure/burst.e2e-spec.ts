@@ -45,9 +45,9 @@ describe('back-pressure and honesty under a burst', () => {
   it('accepts a submission at once while no worker grades anything, and says it waits with no estimate', async () => {
     const student = await newStudent();
     const exercise = await newExercise();
-    const started = Date.now();
+    // No worker runs: a POST that waited for grading would never answer. (How fast it answers is
+    // bench:api's business, not a timed test's.)
     const created = await submit(app, student.key, exercise);
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(created.body).toEqual({ id: expect.any(String), status: 'queued' });
     // Nothing will start it: no worker runs (one that stopped just now counts for at most 10 s more).
     const body = await waitUntil(() => view(student.key, created.body.id), (b) => b.queue?.slots === 0, 15_000, 'no worker slots');
