@@ -6,6 +6,7 @@
 import { h, type Child } from './dom';
 import { duration, mib, num } from './format';
 import { describe, fitToWidth, legend, memoryGauge, memoryPlot, toSeries, type MemoryLines } from './plot';
+import { referenceChain } from './reference-chain';
 
 type Measurements = Record<string, unknown>;
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -336,7 +337,10 @@ function otherTable(m: Measurements, used: Set<string>): HTMLElement | null {
 /** The measurements of one test, or null when there is nothing to show. */
 export function renderMeasurements(measurements: unknown, message?: string): HTMLElement | null {
   const hint = holderHint(message);
-  if (!isObject(measurements) || !Object.keys(measurements).length) return hint ? h('div', { class: 'measurements' }, h('ul', { class: 'explain' }, h('li', null, hint))) : null;
+  const chain = referenceChain(message);
+  if (!isObject(measurements) || !Object.keys(measurements).length) {
+    return hint || chain ? h('div', { class: 'measurements' }, chain, hint ? h('ul', { class: 'explain' }, h('li', null, hint)) : null) : null;
+  }
   const m = measurements;
   const blocks: (HTMLElement | null)[] = [];
   const used = new Set<string>();
@@ -362,6 +366,6 @@ export function renderMeasurements(measurements: unknown, message?: string): HTM
   explained.forEach((k) => used.add(k));
   const table = otherTable(m, used);
   const shown = blocks.filter((b): b is HTMLElement => !!b);
-  if (!shown.length && !items.length && !table) return null;
-  return h('div', { class: 'measurements' }, ...shown, items.length ? h('ul', { class: 'explain' }, items) : null, table);
+  if (!shown.length && !items.length && !table && !chain) return null;
+  return h('div', { class: 'measurements' }, ...shown, chain, items.length ? h('ul', { class: 'explain' }, items) : null, table);
 }
