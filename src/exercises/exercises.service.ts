@@ -83,10 +83,13 @@ export class ExercisesService {
   /** Every version of an exercise with its validation report (course staff). */
   async versions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseVersionView[]> {
     const course = await this.courses.findFor(principal, courseSlug, 'readAll');
-    const exercise = await this.prisma.exercise.findUnique({
-      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
-      include: { versions: { orderBy: { number: 'desc' } } },
-    });
+    // One snapshot: the exercise's current version and the versions' statuses change together (a
+    // validation stores both in one transaction), and two reads apart could show a valid newest
+    // version that is not current yet.
+    const exercise = await this.prisma.$transaction(
+      (tx) => tx.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } }, include: { versions: { orderBy: { number: 'desc' } } } }),
+      { isolationLevel: 'RepeatableRead' },
+    );
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
     return exercise.versions.map((v) => ({
       number: v.number,
