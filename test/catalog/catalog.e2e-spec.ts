@@ -53,7 +53,8 @@ describe('the shipped catalog', () => {
     // Publishing again at the next start changes nothing.
     const again = await app.get(CatalogService).publishCatalog();
     expect(again.published.filter((p) => p.created)).toEqual([]);
-  });
+    // Fourteen validations of ten gradings each: the wait above, not Jest's default, is the bound.
+  }, 11 * 60_000);
 
   it.each(folders)('%s: over the API, the reference earns full marks and the starter does not', async (folder) => {
     const student = await new TestData(prisma).newUser('student');
