@@ -1,4 +1,4 @@
-import type { TryRunOutcome, TryRunPayload, TryRunResult } from '../queue/try-runs';
+import { notRunResult, type TryRunOutcome, type TryRunPayload, type TryRunResult } from '../queue/try-runs';
 import type { SandboxRunRequest, SandboxRunResult } from '../sandbox';
 
 /**
@@ -103,17 +103,5 @@ export function describeTryRun(run: SandboxRunResult, payload: TryRunPayload): T
 
 /** The answer for a run that waited so long nobody is looking any more. */
 export function expiredTryRun(payload: TryRunPayload): TryRunResult {
-  return {
-    outcome: 'expired',
-    summary: 'not run: it waited too long for a free sandbox; press Run again',
-    exitCode: null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    error: null,
-    peakMemoryBytes: null,
-    wallMs: 0,
-    limits: payload.limits,
-  };
+  return notRunResult(payload, 'expired', 'not run: it waited too long for a free sandbox; press Run again');
 }

@@ -7,7 +7,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, Ser
 import { AppConfigService } from '../config/app-config';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { ExercisesService } from '../exercises/exercises.service';
-import { TRY_RUNS_QUEUE, TryRunJob, type TryRunPayload, type TryRunResult } from '../queue/try-runs';
+import { notRunResult, TRY_RUNS_QUEUE, TryRunJob, type TryRunPayload, type TryRunResult } from '../queue/try-runs';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { checkSubmissionFiles } from '../submissions/submission-files';
 import type { CreateTryRunDto } from './dto/create-try-run.dto';
@@ -123,17 +123,6 @@ export function studentMemoryMiB(spec: ExerciseSpec): number {
 
 /** A job that threw in the worker (it should not: the processor turns everything into an outcome). */
 function failedResult(payload: TryRunPayload, reason: string | undefined): TryRunResult {
-  return {
-    outcome: 'sandbox_error',
-    summary: `the sandbox could not run the code (not your program’s fault${reason ? `: ${reason.slice(0, 200)}` : ''}); press Run again in a moment`,
-    exitCode: null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    error: null,
-    peakMemoryBytes: null,
-    wallMs: 0,
-    limits: payload.limits,
-  };
+  const why = reason ? `: ${reason.slice(0, 200)}` : '';
+  return notRunResult(payload, 'sandbox_error', `the sandbox could not run the code (not your program’s fault${why}); press Run again in a moment`);
 }
