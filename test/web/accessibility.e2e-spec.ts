@@ -274,7 +274,7 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await checkPage(page, 'teach-submission-flagged');
   }, TEST_TIMEOUT_MS);
 
-  it("the pages added since: roster, deadlines, per-test analytics, LTI platforms", async () => {
+  it("the pages added since: roster, deadlines, per-test analytics, publishing, LTI platforms", async () => {
     const page = await signedIn(instructor.key, `/teach/${course.slug}/roster`);
     await page.locator('table.roster-table').waitFor();
     await checkPage(page, 'teach-roster');
@@ -286,6 +286,10 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     await page.goto(`${base}/#/teach/${course.slug}/exercises/${stream.slug}/analytics`);
     await page.locator('.analytics-grid').waitFor();
     await checkPage(page, 'teach-analytics');
+
+    await page.goto(`${base}/#/teach/${course.slug}/publish`);
+    await page.locator('form.publish-form').waitFor();
+    await checkPage(page, 'teach-publish');
 
     await page.goto(`${base}/#/lti/platforms`);
     await page.locator('.lti-urls').waitFor();
