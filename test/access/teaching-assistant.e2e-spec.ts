@@ -106,7 +106,7 @@ describe('teaching assistants: staff who read and regrade, and may not publish o
       await waitUntil(() => prisma.gradingResult.count({ where: { submissionId } }), (runs) => runs >= 2, 120_000, 'the regrade stored a second run');
       await waitForGraded(app, ta.key, submissionId, 120_000);
       const queued = (await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise}/versions/1/regrade`).set(as(ta.key)).expect(202)).body;
-      expect(queued).toEqual({ queued: 1 });
+      expect(queued).toMatchObject({ queued: 1, total: 1 });
       await waitUntil(() => prisma.gradingResult.count({ where: { submissionId } }), (runs) => runs >= 3, 120_000, 'the version regrade stored a third run');
     });
   });
