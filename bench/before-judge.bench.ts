@@ -13,6 +13,7 @@ import type { GradeInput, GradeOutcome } from '../src/grading/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
+import { referenceGradeInput } from './reference-input';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BASELINE_COMMIT = process.env.BASELINE_COMMIT ?? 'c3663a2';
@@ -56,18 +57,6 @@ function baselineTree(): Tree {
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function referenceInput(tree: Tree, slug: string, run: number): GradeInput {
-  const { spec, files } = tree.loadExerciseFolder(join(tree.exercisesDir, slug));
-  return {
-    submissionId: `before-after-${slug}-${run}`,
-    exerciseSlug: slug,
-    spec,
-    exerciseFiles: files,
-    referenceFigures: {},
-    studentFiles: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]])),
-  };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
@@ -87,7 +76,7 @@ async function main(): Promise<void> {
       const order = run % 2 === 0 ? [0, 1] : [1, 0];
       for (const side of order) {
         const started = performance.now();
-        const outcome = await trees[side].grade(referenceInput(trees[side], slug, run));
+        const outcome = await trees[side].grade(referenceGradeInput(trees[side].loadExerciseFolder(join(trees[side].exercisesDir, slug)), slug, `before-after-${slug}-${run}`));
         walls[side].push(performance.now() - started);
         if (outcome.tests.every((t) => t.passed)) full[side]++;
       }

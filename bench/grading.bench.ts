@@ -11,6 +11,7 @@ import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { budgetMargins, BUDGET_MARGIN_SPREADS } from '../src/grading/exercise-validation';
 import type { GradeOutcome } from '../src/grading/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
+import { referenceGradeInput } from './reference-input';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
 import { measurePlatformShare } from './platform-share';
@@ -40,15 +41,8 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const marginRows: string[] = [];
   for (const slug of process.env.DIRECT === '0' ? [] : exercises) {
-    const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
-    const input = (i: number) => ({
-      submissionId: `bench-${slug}-${i}`,
-      exerciseSlug: slug,
-      spec,
-      exerciseFiles: files,
-      referenceFigures: {},
-      studentFiles: Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]])),
-    });
+    const exercise = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
+    const input = (i: number) => referenceGradeInput(exercise, slug, `bench-${slug}-${i}`);
     const walls: number[] = [];
     const harness: number[] = [];
     let full = 0;

@@ -13,6 +13,7 @@ import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { resolveSandboxImage } from '../src/sandbox/sandbox-image';
 import { SandboxService } from '../src/sandbox/sandbox.service';
+import { referenceGradeInput } from './reference-input';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BASELINE_IMAGE = process.env.BASELINE_IMAGE ?? 'memgrade-sandbox:4c4ac265191be7ae';
@@ -108,15 +109,8 @@ async function main(): Promise<void> {
   const medians: Record<string, number[]> = { before: [], after: [] };
   let mismatches = 0;
   for (const slug of exercises) {
-    const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
-    const input = (i: number): GradeInput => ({
-      submissionId: `bench-${slug}-${i}`,
-      exerciseSlug: slug,
-      spec,
-      exerciseFiles: files,
-      referenceFigures: {},
-      studentFiles: Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]])),
-    });
+    const exercise = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
+    const input = (i: number): GradeInput => referenceGradeInput(exercise, slug, `bench-${slug}-${i}`);
     const samples: Record<string, Sample[]> = { before: [], after: [] };
     for (let i = 0; i < RUNS; i++) {
       // Alternate which side goes first, so neither always runs on a cache the other warmed.

@@ -10,10 +10,10 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../src/config/config.loader';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
-import type { GradeInput } from '../src/grading/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
+import { referenceGradeInput } from './reference-input';
 
 if (process.argv[2] === '--burn') {
   // A load process: spin until the parent goes away.
@@ -40,23 +40,11 @@ interface Tally {
   wallsMs: number[];
 }
 
-function referenceInput(slug: string, run: number): GradeInput {
-  const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${slug}`);
-  return {
-    submissionId: `soak-${slug}-${run}`,
-    exerciseSlug: slug,
-    spec,
-    exerciseFiles: files,
-    referenceFigures: {},
-    studentFiles: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]])),
-  };
-}
-
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 async function main(): Promise<void> {
   await sandbox.ping();
-  const inputs = new Map(slugs.map((slug) => [slug, referenceInput(slug, 0)]));
+  const exercises = new Map(slugs.map((slug) => [slug, loadExerciseFolder(`${CATALOG_DIR}/${slug}`)]));
   const tallies = new Map<string, Tally>(slugs.map((slug) => [slug, { runs: 0, full: 0, wallsMs: [] }]));
   const losses: string[] = [];
   const burners: ChildProcess[] = Array.from({ length: LOAD_PROCESSES }, () => fork(__filename, ['--burn'], { stdio: 'ignore' }));
@@ -71,7 +59,7 @@ async function main(): Promise<void> {
       const run = next++;
       if (run >= RUNS) return;
       const slug = slugs[run % slugs.length];
-      const input = { ...inputs.get(slug)!, submissionId: `soak-${slug}-${run}` };
+      const input = referenceGradeInput(exercises.get(slug)!, slug, `soak-${slug}-${run}`);
       const tally = tallies.get(slug)!;
       const t0 = performance.now();
       try {
