@@ -3,6 +3,7 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { fixture, TestData } from '../support/fixtures';
 import { startApi, startWorker } from '../support/platform';
+import { waitUntil } from '../support/polling';
 
 /** Reads an SSE response into its events. */
 function parseEvents(text: string): { event: string; data: { status: string; score: number | null } }[] {
@@ -101,15 +102,12 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
   it('regrades a graded submission for staff only, keeping the history of runs', async () => {
     const created = await http().post('/api/v1/submissions').set(as(student.key)).send({ exercise: reference, files: { 'solution.py': 'print(4)\n' } }).expect(202);
     const prisma = app.get(PrismaService);
-    const waitGraded = async (runs: number) => {
-      for (let i = 0; i < 200; i++) {
-        const count = await prisma.gradingResult.count({ where: { submissionId: created.body.id } });
-        const s = await prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } });
-        if (count === runs && s.status === 'graded') return;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-      throw new Error('not graded in time');
-    };
+    const waitGraded = (runs: number) =>
+      waitUntil(
+        async () => ({ runs: await prisma.gradingResult.count({ where: { submissionId: created.body.id } }), status: (await prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } })).status }),
+        (seen) => seen.runs === runs && seen.status === 'graded',
+        { withinMs: 180_000, everyMs: 150, what: `run ${runs} graded` },
+      );
     await waitGraded(1);
     await http().post(`/api/v1/submissions/${created.body.id}/regrade`).set(as(student.key)).expect(403);
     await http().post(`/api/v1/submissions/${created.body.id}/regrade`).set(as(instructor.key)).expect(202);
