@@ -5,6 +5,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ErrorBodyDto } from './common/http/dto/error-body.dto';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config.schema';
 
@@ -31,6 +32,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setDescription('Grading of Python memory management: submissions, exercises, courses. Authenticate with `Authorization: Bearer <api key>`.')
       .setVersion('1')
       .addBearerAuth()
+      .addGlobalResponse({ status: 'default', description: 'an error: 4xx for the request (fields names the input at fault), 5xx for the server', type: ErrorBodyDto })
       .build(),
   );
 }
