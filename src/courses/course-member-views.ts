@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Enrolment, User } from '../generated/prisma/client';
+import { IssuedKeyView } from '../users/dto/user-views.dto';
 import { MEMBER_ROLES, type MemberRole } from './dto/member.dto';
 
 export const MEMBER_OUTCOMES = ['created', 'enrolled', 'role_changed', 'unchanged'] as const;
@@ -15,18 +16,10 @@ export class MemberView {
   @ApiProperty({ format: 'date-time' }) enrolledAt!: string;
 }
 
-export class IssuedKeyResponse {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() prefix!: string;
-  @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
-  @ApiProperty({ description: 'The key itself: shown only in this response' }) secret!: string;
-}
-
 export class AddMemberResponse {
   @ApiProperty({ enum: MEMBER_OUTCOMES }) outcome!: MemberOutcome;
   @ApiProperty({ type: MemberView }) member!: MemberView;
-  @ApiPropertyOptional({ type: IssuedKeyResponse, description: 'Only when the person was created: their first key, bound to this course' }) key?: IssuedKeyResponse;
+  @ApiPropertyOptional({ type: IssuedKeyView, description: 'Only when the person was created: their first key, bound to this course' }) key?: IssuedKeyView;
 }
 
 export class RosterImportRowView {

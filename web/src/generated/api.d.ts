@@ -1005,7 +1005,7 @@ export interface components {
         };
         AddMemberResponse: {
             /** @description Only when the person was created: their first key, bound to this course */
-            key?: components["schemas"]["IssuedKeyResponse"];
+            key?: components["schemas"]["IssuedKeyView"];
             member: components["schemas"]["MemberView"];
             /** @enum {string} */
             outcome: "created" | "enrolled" | "role_changed" | "unchanged";
@@ -1638,15 +1638,6 @@ export interface components {
              *     ada@example.edu,Ada Lovelace,student
              */
             csv: string;
-        };
-        IssuedKeyResponse: {
-            courseId: string | null;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            prefix: string;
-            /** @description The key itself: shown only in this response */
-            secret: string;
         };
         IssuedKeyView: {
             /** Format: uuid */
