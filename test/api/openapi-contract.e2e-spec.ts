@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Express } from 'express';
 import request from 'supertest';
+import { ADMIN_QUEUES_PATH } from '../../src/admin-queues/admin-queues.module';
 import { startApi } from '../support/platform';
 
 type Schema = { $ref?: string; type?: string; items?: Schema; allOf?: Schema[] };
@@ -44,7 +45,7 @@ function registeredRoutes(app: INestApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as Express & { router: { stack: { route?: { path: string | string[]; methods: Record<string, boolean> } }[] } };
   const routes = new Set<string>();
   for (const { route } of express.router.stack) {
-    if (!route) continue; // middleware: body parsers, the queue dashboard's own router (/admin/queues)
+    if (!route) continue; // middleware: body parsers, the queue dashboard's router
     for (const path of [route.path].flat()) {
       if (path === EVERY_ROUTE || DOCUMENTATION_ROUTE.test(path)) continue;
       for (const method of Object.keys(route.methods).filter((m) => route.methods[m] && METHODS.includes(m))) {
@@ -52,6 +53,8 @@ function registeredRoutes(app: INestApplication): string[] {
       }
     }
   }
+  // The queue dashboard is a router mounted on Express (bull-board), not a route: its entry page.
+  routes.add(`GET ${ADMIN_QUEUES_PATH}`);
   return [...routes].sort();
 }
 
