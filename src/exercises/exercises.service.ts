@@ -9,7 +9,6 @@ import type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto
 
 export type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto/exercise-views.dto';
 
-
 @Injectable()
 export class ExercisesService {
   constructor(

@@ -4,7 +4,6 @@ import { RedisService } from '../redis/redis.module';
 import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';
 import type { HealthCheck, HealthReport } from './dto/health-report.dto';
 
-
 const CHECK_TIMEOUT_MS = 1_500;
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {

@@ -3,7 +3,6 @@ import type { KeyView, UserView } from './dto/user-views.dto';
 
 export type { KeyView, UserView } from './dto/user-views.dto';
 
-
 export const toUserView = (user: User): UserView => ({
   id: user.id,
   role: user.role,
