@@ -5,7 +5,7 @@ import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course } from '../generated/prisma/client';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { maxScoreOf } from './exercise-spec';
 import { ExerciseFormatError, formatProblem, parseExercise, type ExerciseFiles, type ParsedExercise } from './format/exercise-format';
 import type { ValidationStatus } from '../generated/prisma/enums';

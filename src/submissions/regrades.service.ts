@@ -4,7 +4,7 @@ import { NotFoundError } from '../common/errors/domain-errors';
 import { CoursesService } from '../courses/courses.service';
 import type { CourseCapability } from '../courses/course-capabilities';
 import { PrismaService } from '../database/prisma.service';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 
 /** A version regrade and how far it got. */
 export interface RegradeView {

@@ -14,7 +14,7 @@ import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
 import type { SubmissionStatus, Verdict } from '../generated/prisma/enums';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { gradingJobId } from '../queue/queues';
 import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
 import { decodeCursor, encodeCursor } from './cursor';
