@@ -9,7 +9,7 @@ import { may, refusal } from '../courses/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { DeadlinesService } from '../deadlines/deadlines.service';
-import type { SubmissionLatenessView } from '../deadlines/deadline-views';
+import type { SubmissionLatenessView } from '../deadlines/dto/deadline-views.dto';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';

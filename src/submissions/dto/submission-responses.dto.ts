@@ -3,7 +3,7 @@
 // controller returns it, so the compiler catches a field that is added, removed or retyped on one side only.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { QueuePlace } from '../../backpressure/queue-estimate';
-import { SubmissionLatenessView } from '../../deadlines/deadline-views';
+import { SubmissionLatenessView } from '../../deadlines/dto/deadline-views.dto';
 import type { SubmissionStatus, Verdict } from '../../generated/prisma/enums';
 import type { OutputSection } from '../../grading/grade-outcome';
 import { EVIDENCE_STATUSES, FLAG_SEVERITIES, type EvidenceStatus, type Flag, type FlagSeverity } from '../../grading/flag-summary';
