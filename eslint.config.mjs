@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'src/generated/', 'web/dist/', 'node_modules/', '.memgrade/', 'coverage/', 'test-artifacts/', 'sandbox/', 'exercises/', 'test/fixtures/'],
+    ignores: ['dist/', 'src/generated/', 'web/dist/', 'web/src/generated/', 'node_modules/', '.memgrade/', 'coverage/', 'test-artifacts/', 'sandbox/', 'exercises/', 'test/fixtures/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -4,7 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
+import { QUEUE_DASHBOARD_PATH } from './admin-queues/queue-dashboard.openapi';
 import { AppModule } from './app.module';
+import { ErrorBodyDto } from './common/http/dto/error-body.dto';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config.schema';
 
@@ -24,13 +26,16 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
 
 /** The OpenAPI description of every API route (served at /openapi.json and /docs). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('memgrade API')
       .setDescription('Grading of Python memory management: submissions, exercises, courses. Authenticate with `Authorization: Bearer <api key>`.')
       .setVersion('1')
       .addBearerAuth()
+      .addBasicAuth()
+      .addGlobalResponse({ status: 'default', description: 'an error: 4xx for the request (fields names the input at fault), 5xx for the server', type: ErrorBodyDto })
       .build(),
   );
+  return { ...document, paths: { ...document.paths, ...QUEUE_DASHBOARD_PATH } };
 }

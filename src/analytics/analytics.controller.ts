@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { slugPipe } from '../common/http/path-params';
-import { AnalyticsService, type ExerciseAnalytics } from './analytics.service';
+import { AnalyticsService } from './analytics.service';
 import { AnalyticsQuery } from './dto/analytics.query';
 import { ExerciseAnalyticsDto } from './dto/exercise-analytics.dto';
 
@@ -22,7 +22,7 @@ export class AnalyticsController {
     @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
     @Query() query: AnalyticsQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<ExerciseAnalytics> {
+  ): Promise<ExerciseAnalyticsDto> {
     const result = await this.analytics.forExercise(principal, courseSlug, exerciseSlug, query.basis, query.version);
     // Built from personal grades: never kept by a shared cache.
     response.setHeader('Cache-Control', 'no-store');

@@ -1,3 +1,5 @@
+import type { ErrorBody } from './api-views';
+
 /** A thin client of memgrade's HTTP API for the CLI: Bearer auth, JSON errors turned into messages. */
 export class ApiError extends Error {
   constructor(
@@ -6,11 +8,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface ErrorBody {
-  message?: string;
-  fields?: { field: string; reason: string }[];
 }
 
 export class ApiClient {
@@ -45,7 +42,7 @@ export class ApiClient {
       const text = await response.text();
       let message = `${response.status} ${response.statusText}`;
       try {
-        const parsed = JSON.parse(text) as ErrorBody;
+        const parsed = JSON.parse(text) as Partial<ErrorBody>;
         message = `${response.status}: ${parsed.message ?? message}`;
         for (const { field, reason } of parsed.fields ?? []) message += `\n  ${field}: ${reason}`;
       } catch {

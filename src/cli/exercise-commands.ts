@@ -6,6 +6,7 @@ import { validateExercise, type ValidationReport } from '../grading/exercise-val
 import { HarnessGrader } from '../grading/harness.grader';
 import { createDockerClient, SandboxService } from '../sandbox';
 import type { ApiClient } from './api-client';
+import type { ExerciseVersion, PublishedVersion } from './api-views';
 
 /**
  * `memgrade validate <dir> [--run]`: the server's format rules, locally; with --run also the
@@ -39,7 +40,7 @@ export async function validateCommand(dir: string, run: boolean, out: NodeJS.Wri
 /** `memgrade publish <dir> --course <c> [--wait]`: uploads the folder; with --wait, follows its validation. */
 export async function publishCommand(api: ApiClient, dir: string, course: string, wait: boolean, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const parsed = loadExerciseFolder(resolve(dir));
-  const published = await api.request<{ exercise: string; version: number; status: string; created: boolean }>(
+  const published = await api.request<PublishedVersion>(
     'POST',
     `/api/v1/courses/${encodeURIComponent(course)}/exercises`,
     { slug: parsed.slug, files: parsed.files },
@@ -48,7 +49,7 @@ export async function publishCommand(api: ApiClient, dir: string, course: string
   if (!wait || published.status !== 'pending') return published.status === 'invalid' ? 1 : 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
-    const versions = await api.request<{ number: number; status: string; validation: ValidationReport | null }[]>(
+    const versions = await api.request<ExerciseVersion[]>(
       'GET',
       `/api/v1/courses/${encodeURIComponent(course)}/exercises/${parsed.slug}/versions`,
     );
@@ -58,7 +59,8 @@ export async function publishCommand(api: ApiClient, dir: string, course: string
       continue;
     }
     out.write('\n');
-    if (version.validation) printReport(version.validation, out);
+    // The report is free-form JSON in the API (stored as the worker wrote it): grading's ValidationReport.
+    if (version.validation) printReport(version.validation as unknown as ValidationReport, out);
     out.write(`${parsed.slug} version ${version.number}: ${version.status}\n`);
     return version.status === 'valid' ? 0 : 1;
   }

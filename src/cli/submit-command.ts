@@ -1,25 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ApiClient } from './api-client';
-
-interface TestLine {
-  name: string;
-  passed: boolean;
-  hidden: boolean;
-  score?: number;
-  maxScore?: number;
-  message?: string;
-}
-
-interface SubmissionResult {
-  id: string;
-  status: string;
-  verdict: string | null;
-  score: number | null;
-  maxScore: number;
-  tests: TestLine[];
-  errorReason: string | null;
-}
+import type { CreatedSubmission, SubmissionView } from './api-views';
 
 const FINAL = new Set(['graded', 'error']);
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -32,7 +14,7 @@ export async function submitCommand(
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<number> {
   const files = Object.fromEntries(paths.map((path) => [basename(path), readFileSync(path, 'utf8')]));
-  const created = await api.request<{ id: string; status: string }>('POST', '/api/v1/submissions', {
+  const created = await api.request<CreatedSubmission>('POST', '/api/v1/submissions', {
     exercise: options.exercise,
     files,
     ...(options.student ? { student: options.student } : {}),
@@ -45,7 +27,7 @@ export async function submitCommand(
 }
 
 /** Follows the SSE stream, showing a spinner with the status on a terminal and one line per status otherwise. */
-async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Promise<SubmissionResult> {
+async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Promise<SubmissionView> {
   const started = Date.now();
   let status = 'queued';
   let frame = 0;
@@ -57,7 +39,7 @@ async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Prom
     const response = await api.fetch('GET', `/api/v1/submissions/${id}/events`, undefined, { Accept: 'text/event-stream' });
     const decoder = new TextDecoder();
     let buffer = '';
-    let last: SubmissionResult | undefined;
+    let last: SubmissionView | undefined;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true });
       let end: number;
@@ -66,13 +48,13 @@ async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Prom
         buffer = buffer.slice(end + 2);
         const data = /^data: (.*)$/m.exec(block)?.[1];
         if (!data) continue;
-        last = JSON.parse(data) as SubmissionResult;
+        last = JSON.parse(data) as SubmissionView;
         status = last.status;
         if (!tty) out.write(`${status}\n`);
       }
     }
     // The stream ends after the final status; if it broke off early, read the result once.
-    return last && FINAL.has(last.status) ? last : await api.request<SubmissionResult>('GET', `/api/v1/submissions/${id}`);
+    return last && FINAL.has(last.status) ? last : await api.request<SubmissionView>('GET', `/api/v1/submissions/${id}`);
   } finally {
     if (spinner) {
       clearInterval(spinner);
@@ -81,7 +63,7 @@ async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Prom
   }
 }
 
-function printResult(result: SubmissionResult, out: NodeJS.WriteStream): void {
+function printResult(result: SubmissionView, out: NodeJS.WriteStream): void {
   if (result.status === 'error') {
     out.write(`error: ${result.errorReason ?? 'grading failed'}\n`);
     return;

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { slugPipe } from '../common/http/path-params';
 import { uuidPipe } from '../common/http/uuid.pipe';
-import { AddMemberResponse, MemberView, RosterImportReport } from './course-member-views';
+import { AddMemberResponse, MemberView, RosterImportReport } from './dto/member-views.dto';
 import { CourseMembersService } from './course-members.service';
 import { AddMemberDto, ChangeMemberRoleDto, ImportRosterDto } from './dto/member.dto';
 import { RosterImportService } from './roster-import.service';

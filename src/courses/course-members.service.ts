@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course, Prisma, User } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import type { CourseActor } from './course-capabilities';
-import { toMemberView, type MemberOutcome, type MemberView } from './course-member-views';
+import { toMemberView } from './course-member-views';
+import type { MemberOutcome, MemberView } from './dto/member-views.dto';
 import { CoursesService } from './courses.service';
 import type { AddMemberDto, MemberRole } from './dto/member.dto';
 

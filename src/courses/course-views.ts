@@ -1,23 +1,8 @@
 import type { Course, Enrolment, User } from '../generated/prisma/client';
 import type { CourseActor } from './course-capabilities';
+import type { CourseView, EnrolmentView } from './dto/course-views.dto';
 
-export interface CourseView {
-  id: string;
-  slug: string;
-  title: string;
-  gradebookPolicy: string;
-  createdAt: string;
-  /** Who the caller is in the course: admin, lms, or their roster role (instructor, ta, student). */
-  yourRole?: CourseActor | null;
-}
-
-export interface EnrolmentView {
-  userId: string;
-  displayName: string;
-  externalId: string | null;
-  role: Enrolment['role'];
-  enrolledAt: string;
-}
+export type { CourseView, EnrolmentView } from './dto/course-views.dto';
 
 export const toCourseView = (course: Course, yourRole?: CourseActor | null): CourseView => ({
   id: course.id,

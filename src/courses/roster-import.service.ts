@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-errors';
-import type { MemberOutcome, RosterImportReport, RosterImportRowView } from './course-member-views';
+import type { MemberOutcome, RosterImportReport, RosterImportRowView } from './dto/member-views.dto';
 import { CourseMembersService, type MemberRequest } from './course-members.service';
 import { CoursesService } from './courses.service';
 import { EXTERNAL_ID, EXTERNAL_ID_MESSAGE, MEMBER_ROLES, type MemberRole } from './dto/member.dto';

@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { slugPipe } from '../common/http/path-params';
 import { uuidPipe } from '../common/http/uuid.pipe';
 import { DeadlinesService } from './deadlines.service';
-import { CourseDeadlinesView, DeadlineSettingsView, DeadlineStatusView, ExtensionView } from './deadline-views';
+import { CourseDeadlinesView, DeadlineSettingsView, DeadlineStatusView, ExtensionView } from './dto/deadline-views.dto';
 import { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
 import { DeadlineStatusQuery } from './dto/deadline-status.query';
 

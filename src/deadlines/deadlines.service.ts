@@ -6,16 +6,8 @@ import { PrismaService } from '../database/prisma.service';
 import type { Course } from '../generated/prisma/client';
 import { admit, latenessOf, countedScore, resolvePolicy, type EffectivePolicy } from './deadline-policy';
 import { attemptsUsed, loadPolicy, toSettings, type Db } from './deadline-store';
-import {
-  toEffectiveView,
-  toLatenessView,
-  toSettingsView,
-  type CourseDeadlinesView,
-  type DeadlineSettingsView,
-  type DeadlineStatusView,
-  type ExtensionView,
-  type SubmissionLatenessView,
-} from './deadline-views';
+import { toEffectiveView, toLatenessView, toSettingsView } from './deadline-views';
+import type { CourseDeadlinesView, DeadlineSettingsView, DeadlineStatusView, ExtensionView, SubmissionLatenessView } from './dto/deadline-views.dto';
 import type { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
 
 /**

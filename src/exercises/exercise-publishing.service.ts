@@ -8,15 +8,10 @@ import type { Course } from '../generated/prisma/client';
 import { GradingQueueService } from '../queue/grading-queue.service';
 import { maxScoreOf } from './exercise-spec';
 import { ExerciseFormatError, formatProblem, parseExercise, type ExerciseFiles, type ParsedExercise } from './format/exercise-format';
+import type { ValidationStatus } from '../generated/prisma/enums';
+import type { PublishedVersion } from './dto/exercise-views.dto';
 
-export interface PublishedVersion {
-  exercise: string;
-  version: number;
-  contentHash: string;
-  status: string;
-  /** False when this exact content was published before: nothing new was created. */
-  created: boolean;
-}
+export type { PublishedVersion } from './dto/exercise-views.dto';
 
 /**
  * Publishing an exercise folder into a course: the folder is checked (format errors name the
@@ -87,7 +82,7 @@ export function parseOrReject(slug: string, files: ExerciseFiles): ParsedExercis
   }
 }
 
-const view = (parsed: ParsedExercise, version: { number: number; contentHash: string; status: string }, created: boolean): PublishedVersion => ({
+const view = (parsed: ParsedExercise, version: { number: number; contentHash: string; status: ValidationStatus }, created: boolean): PublishedVersion => ({
   exercise: parsed.slug,
   version: version.number,
   contentHash: version.contentHash,

@@ -5,34 +5,9 @@ import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { hiddenTestName } from './hidden-tests';
 import type { ExerciseSpec } from './exercise-spec';
+import type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto/exercise-views.dto';
 
-export interface ExerciseSummary {
-  slug: string;
-  title: string;
-  maxScore: number;
-  studentFiles: string[];
-  limits: { memoryMiB: number; timeSeconds: number };
-}
-
-export interface ExerciseDetail extends ExerciseSummary {
-  /** Markdown. */
-  statement: string;
-  /** The starter code of each student file. */
-  starter: Record<string, string>;
-  tests: { name: string; points: number; hidden: boolean }[];
-  version: { number: number; contentHash: string };
-}
-
-export interface ExerciseVersionView {
-  number: number;
-  contentHash: string;
-  status: string;
-  current: boolean;
-  maxScore: number;
-  validation: unknown;
-  referencePeaks: unknown;
-  createdAt: string;
-}
+export type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto/exercise-views.dto';
 
 @Injectable()
 export class ExercisesService {

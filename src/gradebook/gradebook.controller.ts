@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { GradebookQuery } from './dto/gradebook.query';
 import { gradebookToCsv } from './gradebook.csv';
 import { GradebookService } from './gradebook.service';
-import type { Gradebook } from './gradebook.types';
+import { Gradebook } from './dto/gradebook-views.dto';
 import { slugPipe } from '../common/http/path-params';
 
 @ApiTags('gradebook')
@@ -17,7 +17,11 @@ export class GradebookController {
   @Get()
   @ApiOperation({ summary: "Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)" })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '{ course, policy, generatedAt, exercises: [{slug, title, maxScore, dueAt? (when it has a due date)}], maxTotal, students: [{ id, displayName, externalId, grades: { <slug>: { score, maxScore, submissionId, submittedAt, flagSeverity? (only when the counting submission is flagged: high|medium|low), late?, daysLate?, penaltyPercent?, rawScore? (only when it was accepted after its due date; score is after the penalty) } | null }, total }] }' })
+  @ApiOkResponse({
+    description: 'JSON (the default), or CSV with ?format=csv or Accept: text/csv (a download: one row per student, a column per exercise)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(Gradebook) } }, 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiExtraModels(Gradebook)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('courseSlug', slugPipe('course')) courseSlug: string,

@@ -2,20 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
 import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';
-
-export type CheckStatus = 'up' | 'down' | 'unknown';
-
-export interface HealthCheck {
-  status: CheckStatus;
-  latencyMs?: number;
-  error?: string;
-  [detail: string]: unknown;
-}
-
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'down';
-  checks: { postgres: HealthCheck; redis: HealthCheck; docker: HealthCheck };
-}
+import type { HealthCheck, HealthReport } from './dto/health-report.dto';
 
 const CHECK_TIMEOUT_MS = 1_500;
 

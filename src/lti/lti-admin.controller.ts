@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { slugPipe } from '../common/http/path-params';
 import { uuidPipe } from '../common/http/uuid.pipe';
 import { CoursesService } from '../courses/courses.service';
 import { CreatePlatformDto } from './dto/create-platform.dto';
-import { LtiPlatformsService, type PlatformView } from './lti-platforms.service';
-import { LtiRosterService, type RosterSyncReport } from './lti-roster.service';
+import { PlatformView, RosterSyncReport, RotatedKeyView } from './dto/lti-views.dto';
+import { LtiPlatformsService } from './lti-platforms.service';
+import { LtiRosterService } from './lti-roster.service';
 import { ToolKeysService } from './tool-keys.service';
 
 @ApiTags('lti')
@@ -24,7 +25,7 @@ export class LtiAdminController {
   @Post('lti/platforms')
   @Roles('admin')
   @ApiOperation({ summary: 'Register an LTI 1.3 platform by hand (dynamic registration: GET /lti/register)' })
-  @ApiCreatedResponse({ description: '{ id, name, issuer, clientId, authLoginUrl, tokenUrl, jwksUrl, tokenAudience, deploymentIds, course, registeredVia, createdAt }' })
+  @ApiCreatedResponse({ type: PlatformView })
   create(@Body() dto: CreatePlatformDto): Promise<PlatformView> {
     return this.platforms.createManual(dto);
   }
@@ -32,6 +33,7 @@ export class LtiAdminController {
   @Get('lti/platforms')
   @Roles('admin')
   @ApiOperation({ summary: 'Registered LTI platforms' })
+  @ApiOkResponse({ type: [PlatformView] })
   list(): Promise<PlatformView[]> {
     return this.platforms.list();
   }
@@ -48,13 +50,15 @@ export class LtiAdminController {
   @Post('lti/keys/rotate')
   @Roles('admin')
   @ApiOperation({ summary: 'Make a new signing key active; the previous one stays published at /lti/jwks for a day' })
-  rotate(): Promise<{ kid: string }> {
+  @ApiCreatedResponse({ type: RotatedKeyView })
+  rotate(): Promise<RotatedKeyView> {
     return this.keys.rotate();
   }
 
   @Post('courses/:courseSlug/lti/roster-sync')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sync the course roster from its LTI platforms (NRPS): members enrolled, people who left unenrolled' })
+  @ApiOkResponse({ type: [RosterSyncReport], description: 'one report per LTI platform of the course' })
   async syncRoster(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string): Promise<RosterSyncReport[]> {
     const course = await this.courses.findFor(principal, courseSlug, 'manageMembers');
     return this.roster.syncCourse(course.id);

@@ -5,21 +5,9 @@ import { isUniqueViolation } from '../database/prisma-errors';
 import type { LtiPlatform } from '../generated/prisma/client';
 import type { CreatePlatformDto } from './dto/create-platform.dto';
 import { LtiLaunchError } from './lti-errors';
+import type { PlatformView } from './dto/lti-views.dto';
 
-export interface PlatformView {
-  id: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  authLoginUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  tokenAudience: string | null;
-  deploymentIds: string[];
-  course: string;
-  registeredVia: string;
-  createdAt: string;
-}
+export type { PlatformView } from './dto/lti-views.dto';
 
 export type NewPlatform = Omit<CreatePlatformDto, 'course'> & { courseId: string; registeredVia: 'manual' | 'dynamic' };
 

@@ -11,6 +11,7 @@ import { courseRoleOf } from './lti-roles';
 import { LtiSessionsService } from './lti-sessions.service';
 import { LtiTokenService } from './lti-token.service';
 import { LtiUsersService } from './lti-users.service';
+import type { RosterSyncReport } from './dto/lti-views.dto';
 
 const MAX_PAGES = 200;
 
@@ -22,14 +23,6 @@ interface Member {
   family_name?: unknown;
   email?: unknown;
   roles?: unknown;
-}
-
-export interface RosterSyncReport {
-  platform: string;
-  contexts: number;
-  members: number;
-  enrolled: number;
-  removed: number;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : null);

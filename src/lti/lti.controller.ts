@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Header, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { CookieOptions, Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { AppConfigService } from '../config/app-config';
+import { JwksView, ToolConfigurationView } from './dto/lti-views.dto';
 import { LtiDeepLinkingService } from './lti-deep-linking.service';
 import { type LoginParameters, LtiLaunchService, stateCookieName } from './lti-launch.service';
 import { LtiPageFilter } from './lti-page.filter';
@@ -16,7 +17,7 @@ import { ToolUrls } from './tool-urls';
  * The URLs platforms and browsers use (no API key): JWKS, dynamic registration, OIDC login
  * initiation, launch, deep-linking return. Answers are pages; refusals name their reason.
  */
-@ApiExcludeController()
+@ApiTags('lti (platforms and browsers)')
 @Public()
 @UseFilters(LtiPageFilter)
 @Controller('lti')
@@ -31,35 +32,49 @@ export class LtiController {
 
   @Get('jwks')
   @Header('Cache-Control', 'public, max-age=300')
-  jwks() {
+  @ApiOperation({ summary: "The tool's public signing keys (JWKS), for platforms to check its messages" })
+  @ApiOkResponse({ type: JwksView })
+  jwks(): Promise<JwksView> {
     return this.keys.jwks();
   }
 
   /** Dynamic Registration 1.0: the one URL an LMS admin pastes. */
   @Get('register')
+  @ApiOperation({ summary: 'LTI Dynamic Registration: the platform opens it in a window; registers memgrade and answers a page that tells the platform it is done' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page: registered (refusals: an HTML page naming the reason, with its 4xx status)', content: { 'text/html': { schema: { type: 'string' } } } })
   async register(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response): Promise<void> {
     registeredPage(response, await this.registration.register(query, this.urls(request)));
   }
 
   /** The tool's configuration, for platforms configured by hand (Canvas developer key JSON is derived from it in the README). */
   @Get('configuration')
-  configuration(@Req() request: Request) {
+  @ApiOperation({ summary: "The tool's configuration, for platforms configured by hand" })
+  @ApiOkResponse({ type: ToolConfigurationView })
+  configuration(@Req() request: Request): ToolConfigurationView {
     const urls = this.urls(request);
     return { ...toolRegistration(urls), registration_url: urls.registration, login_url: urls.login, launch_url: urls.launch, jwks_url: urls.jwks };
   }
 
   /** OIDC third-party initiated login (GET or POST, LTI 1.3 Core §5.1.1). */
   @Get('login')
+  @ApiOperation({ summary: 'OIDC third-party initiated login (LTI 1.3 Core §5.1.1): on to the platform\'s authorization endpoint' })
+  @ApiFoundResponse({ description: "a redirect (Location: the platform's authorization endpoint), with a state cookie" })
   loginGet(@Query() query: LoginParameters, @Req() request: Request, @Res() response: Response) {
     return this.login(query, request, response);
   }
 
   @Post('login')
+  @ApiOperation({ summary: 'OIDC third-party initiated login, as a form POST' })
+  @ApiFoundResponse({ description: "a redirect (Location: the platform's authorization endpoint), with a state cookie" })
   loginPost(@Body() body: LoginParameters, @Req() request: Request, @Res() response: Response) {
     return this.login({ ...(request.query as LoginParameters), ...body }, request, response);
   }
 
   @Post('launch')
+  @ApiOperation({ summary: 'LTI launch (the platform posts the id_token): signs the person in and opens the exercise; deep linking or an unbound link answer a page to pick one' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page: on to the exercise (the API key in the fragment), or the exercise picker (refusals: an HTML page naming the reason)', content: { 'text/html': { schema: { type: 'string' } } } })
   async launch(@Body() body: { id_token?: unknown; state?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {
     const urls = this.urls(request);
     const outcome = await this.launches.launch(body, cookiesOf(request.headers.cookie));
@@ -79,6 +94,9 @@ export class LtiController {
 
   /** The answer of the page an instructor gets for a link bound to no exercise. */
   @Post('bind')
+  @ApiOperation({ summary: "The picker's answer for a link bound to no exercise: binds it and opens the exercise" })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page: on to the exercise', content: { 'text/html': { schema: { type: 'string' } } } })
   async bind(@Body() body: { csrf?: unknown; exercise?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {
     const urls = this.urls(request);
     const bound = await this.launches.bind(cookiesOf(request.headers.cookie)[SESSION_COOKIE], body);
@@ -87,6 +105,9 @@ export class LtiController {
   }
 
   @Post('deep-linking')
+  @ApiOperation({ summary: 'The deep-linking picker\'s answer: a page that posts the signed content items back to the platform' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page with a form that posts the deep-linking response JWT to the platform', content: { 'text/html': { schema: { type: 'string' } } } })
   async deepLinkingReturn(@Body() body: { csrf?: unknown; exercise?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {
     const { returnUrl, jwt } = await this.deepLinking.respond(cookiesOf(request.headers.cookie)[SESSION_COOKIE], body, this.urls(request));
     deepLinkingReturnPage(response, returnUrl, jwt);

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { UnauthenticatedError } from '../common/errors/domain-errors';
@@ -8,6 +8,7 @@ import { metricsScrapeAllowed } from './metrics-auth';
 import { MetricsRegistry } from './metrics-registry';
 
 /** Prometheus exposition of the API process: open, or behind METRICS_TOKEN (not an API key: scrapers are not users). */
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(
@@ -17,7 +18,9 @@ export class MetricsController {
 
   @Public()
   @Get()
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Prometheus metrics of the API process; open, or "Authorization: Bearer <METRICS_TOKEN>" when METRICS_TOKEN is set' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'the Prometheus text exposition format (version 0.0.4)', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
     if (!metricsScrapeAllowed(this.config.values.METRICS_TOKEN, authorization)) {
       throw new UnauthenticatedError('metrics need "Authorization: Bearer <METRICS_TOKEN>"');

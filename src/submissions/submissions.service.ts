@@ -9,10 +9,11 @@ import { may, refusal } from '../courses/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { DeadlinesService } from '../deadlines/deadlines.service';
-import type { SubmissionLatenessView } from '../deadlines/deadline-views';
+import type { SubmissionLatenessView } from '../deadlines/dto/deadline-views.dto';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
+import type { SubmissionStatus, Verdict } from '../generated/prisma/enums';
 import { GradingQueueService } from '../queue/grading-queue.service';
 import { gradingJobId } from '../queue/queues';
 import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
@@ -39,8 +40,8 @@ export interface SubmissionSummary {
   id: string;
   exercise: string;
   studentId: string;
-  status: string;
-  verdict: string | null;
+  status: SubmissionStatus;
+  verdict: Verdict | null;
   score: number | null;
   maxScore: number;
   createdAt: string;
@@ -233,7 +234,7 @@ export class SubmissionsService {
   }
 
   /** Grades one submission again, against the exercise version it was submitted to (course staff). */
-  async regrade(principal: Principal, id: string): Promise<{ id: string; status: string }> {
+  async regrade(principal: Principal, id: string): Promise<{ id: string; status: 'queued' }> {
     const { submission } = await this.findReadable(principal, id);
     const { course } = submission.exerciseVersion.exercise;
     const actor = await this.courses.actorIn(principal, course.id);

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTag
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { slugPipe, versionNumberPipe } from '../common/http/path-params';
 import { RegradeViewDto } from './dto/regrade-view.dto';
-import { RegradesService, type RegradeView } from './regrades.service';
+import { RegradesService } from './regrades.service';
 
 @ApiTags('submissions')
 @ApiBearerAuth()
@@ -22,7 +22,7 @@ export class VersionRegradeController {
     @Param('courseSlug', slugPipe('course')) courseSlug: string,
     @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
     @Param('number', versionNumberPipe('number')) number: number,
-  ): Promise<RegradeView> {
+  ): Promise<RegradeViewDto> {
     return this.regrades.start(principal, courseSlug, exerciseSlug, number);
   }
 
@@ -34,7 +34,7 @@ export class VersionRegradeController {
     @Param('courseSlug', slugPipe('course')) courseSlug: string,
     @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
     @Param('number', versionNumberPipe('number')) number: number,
-  ): Promise<RegradeView[]> {
+  ): Promise<RegradeViewDto[]> {
     return this.regrades.list(principal, courseSlug, exerciseSlug, number);
   }
 
@@ -47,7 +47,7 @@ export class VersionRegradeController {
     @Param('exerciseSlug', slugPipe('exercise')) exerciseSlug: string,
     @Param('number', versionNumberPipe('number')) number: number,
     @Param('id') id: string,
-  ): Promise<RegradeView> {
+  ): Promise<RegradeViewDto> {
     return this.regrades.get(principal, courseSlug, exerciseSlug, number, id);
   }
 }

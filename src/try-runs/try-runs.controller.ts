@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { CreateTryRunDto } from './dto/create-try-run.dto';
 import { TryRunViewDto } from './dto/try-run-view.dto';
-import { TryRunsService, type TryRunView } from './try-runs.service';
+import { TryRunsService } from './try-runs.service';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -20,7 +20,7 @@ export class TryRunsController {
   @ApiAcceptedResponse({ type: TryRunViewDto, description: 'still queued or running: poll GET /api/v1/runs/{id}' })
   @ApiTooManyRequestsResponse({ description: 'more runs per minute than TRY_RUN_RATE_LIMIT_PER_MINUTE (Retry-After says when)' })
   @ApiServiceUnavailableResponse({ description: 'TRY_RUN_MAX_QUEUED runs are already waiting (Retry-After: 5)' })
-  async start(@CurrentPrincipal() principal: Principal, @Body() dto: CreateTryRunDto, @Res({ passthrough: true }) response: Response): Promise<TryRunView> {
+  async start(@CurrentPrincipal() principal: Principal, @Body() dto: CreateTryRunDto, @Res({ passthrough: true }) response: Response): Promise<TryRunViewDto> {
     const view = await this.runs.start(principal, dto);
     response.status(view.status === 'done' ? 200 : 202);
     return view;
@@ -29,7 +29,7 @@ export class TryRunsController {
   @Get(':id')
   @ApiOperation({ summary: 'A run you started (kept for an hour)' })
   @ApiOkResponse({ type: TryRunViewDto })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TryRunView> {
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TryRunViewDto> {
     return this.runs.get(principal, id);
   }
 }

@@ -1,25 +1,7 @@
 import type { ApiKey, User } from '../generated/prisma/client';
+import type { KeyView, UserView } from './dto/user-views.dto';
 
-export interface UserView {
-  id: string;
-  role: User['role'];
-  displayName: string;
-  email: string | null;
-  externalId: string | null;
-  createdAt: string;
-}
-
-export interface KeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  courseId: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  /** Sign-in keys an LMS issued stop working then (null: until revoked). */
-  expiresAt: string | null;
-}
+export type { KeyView, UserView } from './dto/user-views.dto';
 
 export const toUserView = (user: User): UserView => ({
   id: user.id,

@@ -5,12 +5,10 @@ import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { CreateUserDto } from './dto/create-user.dto';
-import { toKeyView, toUserView, type KeyView, type UserView } from './user-views';
+import type { CreatedUserView, IssuedKeyView, KeyView, MeView, UserView } from './dto/user-views.dto';
+import { toKeyView, toUserView } from './user-views';
 
-export interface IssuedKeyView extends KeyView {
-  /** Shown once; only its hash is stored. */
-  secret: string;
-}
+export type { IssuedKeyView } from './dto/user-views.dto';
 
 @Injectable()
 export class UsersService {
@@ -20,7 +18,7 @@ export class UsersService {
   ) {}
 
   /** An admin creates a person and their first key. */
-  async create(dto: CreateUserDto): Promise<{ user: UserView; key: IssuedKeyView }> {
+  async create(dto: CreateUserDto): Promise<CreatedUserView> {
     try {
       const user = await this.prisma.user.create({ data: { role: dto.role, displayName: dto.displayName, email: dto.email } });
       return { user: toUserView(user), key: await this.issueKey(user.id, 'first key') };
@@ -34,7 +32,7 @@ export class UsersService {
     return (await this.prisma.user.findMany({ orderBy: { createdAt: 'asc' } })).map(toUserView);
   }
 
-  async me(principal: Principal): Promise<UserView & { keyId: string; courseId: string | null }> {
+  async me(principal: Principal): Promise<MeView> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: principal.userId } });
     return { ...toUserView(user), keyId: principal.keyId, courseId: principal.courseId };
   }

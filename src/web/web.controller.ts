@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { NotFoundError } from '../common/errors/domain-errors';
@@ -22,13 +22,18 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <p>The API is at <code>/api/v1</code>, documented at <a href="/docs">/docs</a>.</p></body></html>\n`;
 
 /** Serves the web pages (web/dist, built by web/build.mjs): "/" and "/assets/<file>". No key needed. */
-@ApiExcludeController()
+@ApiTags('web pages')
 @Public()
 @Controller()
 export class WebController {
   constructor(private readonly assets: WebAssets) {}
 
   @Get(['', 'index.html'])
+  @ApiOperation({ summary: 'The web pages (one HTML page; the routes are in its fragment, e.g. /#/c/python-memory)' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiNotModifiedResponse({ description: 'If-None-Match named its ETag' })
+  @ApiServiceUnavailableResponse({ description: 'the pages are not built on this server (an HTML page saying how)', content: { 'text/html': { schema: { type: 'string' } } } })
   page(@Req() request: Request, @Res() response: Response): void {
     for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) response.setHeader(name, value);
     const file = this.assets.page();
@@ -42,6 +47,19 @@ export class WebController {
   }
 
   @Get('assets/:name')
+  @ApiOperation({ summary: "A file of the web pages: the script and style bundles (their names carry a hash of their content: cached for a year), the icon" })
+  @ApiOkResponse({
+    description: 'the file, gzip-encoded when the client accepts it',
+    content: {
+      'text/javascript': { schema: { type: 'string' } },
+      'text/css': { schema: { type: 'string' } },
+      'image/svg+xml': { schema: { type: 'string' } },
+      'application/json': { schema: { type: 'object', additionalProperties: true, description: 'a source map' } },
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+      'font/woff2': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiNotModifiedResponse({ description: 'If-None-Match named its ETag' })
   asset(@Param('name') name: string, @Req() request: Request, @Res() response: Response): void {
     const file = this.assets.asset(name);
     if (!file) throw new NotFoundError(`no such file: /assets/${name}`, [{ field: 'name', reason: 'is not a file of the web pages' }]);

@@ -10,46 +10,11 @@ import type { CreateWebhookDto } from './dto/create-webhook.dto';
 import { DEFAULT_PAGE_SIZE, type ListDeliveriesQuery } from './dto/list-deliveries.query';
 import { WEBHOOK_EVENTS } from './webhook-events';
 import { newWebhookSecret } from './webhook-secret';
+import type { CreatedWebhookEndpoint, DeliveryPage, WebhookDeliveryView, WebhookDeliveryWithPayload, WebhookEndpointView } from './dto/webhook-views.dto';
 
 /** More endpoints than this per course would make every grading fan out too far. */
 export const MAX_ENDPOINTS_PER_COURSE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface WebhookEndpointView {
-  id: string;
-  course: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  /** "course": registered by course staff; "api-key": registered by (and tied to) an lms key. */
-  owner: 'course' | 'api-key';
-  apiKeyId: string | null;
-  createdAt: string;
-}
-
-export interface CreatedWebhookEndpoint extends WebhookEndpointView {
-  /** The HMAC-SHA256 signing key. Shown only in this response. */
-  secret: string;
-}
-
-export interface WebhookDeliveryView {
-  id: string;
-  endpointId: string;
-  event: string;
-  submissionId: string | null;
-  status: WebhookDelivery['status'];
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  createdAt: string;
-  deliveredAt: string | null;
-}
-
-export interface DeliveryPage {
-  items: WebhookDeliveryView[];
-  /** Pass as ?cursor= for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-}
 
 type EndpointWithCourse = WebhookEndpoint & { course: { slug: string } | null };
 
@@ -131,7 +96,7 @@ export class WebhooksService {
   }
 
   /** One delivery with the exact JSON it sends (the body is re-serialised from it at each attempt). */
-  async delivery(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryView & { payload: unknown }> {
+  async delivery(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryWithPayload> {
     const endpoint = await this.endpointToManage(principal, id);
     const row = UUID.test(deliveryId) ? await this.prisma.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id } }) : null;
     if (!row) throw new NotFoundError(`delivery ${deliveryId} does not exist`, [{ field: 'deliveryId', reason: 'no such delivery of this endpoint' }]);

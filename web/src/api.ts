@@ -1,11 +1,6 @@
 // The platform's API, called with the signed-in key as Bearer token (same origin).
 import { getKey } from './auth';
-import { FINAL_STATUSES, type SubmissionView } from './types';
-
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+import { FINAL_STATUSES, type FieldProblem, type SubmissionView } from './types';
 
 /** An error answer of the API ({ statusCode, error, message, fields?, requestId }) or a network failure (status 0). */
 export class ApiError extends Error {

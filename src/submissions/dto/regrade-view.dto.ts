@@ -1,7 +1,8 @@
 // What the version regrade routes answer, for the OpenAPI document (regrades.service.ts builds it).
 import { ApiProperty } from '@nestjs/swagger';
+import type { RegradeView } from '../regrades.service';
 
-export class RegradeViewDto {
+export class RegradeViewDto implements RegradeView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'python-memory/weak-cache' })

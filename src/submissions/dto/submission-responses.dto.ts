@@ -1,14 +1,24 @@
-import { SubmissionLatenessView } from '../../deadlines/deadline-views';
 // What the submissions routes answer, for the OpenAPI document. The services build these shapes
-// (submission-view.ts, submissions.service.ts); these classes only describe them.
+// (submission-view.ts, submissions.service.ts); each class implements the service's type and the
+// controller returns it, so the compiler catches a field that is added, removed or retyped on one side only.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EVIDENCE_STATUSES, FLAG_SEVERITIES } from '../../grading/flag-summary';
+import type { QueuePlace } from '../../backpressure/queue-estimate';
+import { SubmissionLatenessView } from '../../deadlines/dto/deadline-views.dto';
+import type { SubmissionStatus, Verdict } from '../../generated/prisma/enums';
+import type { OutputSection } from '../../grading/grade-outcome';
+import { EVIDENCE_STATUSES, FLAG_SEVERITIES, type EvidenceStatus, type Flag, type FlagSeverity } from '../../grading/flag-summary';
+import type { DiffHunk, DiffLine, FileDiff } from '../line-diff';
+import type { StudentOutputView, SubmissionView, TestView } from '../submission-view';
+import type { CreatedSubmission, SubmissionCodeView, SubmissionSummary } from '../submissions.service';
 
-export class FlagDto {
+export const SUBMISSION_STATUSES = ['queued', 'running', 'graded', 'error'] as const satisfies readonly SubmissionStatus[];
+export const VERDICTS = ['ok', 'timeout', 'memory_limit', 'output_limit', 'crashed', 'sandbox_error', 'syntax_error', 'import_error'] as const satisfies readonly Verdict[];
+
+export class FlagDto implements Flag {
   @ApiProperty({ example: 'static', description: 'static (found in the source), runtime (seen while it ran), channel, contradiction …' })
   kind!: string;
   @ApiProperty({ enum: FLAG_SEVERITIES })
-  severity!: string;
+  severity!: FlagSeverity;
   @ApiProperty({ example: 'frame-access' })
   code!: string;
   @ApiProperty({ example: 'sys._getframe reaches the harness from inside its own process' })
@@ -23,7 +33,7 @@ export class FlagDto {
   where?: string;
 }
 
-export class TestViewDto {
+export class TestViewDto implements TestView {
   @ApiProperty({ description: 'for students a hidden test is "Hidden test N" (N counts the hidden tests in run order)' })
   name!: string;
   @ApiProperty()
@@ -39,16 +49,16 @@ export class TestViewDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'staff only: instructor-only detail' })
   detail?: string | null;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'what the test measured; absent for hidden tests seen by students' })
-  measurements?: Record<string, unknown>;
+  measurements?: unknown;
   @ApiPropertyOptional({
     enum: EVIDENCE_STATUSES,
     nullable: true,
     description: "staff only: the test's evidence did not hold (an out-of-process check contradicted it, it was tampered with, sources disagreed, a blocked tool was used); null when it held",
   })
-  evidence?: string | null;
+  evidence?: EvidenceStatus | null;
 }
 
-export class OutputSectionDto {
+export class OutputSectionDto implements OutputSection {
   @ApiProperty({ example: 'import', description: 'the test (or "import") the output was printed during' })
   label!: string;
   @ApiProperty()
@@ -59,7 +69,7 @@ export class OutputSectionDto {
   stderr!: string;
 }
 
-export class StudentOutputDto {
+export class StudentOutputDto implements StudentOutputView {
   @ApiProperty({ description: "the student's stdout the caller may see (students: only the sections of visible tests)" })
   stdout!: string;
   @ApiProperty()
@@ -72,17 +82,34 @@ export class StudentOutputDto {
   withheld!: boolean;
 }
 
-export class SubmissionViewDto {
+export class QueuePlaceDto implements QueuePlace {
+  @ApiProperty({ enum: ['waiting', 'retrying', 'unknown'], description: 'waiting: ready to run, in line; retrying: an infrastructure failure, waiting out its backoff; unknown: Redis could not tell' })
+  state!: QueuePlace['state'];
+  @ApiProperty({ type: Number, nullable: true, description: '1 = the next job a free worker takes; null unless waiting' })
+  position!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'jobs that run before it' })
+  ahead!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'seconds until a worker is expected to start grading it; null when no worker is running or the place is unknown' })
+  estimatedWaitSeconds!: number | null;
+  @ApiProperty({ description: 'workers alive' })
+  workers!: number;
+  @ApiProperty({ description: 'submissions the workers grade at once, in all' })
+  slots!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'mean grading time of recently graded submissions (seconds), the basis of the estimate' })
+  recentGradingSeconds!: number | null;
+}
+
+export class SubmissionViewDto implements SubmissionView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'python-memory/weak-cache' })
   exercise!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'graded', 'error'] })
-  status!: string;
+  @ApiProperty({ enum: SUBMISSION_STATUSES })
+  status!: SubmissionStatus;
   @ApiProperty({ description: 'queued or running again (a regrade) while the stored result (verdict, score, tests, output) is shown: it stands until the new run is stored' })
   regrading!: boolean;
-  @ApiProperty({ enum: ['ok', 'timeout', 'memory_limit', 'output_limit', 'crashed', 'sandbox_error'], nullable: true })
-  verdict!: string | null;
+  @ApiProperty({ enum: VERDICTS, nullable: true })
+  verdict!: Verdict | null;
   @ApiProperty({ nullable: true, type: Number })
   score!: number | null;
   @ApiProperty()
@@ -102,22 +129,40 @@ export class SubmissionViewDto {
   @ApiPropertyOptional({ type: [FlagDto], description: 'staff only (admin, instructors, lms; never students): what the harness flagged, most severe first' })
   flags?: FlagDto[];
   @ApiPropertyOptional({ enum: FLAG_SEVERITIES, nullable: true, description: 'staff only: the highest severity among flags and evidence marks (an evidence mark counts as high); null when none' })
-  flagSeverity?: string | null;
+  flagSeverity?: FlagSeverity | null;
   @ApiProperty({ type: SubmissionLatenessView, description: "how it stands against its student's due date (accepted after it: late), and the score that counts after the late policy" })
   lateness!: SubmissionLatenessView;
+  @ApiPropertyOptional({ type: QueuePlaceDto, description: 'GET only, while queued: where it stands in the queue (the status stream leaves it out)' })
+  queue?: QueuePlaceDto;
 }
 
-export class SubmissionSummaryDto {
+export class CreatedSubmissionDto implements Omit<CreatedSubmission, 'replayed'> {
+  @ApiProperty({ format: 'uuid', description: 'poll GET /api/v1/submissions/{id} or follow …/events' })
+  id!: string;
+  @ApiProperty({ enum: SUBMISSION_STATUSES, description: 'queued; a replay (the same Idempotency-Key) answers the status of the submission it created' })
+  status!: string;
+  @ApiPropertyOptional({ type: [String], description: 'ids of your older queued submissions of the exercise that this one replaced (SUBMISSION_MAX_QUEUED_PER_EXERCISE)' })
+  replaced?: string[];
+}
+
+export class RegradeQueuedDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ enum: ['queued'] })
+  status!: 'queued';
+}
+
+export class SubmissionSummaryDto implements SubmissionSummary {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty()
   exercise!: string;
   @ApiProperty({ format: 'uuid' })
   studentId!: string;
-  @ApiProperty()
-  status!: string;
-  @ApiProperty({ nullable: true, type: String })
-  verdict!: string | null;
+  @ApiProperty({ enum: SUBMISSION_STATUSES })
+  status!: SubmissionStatus;
+  @ApiProperty({ enum: VERDICTS, nullable: true })
+  verdict!: Verdict | null;
   @ApiProperty({ nullable: true, type: Number })
   score!: number | null;
   @ApiProperty()
@@ -125,7 +170,7 @@ export class SubmissionSummaryDto {
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
   @ApiPropertyOptional({ enum: FLAG_SEVERITIES, nullable: true, description: 'only on rows the caller reads as course staff' })
-  flagSeverity?: string | null;
+  flagSeverity?: FlagSeverity | null;
 }
 
 export class SubmissionPageDto {
@@ -135,9 +180,9 @@ export class SubmissionPageDto {
   nextCursor!: string | null;
 }
 
-export class DiffLineDto {
+export class DiffLineDto implements DiffLine {
   @ApiProperty({ enum: [' ', '-', '+'], description: "' ' in both, '-' only in the previous submission, '+' only in this one" })
-  op!: string;
+  op!: DiffLine['op'];
   @ApiProperty()
   text!: string;
   @ApiPropertyOptional({ description: 'line number in the previous submission' })
@@ -146,7 +191,7 @@ export class DiffLineDto {
   newLine?: number;
 }
 
-export class DiffHunkDto {
+export class DiffHunkDto implements DiffHunk {
   @ApiProperty()
   oldStart!: number;
   @ApiProperty()
@@ -159,11 +204,11 @@ export class DiffHunkDto {
   lines!: DiffLineDto[];
 }
 
-export class FileDiffDto {
+export class FileDiffDto implements FileDiff {
   @ApiProperty({ example: 'solution.py' })
   file!: string;
   @ApiProperty({ enum: ['added', 'removed', 'changed', 'unchanged'] })
-  status!: string;
+  status!: FileDiff['status'];
   @ApiProperty()
   added!: number;
   @ApiProperty()
@@ -179,7 +224,7 @@ export class SubmissionPreviousDto {
   createdAt!: string;
 }
 
-export class SubmissionCodeDto {
+export class SubmissionCodeDto implements SubmissionCodeView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty()

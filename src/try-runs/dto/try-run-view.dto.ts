@@ -1,11 +1,15 @@
 // What the runs routes answer, for the OpenAPI document; TryRunsService builds this shape.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { TryRunOutcome, TryRunResult } from '../../queue/try-runs';
+import type { TryRunView } from '../try-runs.service';
 
 export const TRY_RUN_STATUSES = ['queued', 'running', 'done'] as const;
 export type TryRunStatus = (typeof TRY_RUN_STATUSES)[number];
-export const TRY_RUN_OUTCOMES = ['finished', 'error', 'syntax_error', 'timeout', 'memory_limit', 'output_limit', 'expired', 'sandbox_error'] as const;
+export const TRY_RUN_OUTCOMES = ['finished', 'error', 'syntax_error', 'timeout', 'memory_limit', 'output_limit', 'expired', 'sandbox_error'] as const satisfies readonly TryRunOutcome[];
 
-export class TryRunLimitsDto {
+type TryRunLimits = TryRunResult['limits'];
+
+export class TryRunLimitsDto implements TryRunLimits {
   @ApiProperty({ example: 256 })
   memoryMiB!: number;
   @ApiProperty({ example: 10 })
@@ -14,9 +18,9 @@ export class TryRunLimitsDto {
   outputBytes!: number;
 }
 
-export class TryRunResultDto {
+export class TryRunResultDto implements TryRunResult {
   @ApiProperty({ enum: TRY_RUN_OUTCOMES, description: 'finished = exit 0; error = an exception or a non-zero exit; the others say which limit stopped it' })
-  outcome!: string;
+  outcome!: TryRunOutcome;
   @ApiProperty({ example: 'stopped after the time limit of 10 s (an endless loop, or too slow); peak memory 9.1 MiB', description: 'the outcome in a sentence' })
   summary!: string;
   @ApiProperty({ nullable: true, type: Number, example: 0 })
@@ -39,7 +43,7 @@ export class TryRunResultDto {
   limits!: TryRunLimitsDto;
 }
 
-export class TryRunViewDto {
+export class TryRunViewDto implements TryRunView {
   @ApiProperty({ description: 'poll GET /api/v1/runs/{id} while status is not "done"' })
   id!: string;
   @ApiProperty({ example: 'python-memory/weak-cache' })

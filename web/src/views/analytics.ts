@@ -6,34 +6,7 @@ import { h, replace, s } from '../dom';
 import { num } from '../format';
 import { enc, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, pageTitle, table } from '../ui';
-import type { Course } from '../types';
-
-interface ExerciseAnalytics {
-  course: string;
-  exercise: string;
-  title: string;
-  version: { number: number; current: boolean };
-  basis: 'counting' | 'all';
-  basisDescription: string;
-  policy: string;
-  maxScore: number;
-  submissions: number;
-  students: number;
-  meanPercent: number | null;
-  fullMarks: number;
-  tests: {
-    position: number;
-    name: string;
-    hidden: boolean;
-    maxScore: number;
-    runs: number;
-    passed: number;
-    passRate: number | null;
-    commonFailure: { pattern: string; example: string; count: number } | null;
-  }[];
-  histogram: { fromPercent: number; toPercent: number; count: number }[];
-  trend: { day: string; submissions: number; meanPercent: number; fullMarks: number }[];
-}
+import type { Course, ExerciseAnalytics } from '../types';
 
 const percent = (value: number | null) => (value === null ? '–' : `${num(value, 1)} %`);
 

@@ -5,29 +5,8 @@ import { ApiError, get, post } from '../api';
 import { h, replace } from '../dom';
 import { time } from '../format';
 import type { RouteContext } from '../router';
-import type { Course } from '../types';
+import type { Course, LtiPlatform as Platform, ToolConfiguration } from '../types';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
-
-interface ToolConfiguration {
-  registration_url: string;
-  login_url: string;
-  launch_url: string;
-  jwks_url: string;
-}
-
-interface Platform {
-  id: string;
-  name: string;
-  issuer: string;
-  clientId: string;
-  authLoginUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  deploymentIds: string[];
-  course: string;
-  registeredVia: string;
-  createdAt: string;
-}
 
 /** The form's fields, in the order a platform's admin page shows them. */
 const FIELDS = [

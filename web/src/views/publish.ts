@@ -5,18 +5,10 @@ import { ApiError, get, post, postForm } from '../api';
 import { h, replace } from '../dom';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, errorBox, loading, pageTitle } from '../ui';
-import type { Course, ExerciseVersion } from '../types';
+import type { Course, ExerciseVersion, PublishedVersion } from '../types';
 import { validationReport } from './teach';
 import { stepsOf, stepsView } from './validation-steps';
 import { makeCurrentButton } from './version-current';
-
-interface PublishedVersion {
-  exercise: string;
-  version: number;
-  contentHash: string;
-  status: string;
-  created: boolean;
-}
 
 const POLL_MS = 1000;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;

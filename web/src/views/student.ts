@@ -7,7 +7,7 @@ import { mib, num } from '../format';
 import { renderMarkdown } from '../markdown';
 import { enc, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, pageTitle, table } from '../ui';
-import type { Course, ExerciseDetail, ExerciseSummary } from '../types';
+import type { Course, CreatedSubmission, ExerciseDetail, ExerciseSummary } from '../types';
 import { deadlineStanding } from './deadline-standing';
 import { followSubmission, historySection, isCourseStaff, isStaff } from './submission';
 import { tryRunPanel } from './try-run';
@@ -181,7 +181,7 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
         replace(formMessage);
         try {
           const body = { exercise: reference, files: Object.fromEntries(files.map((f) => [f, editors.get(f)!.getText()])) };
-          const created = await post<{ id: string; status: string }>('/submissions', body, { headers: { 'Idempotency-Key': `web-${randomId()}` } });
+          const created = await post<CreatedSubmission>('/submissions', body, { headers: { 'Idempotency-Key': `web-${randomId()}` } });
           status.textContent = 'Submitted. Queued for grading.';
           void history.reload();
           void deadline.reload();

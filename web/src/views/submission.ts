@@ -10,7 +10,7 @@ import { renderMeasurements } from '../measurements';
 import { queuePlaceText } from '../queue-place';
 import { enc, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
-import { FINAL_STATUSES, type Page, type QueuePlace, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
+import { FINAL_STATUSES, type Course, type ExerciseDetail, type RegradeQueued, type SubmissionPage, type QueuePlace, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
 
 export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
 /** Staff of one course by the caller's role in it (`yourRole`): a TA is a student-level user. */
@@ -230,7 +230,7 @@ export function historySection(title: string, course: string, exercise: string |
       cursor ? h('button', { type: 'button', class: 'button secondary', onClick: () => void more() }, 'Load more') : null,
     );
   };
-  const fetchPage = (after: string | null) => get<Page<SubmissionSummary>>(`/submissions${query({ course, exercise, limit: 20, cursor: after })}`, { signal });
+  const fetchPage = (after: string | null) => get<SubmissionPage>(`/submissions${query({ course, exercise, limit: 20, cursor: after })}`, { signal });
   const more = async () => {
     try {
       const page = await fetchPage(cursor);
@@ -261,8 +261,8 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
   const [course, exercise] = view.exercise.split('/');
   // Titles for the breadcrumbs; the slugs do when they cannot be read (an unpublished exercise).
   const [courseInfo, exerciseInfo] = await Promise.allSettled([
-    get<{ title: string; yourRole?: string | null }>(`/courses/${enc(course)}`, { signal: ctx.signal }),
-    get<{ title: string }>(`/courses/${enc(course)}/exercises/${enc(exercise)}`, { signal: ctx.signal }),
+    get<Course>(`/courses/${enc(course)}`, { signal: ctx.signal }),
+    get<ExerciseDetail>(`/courses/${enc(course)}/exercises/${enc(exercise)}`, { signal: ctx.signal }),
   ]);
   const courseTitle = courseInfo.status === 'fulfilled' ? courseInfo.value.title : course;
   const staff = courseInfo.status === 'fulfilled' ? isCourseStaff(courseInfo.value.yourRole) : isStaff(ctx.me.role);
@@ -284,7 +284,7 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
               button.disabled = true;
               replace(notice);
               try {
-                const queued = await post<{ status: SubmissionView['status'] }>(`/submissions/${enc(view.id)}/regrade`);
+                const queued = await post<RegradeQueued>(`/submissions/${enc(view.id)}/regrade`);
                 replace(notice, h('p', { class: 'notice' }, 'Regrade requested: the submission is being graded again.'));
                 // The stored result stays on screen until the new one is stored.
                 replace(container, renderSubmission({ ...view, status: queued?.status ?? 'queued', regrading: view.score !== null }, staff));

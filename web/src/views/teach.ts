@@ -5,7 +5,7 @@ import { h, replace, s, uid } from '../dom';
 import { mib, num, score, shortId, time } from '../format';
 import { enc, href, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, jsonTree, loading, pageTitle, table } from '../ui';
-import type { Course, Enrolment, ExerciseSummary, ExerciseVersion, Gradebook, Page, SubmissionSummary } from '../types';
+import type { Course, Enrolment, ExerciseDetail, ExerciseSummary, ExerciseVersion, Gradebook, SubmissionPage, SubmissionSummary } from '../types';
 import { fitToWidth, PLOT_MAX_WIDTH, PLOT_MIN_WIDTH } from '../plot';
 import { severityBadge } from '../review';
 import { submissionsTable } from './submission';
@@ -165,7 +165,7 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
     getCourse(ctx),
     get<ExerciseVersion[]>(`/courses/${enc(slug)}/exercises/${enc(exercise)}/versions`, { signal: ctx.signal }),
     // The title of the published version; the slug for an exercise that has none.
-    get<{ title: string }>(`/courses/${enc(slug)}/exercises/${enc(exercise)}`, { signal: ctx.signal }).then((e) => e.title, () => exercise),
+    get<ExerciseDetail>(`/courses/${enc(slug)}/exercises/${enc(exercise)}`, { signal: ctx.signal }).then((e) => e.title, () => exercise),
   ]);
   replace(
     ctx.main,
@@ -260,7 +260,7 @@ export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
   const load = async (focusAfter?: string) => {
     replace(results, loading('Loading submissions…'));
     try {
-      const page = await get<Page<SubmissionSummary>>(
+      const page = await get<SubmissionPage>(
         `/submissions${query({ course: slug, exercise: filters.exercise, student: filters.student, status: filters.status, ...flagQuery, limit: PAGE_SIZE, cursor: cursors[pageIndex] })}`,
         { signal: ctx.signal },
       );
@@ -395,7 +395,7 @@ export async function teachScoresPage(ctx: RouteContext): Promise<void> {
   const items: SubmissionSummary[] = [];
   let cursor: string | null = null;
   do {
-    const page: Page<SubmissionSummary> = await get(`/submissions${query({ course: slug, status: 'graded', limit: 200, cursor })}`, { signal: ctx.signal });
+    const page: SubmissionPage = await get(`/submissions${query({ course: slug, status: 'graded', limit: 200, cursor })}`, { signal: ctx.signal });
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && items.length < MAX_LISTED);

@@ -3,27 +3,8 @@
 import { ApiError, get, post } from '../api';
 import { h, replace, uid } from '../dom';
 import { duration, mib } from '../format';
+import type { TryRunResult, TryRunView } from '../types';
 import { errorBox } from '../ui';
-
-export interface TryRunResult {
-  outcome: 'finished' | 'error' | 'syntax_error' | 'timeout' | 'memory_limit' | 'output_limit' | 'expired' | 'sandbox_error';
-  summary: string;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  stdoutTruncated: boolean;
-  stderrTruncated: boolean;
-  error: string | null;
-  peakMemoryBytes: number | null;
-  wallMs: number;
-  limits: { memoryMiB: number; timeSeconds: number; outputBytes: number };
-}
-
-interface TryRunView {
-  id: string;
-  status: 'queued' | 'running' | 'done';
-  result?: TryRunResult;
-}
 
 const OUTCOME_LABEL: Record<TryRunResult['outcome'], string> = {
   finished: 'Finished',
