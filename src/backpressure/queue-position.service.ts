@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';

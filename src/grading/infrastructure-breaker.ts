@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../database/prisma-errors';
 import { RedisService } from '../redis/redis.module';

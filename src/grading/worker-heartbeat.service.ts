@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY_PREFIX, HEARTBEAT_TTL_SECONDS, type WorkerHeartbeat } from '../health/worker-heartbeat';
 import { RedisService } from '../redis/redis.module';
 import { SandboxService } from '../sandbox';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
 import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';

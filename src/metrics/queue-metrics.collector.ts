@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { GRADING_QUEUE, WEBHOOKS_QUEUE } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
 import { MetricsRegistry } from './metrics-registry';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { within } from '../common/within';
+import { within } from '../common/time/within';
 import { RedisService } from '../redis/redis.module';
 
 /** A limit: at most `limit` requests per `windowSeconds`, sliding, per subject (an API key). */

@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress, LookupOneOptions } from 'node:dns';
 import { embeddedIpv4, formatIp, inRange, parseIp, parseRange, type IpRange, type ParsedIp } from './ip-address';
-import { within } from '../within';
+import { within } from '../time/within';
 
 /**
  * Requests memgrade makes to addresses users give it (webhook receivers, LMS endpoints) must not
