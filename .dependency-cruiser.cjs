@@ -6,7 +6,7 @@
  * `npm run check:deps:baseline` so it cannot come back.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const domains = '(courses|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics)';
+const domains = '(access|courses|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics)';
 
 module.exports = {
   forbidden: [

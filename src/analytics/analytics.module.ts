@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { CoursesModule } from '../courses/courses.module';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsRepository } from './analytics.repository';
@@ -6,7 +7,7 @@ import { AnalyticsService } from './analytics.service';
 
 /** Per-test analytics for instructors: aggregated in SQL (analytics.repository.ts). */
 @Module({
-  imports: [CoursesModule],
+  imports: [AccessModule, CoursesModule],
   controllers: [AnalyticsController],
   providers: [AnalyticsService, AnalyticsRepository],
 })

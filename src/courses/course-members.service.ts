@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course, Prisma, User } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
-import type { CourseActor } from './course-capabilities';
+import type { CourseActor } from '../access/course-capabilities';
 import { toMemberView, type MemberOutcome, type MemberView } from './course-member-views';
 import { CoursesService } from './courses.service';
 import type { AddMemberDto, MemberRole } from './dto/member.dto';
@@ -30,26 +31,27 @@ export class CourseMembersService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly users: UsersService,
   ) {}
 
   async list(principal: Principal, slug: string): Promise<MemberView[]> {
-    const course = await this.courses.findFor(principal, slug, 'readAll');
+    const course = await this.access.findFor(principal, slug, 'readAll');
     const rows = await this.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     return rows.map(toMemberView);
   }
 
   /** Adds (or finds) one person; a newly created user gets a first key, bound to the course, shown once. */
   async add(principal: Principal, slug: string, request: MemberRequest): Promise<MemberChange & { key?: IssuedKeyView }> {
-    const course = await this.courses.findFor(principal, slug, 'manageMembers');
-    const actor = (await this.courses.actorIn(principal, course.id))!;
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
+    const actor = (await this.access.actorIn(principal, course.id))!;
     const change = await this.apply(course, actor, principal.userId, request);
     if (change.outcome !== 'created') return change;
     return { ...change, key: await this.users.issueKey(change.member.userId, `first key (created in ${course.slug})`, course.id) };
   }
 
   async changeRole(principal: Principal, slug: string, userId: string, role: MemberRole): Promise<MemberView> {
-    const course = await this.courses.findFor(principal, slug, 'manageMembers');
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
     const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: course.id, userId } } });
     if (!enrolment) throw new NotFoundError('no such member', [{ field: 'userId', reason: 'is not on the roster of this course' }]);
     if (enrolment.role !== role && userId === principal.userId) throw ownRole();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { UsersModule } from '../users/users.module';
 import { CourseMembersController } from './course-members.controller';
 import { CourseMembersService } from './course-members.service';
@@ -7,7 +8,7 @@ import { CoursesService } from './courses.service';
 import { RosterImportService } from './roster-import.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [AccessModule, UsersModule],
   controllers: [CourseMembersController, CoursesController],
   providers: [CoursesService, CourseMembersService, RosterImportService],
   exports: [CoursesService],

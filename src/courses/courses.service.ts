@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
+import type { CourseActor } from '../access/course-capabilities';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { AppConfigService } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
-import type { Course, Prisma } from '../generated/prisma/client';
+import type { Course } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import { toUserView, type UserView } from '../users/user-views';
-import { may, refusal, STAFF_ROLES, type CourseActor, type CourseCapability } from './course-capabilities';
 import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
 import type { CreateCourseDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
 
@@ -17,59 +18,8 @@ export class CoursesService {
     private readonly prisma: PrismaService,
     private readonly users: UsersService,
     private readonly config: AppConfigService,
+    private readonly access: AccessPolicy,
   ) {}
-
-  /**
-   * The course when the caller may do `capability` in it (COURSE_CAPABILITIES). Someone who does
-   * not see the course gets 404, so course slugs do not leak; someone who sees it but may not do
-   * this gets 403 saying who may.
-   */
-  async findFor(principal: Principal, slug: string, capability: CourseCapability): Promise<Course> {
-    const course = await this.prisma.course.findUnique({ where: { slug } });
-    const actor = course ? await this.actorIn(principal, course.id) : null;
-    if (!course || !may(actor, 'view')) throw new NotFoundError(`course "${slug}" does not exist`, [{ field: 'course', reason: `no course "${slug}"` }]);
-    if (!may(actor, capability)) throw new ForbiddenError(refusal(actor!, capability, course.slug));
-    return course;
-  }
-
-  /** A course the caller may see: admins see all, an lms key its own course, everyone else the courses they are enrolled in. */
-  findVisible(principal: Principal, slug: string): Promise<Course> {
-    return this.findFor(principal, slug, 'view');
-  }
-
-  /** Who the caller is in the course (admin, its lms key, or their roster role), or null for nobody there. */
-  async actorIn(principal: Principal, courseId: string): Promise<CourseActor | null> {
-    if (principal.role === 'admin') return 'admin';
-    if (principal.role === 'lms') return principal.courseId === courseId ? 'lms' : null;
-    return (await this.enrolmentOf(principal.userId, courseId))?.role ?? null;
-  }
-
-  async can(principal: Principal, courseId: string, capability: CourseCapability): Promise<boolean> {
-    return may(await this.actorIn(principal, courseId), capability);
-  }
-
-  async canSee(principal: Principal, courseId: string): Promise<boolean> {
-    return this.can(principal, courseId, 'view');
-  }
-
-  /** Whether the caller may see every submission of the course (not only their own). */
-  async canReadAll(principal: Principal, courseId: string): Promise<boolean> {
-    return this.can(principal, courseId, 'readAll');
-  }
-
-  /** The courses whose every submission the caller reads (the rule of canReadAll), as a filter. */
-  staffCoursesWhere(principal: Principal): Prisma.CourseWhereInput {
-    if (principal.role === 'admin') return {};
-    if (principal.role === 'lms') return { id: principal.courseId! };
-    return { enrolments: { some: { userId: principal.userId, role: { in: STAFF_ROLES } } } };
-  }
-
-  /** The ids of the courses the caller reads as staff; 'all' for an admin. */
-  async staffCourseIds(principal: Principal): Promise<Set<string> | 'all'> {
-    if (principal.role === 'admin') return 'all';
-    const courses = await this.prisma.course.findMany({ where: this.staffCoursesWhere(principal), select: { id: true } });
-    return new Set(courses.map((c) => c.id));
-  }
 
   async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {
     try {
@@ -104,23 +54,23 @@ export class CoursesService {
 
   /** One course as the caller sees it, with their role in it. */
   async view(principal: Principal, slug: string): Promise<CourseView> {
-    const course = await this.findVisible(principal, slug);
-    return toCourseView(course, await this.actorIn(principal, course.id));
+    const course = await this.access.findVisible(principal, slug);
+    return toCourseView(course, await this.access.actorIn(principal, course.id));
   }
 
   async update(principal: Principal, slug: string, dto: UpdateCourseDto): Promise<CourseView> {
-    const course = await this.findFor(principal, slug, 'editCourse');
+    const course = await this.access.findFor(principal, slug, 'editCourse');
     return toCourseView(await this.prisma.course.update({ where: { id: course.id }, data: dto }));
   }
 
   async enrolments(principal: Principal, slug: string): Promise<EnrolmentView[]> {
-    const course = await this.findFor(principal, slug, 'readAll');
+    const course = await this.access.findFor(principal, slug, 'readAll');
     const enrolments = await this.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
     return enrolments.map(toEnrolmentView);
   }
 
   async enrol(principal: Principal, slug: string, dto: EnrolDto): Promise<EnrolmentView> {
-    const course = await this.findFor(principal, slug, 'manageMembers');
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
     const user = await this.prisma.user.findUnique({ where: { id: dto.userId } });
     if (!user) throw InvalidInputError.field('userId', 'is not the id of a user');
     if (user.role === 'lms') throw InvalidInputError.field('userId', 'is an lms identity, which cannot be enrolled');
@@ -134,7 +84,7 @@ export class CoursesService {
   }
 
   async unenrol(principal: Principal, slug: string, userId: string): Promise<void> {
-    const course = await this.findFor(principal, slug, 'manageMembers');
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
     const count = await this.prisma.$transaction(async (tx) => {
       const removed = await tx.enrolment.deleteMany({ where: { courseId: course.id, userId } });
       // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
@@ -146,7 +96,7 @@ export class CoursesService {
 
   /** An lms identity for the course and its key (shown once). */
   async createLmsKey(principal: Principal, slug: string, name: string): Promise<IssuedKeyView> {
-    const course = await this.findFor(principal, slug, 'manageKeys');
+    const course = await this.access.findFor(principal, slug, 'manageKeys');
     const lms = await this.prisma.user.create({ data: { role: 'lms', displayName: `${name} (lms for ${course.slug})` } });
     return this.users.issueKey(lms.id, name, course.id);
   }
@@ -158,12 +108,12 @@ export class CoursesService {
    * another user has.
    */
   async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
     const key = { externalSource: course.id, externalId: dto.externalId };
     const email = dto.email?.trim() || undefined;
     let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
     let created = false;
-    if (user && !(await this.enrolmentOf(user.id, course.id))) {
+    if (user && !(await this.access.isEnrolled(user.id, course.id))) {
       throw new ForbiddenError(`student "${dto.externalId}" was removed from the roster of course "${course.slug}"; its staff may enrol them again`, [
         { field: 'externalId', reason: 'was removed from this course; course staff may enrol them again' },
       ]);
@@ -211,14 +161,9 @@ export class CoursesService {
     return user.id;
   }
 
-  /** Whether the user is on the course's roster now (any role). */
-  async isEnrolled(userId: string, courseId: string): Promise<boolean> {
-    return !!(await this.enrolmentOf(userId, courseId));
-  }
-
   /** A key for an LMS student, for the LMS to hand out (a sign-in link); 404 once they left the roster. */
   async issueLmsStudentKey(principal: Principal, slug: string, externalId: string): Promise<IssuedKeyView> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
     // Bound to the course: it stops working when the student leaves its roster, or when it expires.
     const expiresAt = new Date(Date.now() + this.config.values.LMS_SIGN_IN_LINK_SECONDS * 1000);
     return this.users.issueKey(await this.lmsStudentId(course, externalId, 'externalId'), `issued by the lms of ${course.slug}`, course.id, expiresAt);
@@ -229,7 +174,7 @@ export class CoursesService {
    * or all of them. Returns how many were still active. 404 for a key that is not one of theirs.
    */
   async revokeLmsStudentKeys(principal: Principal, slug: string, externalId: string, keyId?: string): Promise<{ revoked: number }> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
     const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } }, select: { id: true } });
     if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
     const bound = { userId: user.id, courseId: course.id };
@@ -247,9 +192,5 @@ export class CoursesService {
     }
     const { count } = await this.prisma.apiKey.updateMany({ where: { ...bound, ...(ids ? { id: { in: ids } } : {}), revokedAt: null }, data: { revokedAt: new Date() } });
     return { revoked: count };
-  }
-
-  private enrolmentOf(userId: string, courseId: string) {
-    return this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } } });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError, InvalidInputError, NotFoundError, SubmissionRefusedError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import type { Course } from '../generated/prisma/client';
 import { admit, latenessOf, countedScore, resolvePolicy, type EffectivePolicy } from './deadline-policy';
@@ -27,7 +27,7 @@ import type { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
 export class DeadlinesService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
   ) {}
 
   /**
@@ -58,7 +58,7 @@ export class DeadlinesService {
   }
 
   async courseDeadlines(principal: Principal, courseSlug: string): Promise<CourseDeadlinesView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
     const [courseDefault, exercises] = await Promise.all([
       this.prisma.courseDeadline.findUnique({ where: { courseId: course.id } }),
       this.prisma.exercise.findMany({ where: { courseId: course.id }, include: { deadline: true }, orderBy: { slug: 'asc' } }),
@@ -76,14 +76,14 @@ export class DeadlinesService {
   }
 
   async setCourseDefault(principal: Principal, courseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const data = settingsData(dto);
     const row = await this.prisma.courseDeadline.upsert({ where: { courseId: course.id }, create: { courseId: course.id, ...data }, update: data });
     return toSettingsView(toSettings(row));
   }
 
   async setExerciseDeadline(principal: Principal, courseSlug: string, exerciseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const data = settingsData(dto);
     const row = await this.prisma.exerciseDeadline.upsert({ where: { exerciseId: exercise.id }, create: { exerciseId: exercise.id, ...data }, update: data });
@@ -91,14 +91,14 @@ export class DeadlinesService {
   }
 
   async extensions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExtensionView[]> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const rows = await this.prisma.deadlineExtension.findMany({ where: { exerciseId: exercise.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
     return rows.map((row) => toExtensionView(exercise.slug, row));
   }
 
   async setExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string, dto: ExtensionDto): Promise<ExtensionView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     await this.studentOf(course, userId);
     const dueAt = dto.dueAt ? new Date(dto.dueAt) : null;
@@ -119,7 +119,7 @@ export class DeadlinesService {
   }
 
   async removeExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string): Promise<void> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const { count } = await this.prisma.deadlineExtension.deleteMany({ where: { exerciseId: exercise.id, userId } });
     if (!count) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
@@ -130,9 +130,9 @@ export class DeadlinesService {
    * would be late or refused. Students read their own; staff name the student with `studentId`.
    */
   async status(principal: Principal, courseSlug: string, exerciseSlug: string, studentId?: string): Promise<DeadlineStatusView> {
-    const course = await this.courses.findVisible(principal, courseSlug);
+    const course = await this.access.findVisible(principal, courseSlug);
     const exercise = await this.exerciseOf(course, exerciseSlug);
-    const staff = await this.courses.canReadAll(principal, course.id);
+    const staff = await this.access.canReadAll(principal, course.id);
     let userId = principal.userId;
     if (studentId !== undefined && studentId !== principal.userId) {
       if (!staff) throw new ForbiddenError('students may only read their own deadline status', [{ field: 'student', reason: 'is for course staff only' }]);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course } from '../generated/prisma/client';
@@ -31,12 +31,12 @@ export class ExercisePublishingService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
   ) {}
 
   async publishAs(principal: Principal, courseSlug: string, slug: string, files: ExerciseFiles): Promise<PublishedVersion> {
-    const course = await this.courses.findFor(principal, courseSlug, 'publish');
+    const course = await this.access.findFor(principal, courseSlug, 'publish');
     return this.publish(course, parseOrReject(slug, files));
   }
 

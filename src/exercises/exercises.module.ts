@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { CoursesModule } from '../courses/courses.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
 import { CatalogService } from './catalog.service';
@@ -7,7 +8,7 @@ import { ExercisesController } from './exercises.controller';
 import { ExercisesService } from './exercises.service';
 
 @Module({
-  imports: [CoursesModule, GradingQueueModule],
+  imports: [AccessModule, CoursesModule, GradingQueueModule],
   controllers: [ExercisesController],
   providers: [ExercisesService, ExercisePublishingService, CatalogService],
   exports: [ExercisesService, ExercisePublishingService, CatalogService],

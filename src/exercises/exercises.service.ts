@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { hiddenTestName } from './hidden-tests';
 import type { ExerciseSpec } from './exercise-spec';
@@ -38,12 +38,12 @@ export interface ExerciseVersionView {
 export class ExercisesService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
   ) {}
 
   /** The exercises of a course that students can submit to (those with a valid current version). */
   async listForCourse(principal: Principal, courseSlug: string): Promise<ExerciseSummary[]> {
-    const course = await this.courses.findVisible(principal, courseSlug);
+    const course = await this.access.findVisible(principal, courseSlug);
     const exercises = await this.prisma.exercise.findMany({
       where: { courseId: course.id, currentVersion: { status: 'valid' } },
       include: { currentVersion: true },
@@ -65,7 +65,7 @@ export class ExercisesService {
   async detail(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseDetail> {
     const { course, exercise, version, spec } = await this.currentVersionFor(principal, `${courseSlug}/${exerciseSlug}`);
     const files = version.files as Record<string, string>;
-    const staff = await this.courses.canReadAll(principal, course.id);
+    const staff = await this.access.canReadAll(principal, course.id);
     let hiddenSeen = 0;
     return {
       slug: exercise.slug,
@@ -82,7 +82,7 @@ export class ExercisesService {
 
   /** Every version of an exercise with its validation report (course staff). */
   async versions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseVersionView[]> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
     // One snapshot: the exercise's current version and the versions' statuses change together (a
     // validation stores both in one transaction), and two reads apart could show a valid newest
     // version that is not current yet.
@@ -110,7 +110,7 @@ export class ExercisesService {
    */
   async versionToSubmitTo(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
-    const course = await this.courses.findVisible(principal, courseSlug);
+    const course = await this.access.findVisible(principal, courseSlug);
     const exercise = await this.prisma.exercise.findUnique({
       where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
       select: { currentVersion: { select: { id: true, exerciseId: true, status: true, maxScore: true, spec: true } } },
@@ -125,7 +125,7 @@ export class ExercisesService {
    * version, or forward again (admin, the course's instructors). Submissions keep their version.
    */
   async makeCurrent(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<ExerciseVersionView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'publish');
+    const course = await this.access.findFor(principal, courseSlug, 'publish');
     const exercise = await this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } } });
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
     const version = await this.prisma.exerciseVersion.findUnique({ where: { exerciseId_number: { exerciseId: exercise.id, number } } });
@@ -140,7 +140,7 @@ export class ExercisesService {
   /** The version a new submission to "<course>/<exercise>" is graded against. */
   async currentVersionFor(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
-    const course = await this.courses.findVisible(principal, courseSlug);
+    const course = await this.access.findVisible(principal, courseSlug);
     const exercise = await this.prisma.exercise.findUnique({
       where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
       include: { currentVersion: true },

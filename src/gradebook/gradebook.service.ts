@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { pickCounting } from '../deadlines/deadline-policy';
 import { loadCoursePolicies } from '../deadlines/deadline-store';
@@ -32,12 +32,12 @@ const dueAtOf = (dueAt: Date | null) => (dueAt ? { dueAt: dueAt.toISOString() } 
 export class GradebookService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
   ) {}
 
   async build(principal: Principal, courseSlug: string, requested?: GradebookPolicy): Promise<Gradebook> {
-    const course = await this.courses.findVisible(principal, courseSlug);
-    if (!(await this.courses.canReadAll(principal, course.id))) {
+    const course = await this.access.findVisible(principal, courseSlug);
+    if (!(await this.access.canReadAll(principal, course.id))) {
       throw new ForbiddenError(`the gradebook of course "${course.slug}" is for its instructors, an admin or its lms key`);
     }
     const policy = requested ?? (GRADEBOOK_POLICIES.includes(course.gradebookPolicy as GradebookPolicy) ? (course.gradebookPolicy as GradebookPolicy) : 'best');

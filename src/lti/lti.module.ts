@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { CoursesModule } from '../courses/courses.module';
 import { LtiAdminController } from './lti-admin.controller';
@@ -21,7 +22,7 @@ const shared = [ToolKeysService, LtiPlatformsService, LtiTokenService, LtiUsersS
 
 /** LTI 1.3 Advantage in the API: registration, launches, deep linking, the admin routes. */
 @Module({
-  imports: [CoursesModule, LtiQueueModule],
+  imports: [AccessModule, CoursesModule, LtiQueueModule],
   controllers: [LtiController, LtiAdminController],
   providers: [...shared, LtiLaunchService, LtiRegistrationService, LtiDeepLinkingService],
 })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import type { CourseCapability } from '../courses/course-capabilities';
+import type { CourseCapability } from '../access/course-capabilities';
 import { PrismaService } from '../database/prisma.service';
 import { GradingQueueService } from '../grading/grading-queue.service';
 
@@ -38,7 +38,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class RegradesService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
   ) {}
 
@@ -83,7 +83,7 @@ export class RegradesService {
   }
 
   private async findVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, capability: CourseCapability) {
-    const course = await this.courses.findFor(principal, courseSlug, capability);
+    const course = await this.access.findFor(principal, courseSlug, capability);
     const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
     return { course, version };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { BackpressureModule } from '../backpressure/backpressure.module';
 import { CoursesModule } from '../courses/courses.module';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
@@ -11,7 +12,7 @@ import { SubmissionsService } from './submissions.service';
 import { VersionRegradeController } from './version-regrade.controller';
 
 @Module({
-  imports: [CoursesModule, ExercisesModule, DeadlinesModule, GradingQueueModule, BackpressureModule],
+  imports: [AccessModule, CoursesModule, ExercisesModule, DeadlinesModule, GradingQueueModule, BackpressureModule],
   controllers: [SubmissionsController, VersionRegradeController],
   providers: [SubmissionsService, SubmissionStreamService, RegradesService],
   exports: [SubmissionsService],

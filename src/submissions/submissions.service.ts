@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { QueuePositionService } from '../backpressure/queue-position.service';
 import type { QueuePlace } from '../backpressure/queue-estimate';
 import { SubmissionBackpressureService } from '../backpressure/submission-backpressure.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
-import { may, refusal } from '../courses/course-capabilities';
+import { may, refusal } from '../access/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { DeadlinesService } from '../deadlines/deadlines.service';
@@ -70,6 +71,7 @@ export class SubmissionsService {
     private readonly prisma: PrismaService,
     private readonly exercises: ExercisesService,
     private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
     private readonly backpressure: SubmissionBackpressureService,
     private readonly queuePosition: QueuePositionService,
@@ -165,9 +167,9 @@ export class SubmissionsService {
     if (query.status) where.status = query.status;
     if (query.exercise && !query.course) throw InvalidInputError.field('exercise', 'needs course as well');
     if (query.course) {
-      const course = await this.courses.findVisible(principal, query.course);
+      const course = await this.access.findVisible(principal, query.course);
       where.exerciseVersion = { exercise: { courseId: course.id, ...(query.exercise ? { slug: query.exercise } : {}) } };
-      if (!(await this.courses.canReadAll(principal, course.id))) where.userId = principal.userId;
+      if (!(await this.access.canReadAll(principal, course.id))) where.userId = principal.userId;
     } else if (principal.role === 'lms') {
       where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
     }
@@ -176,7 +178,7 @@ export class SubmissionsService {
       // Own submissions, plus every submission of the courses one reads as staff (instructors, TAs).
       where.OR = [
         { userId: principal.userId },
-        { exerciseVersion: { exercise: { course: this.courses.staffCoursesWhere(principal) } } },
+        { exerciseVersion: { exercise: { course: this.access.staffCoursesWhere(principal) } } },
       ];
     }
     if (query.flagged !== undefined || query.flagSeverity) await this.restrictToFlags(principal, query, where);
@@ -195,7 +197,7 @@ export class SubmissionsService {
       take: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const staffOf = await this.courses.staffCourseIds(principal);
+    const staffOf = await this.access.staffCourseIds(principal);
     const readsAsStaff = (courseId: string) => staffOf === 'all' || staffOf.has(courseId);
     return {
       items: page.map((s) => ({
@@ -221,13 +223,13 @@ export class SubmissionsService {
     const field = query.flagSeverity ? 'flagSeverity' : 'flagged';
     if (query.flagged === false && query.flagSeverity) throw InvalidInputError.field('flagSeverity', 'cannot be combined with flagged=false');
     // Staff of at least one course (a student-level user may be a course's TA); anyone else learns nothing from a filter.
-    const staffOf = await this.courses.staffCourseIds(principal);
+    const staffOf = await this.access.staffCourseIds(principal);
     if (staffOf !== 'all' && !staffOf.size) throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
     if (query.course) {
       if (where.userId) throw new ForbiddenError(`${field} is a filter for the staff of course "${query.course}"`, [{ field, reason: 'is for course staff only' }]);
     } else {
       delete where.OR;
-      where.exerciseVersion = { exercise: { course: this.courses.staffCoursesWhere(principal) } };
+      where.exerciseVersion = { exercise: { course: this.access.staffCoursesWhere(principal) } };
     }
     where.flagSeverity = query.flagSeverity ? { in: severitiesAtLeast(query.flagSeverity) } : query.flagged ? { not: null } : null;
   }
@@ -236,7 +238,7 @@ export class SubmissionsService {
   async regrade(principal: Principal, id: string): Promise<{ id: string; status: string }> {
     const { submission } = await this.findReadable(principal, id);
     const { course } = submission.exerciseVersion.exercise;
-    const actor = await this.courses.actorIn(principal, course.id);
+    const actor = await this.access.actorIn(principal, course.id);
     if (!may(actor, 'regrade')) throw new ForbiddenError(actor ? refusal(actor, 'regrade', course.slug) : 'only course staff may regrade');
     if (submission.status === 'queued' || submission.status === 'running') {
       throw new ConflictError('the submission is being graded already; regrade it once it is finished', [{ field: 'id', reason: `is ${submission.status}` }]);
@@ -251,10 +253,10 @@ export class SubmissionsService {
     if (!UUID.test(id)) throw notFound;
     const submission = await this.prisma.submission.findUnique({ where: { id }, include: withCourse });
     if (!submission) throw notFound;
-    const staff = await this.courses.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
+    const staff = await this.access.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
     // An lms key acts on behalf of the course's students: not for one who left the roster.
-    if (principal.role === 'lms' && !(await this.courses.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
+    if (principal.role === 'lms' && !(await this.access.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
     return { submission, staff };
   }
 
