@@ -8,7 +8,6 @@ import { SubmissionBackpressureService } from '../backpressure/submission-backpr
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { may, refusal } from '../access/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { SubmissionLatenessView } from '../deadlines/deadline-views';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -23,6 +22,7 @@ import type { CreateSubmissionDto } from './dto/create-submission.dto';
 import type { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { checkSubmissionFiles } from './submission-files';
 import { toSubmissionView, type SubmissionView } from './submission-view';
+import { SubmissionRepository, type SubmissionWithCourse } from './submission.repository';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,14 +61,12 @@ export interface SubmissionCodeView {
   diff: FileDiff[] | null;
 }
 
-const withCourse = { exerciseVersion: { include: { exercise: { include: { course: true } } } } } as const;
-
 @Injectable()
 export class SubmissionsService {
   private readonly logger = new Logger(SubmissionsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly submissions: SubmissionRepository,
     private readonly exercises: ExercisesService,
     private readonly courses: CoursesService,
     private readonly access: AccessPolicy,
@@ -90,7 +88,7 @@ export class SubmissionsService {
     const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, userId, files])).digest('hex');
 
     if (idempotencyKey) {
-      const earlier = await this.findByIdempotencyKey(principal.keyId, idempotencyKey);
+      const earlier = await this.submissions.findByIdempotencyKey(principal.keyId, idempotencyKey);
       if (earlier) return this.replay(earlier, requestHash);
     }
     let submission;
@@ -100,17 +98,14 @@ export class SubmissionsService {
       // "Late" is judged by when the API accepted it (createdAt), in the same transaction as the
       // deadline and attempt-limit check (deadlines/), which may refuse it.
       const acceptedAt = new Date();
-      submission = await this.prisma.$transaction(async (tx) => {
-        await this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt);
-        return tx.submission.create({
-          data: { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
-          select: { id: true, status: true, createdAt: true },
-        });
-      });
+      submission = await this.submissions.createAdmitted(
+        { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
+        (tx) => this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt),
+      );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser returns the winner's submission.
       if (idempotencyKey && isUniqueViolation(error)) {
-        return this.replay((await this.findByIdempotencyKey(principal.keyId, idempotencyKey))!, requestHash);
+        return this.replay((await this.submissions.findByIdempotencyKey(principal.keyId, idempotencyKey))!, requestHash);
       }
       throw error;
     }
@@ -123,13 +118,15 @@ export class SubmissionsService {
   }
 
   async get(principal: Principal, id: string): Promise<SubmissionView & { lateness: SubmissionLatenessView; queue?: QueuePlace }> {
-    const { submission, staff } = await this.findReadable(principal, id);
-    const [results, lateness] = await Promise.all([
-      this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } }),
-      this.deadlines.latenessOfSubmission(submission.exerciseVersion.exerciseId, submission.userId, submission.createdAt, submission.status === 'graded' ? submission.score : null),
-    ]);
+    const { submission, staff } = await this.findReadable(principal, id, (readable) => this.submissions.getWithLatestResult(readable));
+    const lateness = await this.deadlines.latenessOfSubmission(
+      submission.exerciseVersion.exerciseId,
+      submission.userId,
+      submission.createdAt,
+      submission.status === 'graded' ? submission.score : null,
+    );
     const { exercise } = submission.exerciseVersion;
-    const view = { ...toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
+    const view = { ...toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
     // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
     if (submission.status === 'queued') return { ...view, queue: await this.queuePosition.placeOf(submission.jobId) };
     return view;
@@ -139,15 +136,7 @@ export class SubmissionsService {
   async code(principal: Principal, id: string): Promise<SubmissionCodeView> {
     const { submission } = await this.findReadable(principal, id);
     const { exercise } = submission.exerciseVersion;
-    const previous = await this.prisma.submission.findFirst({
-      where: {
-        userId: submission.userId,
-        exerciseVersion: { exerciseId: exercise.id },
-        OR: [{ createdAt: { lt: submission.createdAt } }, { createdAt: submission.createdAt, id: { lt: submission.id } }],
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: { id: true, createdAt: true, files: true },
-    });
+    const previous = await this.submissions.previousOf({ ...submission, exerciseId: exercise.id });
     const files = submission.files as Record<string, string>;
     return {
       id: submission.id,
@@ -190,12 +179,7 @@ export class SubmissionsService {
       const { createdAt, id } = decodeCursor(query.cursor);
       where.AND = [{ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] }];
     }
-    const rows = await this.prisma.submission.findMany({
-      where,
-      include: withCourse,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const rows = await this.submissions.newestFirst(where, limit + 1);
     const page = rows.slice(0, limit);
     const staffOf = await this.access.staffCourseIds(principal);
     const readsAsStaff = (courseId: string) => staffOf === 'all' || staffOf.has(courseId);
@@ -247,21 +231,24 @@ export class SubmissionsService {
     return { id, status: 'queued' };
   }
 
-  /** The submission and whether the caller sees it as staff; 404 for what is not theirs to see. */
-  async findReadable(principal: Principal, id: string) {
+  /**
+   * The submission and whether the caller sees it as staff; 404 for what is not theirs to see.
+   * `load` reads it (by default with its course; a caller that shows more loads more in the same query).
+   */
+  async findReadable<S extends SubmissionWithCourse = SubmissionWithCourse>(
+    principal: Principal,
+    id: string,
+    load: (id: string) => Promise<S | null> = (readable) => this.submissions.getWithCourse(readable) as Promise<S | null>,
+  ): Promise<{ submission: S; staff: boolean }> {
     const notFound = new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);
     if (!UUID.test(id)) throw notFound;
-    const submission = await this.prisma.submission.findUnique({ where: { id }, include: withCourse });
+    const submission = await load(id);
     if (!submission) throw notFound;
     const staff = await this.access.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
     // An lms key acts on behalf of the course's students: not for one who left the roster.
     if (principal.role === 'lms' && !(await this.access.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
     return { submission, staff };
-  }
-
-  private findByIdempotencyKey(apiKeyId: string, idempotencyKey: string) {
-    return this.prisma.submission.findUnique({ where: { apiKeyId_idempotencyKey: { apiKeyId, idempotencyKey } } });
   }
 
   private replay(earlier: { id: string; status: string; requestHash: string | null }, requestHash: string): CreatedSubmission {
