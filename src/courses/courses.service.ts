@@ -4,18 +4,18 @@ import type { CourseActor } from '../access/course-capabilities';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import { toUserView, type UserView } from '../users/user-views';
 import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
+import { CourseRepository } from './course.repository';
 import type { CreateCourseDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
 
 @Injectable()
 export class CoursesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: CourseRepository,
     private readonly users: UsersService,
     private readonly config: AppConfigService,
     private readonly access: AccessPolicy,
@@ -23,15 +23,11 @@ export class CoursesService {
 
   async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {
     try {
-      const course = await this.prisma.course.create({
-        data: {
-          slug: dto.slug,
-          title: dto.title,
-          gradebookPolicy: dto.gradebookPolicy,
-          // The instructor who creates a course teaches it.
-          ...(principal.role === 'instructor' ? { enrolments: { create: { userId: principal.userId, role: 'instructor' } } } : {}),
-        },
-      });
+      const course = await this.repository.create(
+        { slug: dto.slug, title: dto.title, gradebookPolicy: dto.gradebookPolicy },
+        // The instructor who creates a course teaches it.
+        principal.role === 'instructor' ? principal.userId : undefined,
+      );
       return toCourseView(course);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`course "${dto.slug}" exists`, [{ field: 'slug', reason: 'is already taken' }]);
@@ -41,15 +37,10 @@ export class CoursesService {
 
   async list(principal: Principal): Promise<CourseView[]> {
     if (principal.role === 'admin' || principal.role === 'lms') {
-      const where = principal.role === 'admin' ? {} : { id: principal.courseId ?? undefined };
-      return (await this.prisma.course.findMany({ where, orderBy: { slug: 'asc' } })).map((course) => toCourseView(course, principal.role as CourseActor));
+      const courses = await this.repository.listBySlug(principal.role === 'admin' ? undefined : (principal.courseId ?? undefined));
+      return courses.map((course) => toCourseView(course, principal.role as CourseActor));
     }
-    const courses = await this.prisma.course.findMany({
-      where: { enrolments: { some: { userId: principal.userId } } },
-      include: { enrolments: { where: { userId: principal.userId }, select: { role: true } } },
-      orderBy: { slug: 'asc' },
-    });
-    return courses.map(({ enrolments, ...course }) => toCourseView(course, enrolments[0]?.role ?? null));
+    return (await this.repository.enrolledCoursesOf(principal.userId)).map(({ course, role }) => toCourseView(course, role));
   }
 
   /** One course as the caller sees it, with their role in it. */
@@ -60,23 +51,21 @@ export class CoursesService {
 
   async update(principal: Principal, slug: string, dto: UpdateCourseDto): Promise<CourseView> {
     const course = await this.access.findFor(principal, slug, 'editCourse');
-    return toCourseView(await this.prisma.course.update({ where: { id: course.id }, data: dto }));
+    return toCourseView(await this.repository.update(course.id, dto));
   }
 
   async enrolments(principal: Principal, slug: string): Promise<EnrolmentView[]> {
     const course = await this.access.findFor(principal, slug, 'readAll');
-    const enrolments = await this.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
-    return enrolments.map(toEnrolmentView);
+    return (await this.repository.enrolmentsWithUsers(course.id)).map(toEnrolmentView);
   }
 
   async enrol(principal: Principal, slug: string, dto: EnrolDto): Promise<EnrolmentView> {
     const course = await this.access.findFor(principal, slug, 'manageMembers');
-    const user = await this.prisma.user.findUnique({ where: { id: dto.userId } });
+    const user = await this.repository.userById(dto.userId);
     if (!user) throw InvalidInputError.field('userId', 'is not the id of a user');
     if (user.role === 'lms') throw InvalidInputError.field('userId', 'is an lms identity, which cannot be enrolled');
     try {
-      const enrolment = await this.prisma.enrolment.create({ data: { courseId: course.id, userId: user.id, role: dto.role }, include: { user: true } });
-      return toEnrolmentView(enrolment);
+      return toEnrolmentView(await this.repository.enrol(course.id, user.id, dto.role));
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError('this user is already enrolled', [{ field: 'userId', reason: 'is already enrolled' }]);
       throw error;
@@ -85,19 +74,15 @@ export class CoursesService {
 
   async unenrol(principal: Principal, slug: string, userId: string): Promise<void> {
     const course = await this.access.findFor(principal, slug, 'manageMembers');
-    const count = await this.prisma.$transaction(async (tx) => {
-      const removed = await tx.enrolment.deleteMany({ where: { courseId: course.id, userId } });
-      // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
-      if (removed.count) await tx.apiKey.updateMany({ where: { userId, courseId: course.id, revokedAt: null }, data: { revokedAt: new Date() } });
-      return removed.count;
-    });
-    if (!count) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
+    // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
+    const removed = await this.repository.unenrol(course.id, userId);
+    if (!removed) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
   }
 
   /** An lms identity for the course and its key (shown once). */
   async createLmsKey(principal: Principal, slug: string, name: string): Promise<IssuedKeyView> {
     const course = await this.access.findFor(principal, slug, 'manageKeys');
-    const lms = await this.prisma.user.create({ data: { role: 'lms', displayName: `${name} (lms for ${course.slug})` } });
+    const lms = await this.repository.createLmsUser(`${name} (lms for ${course.slug})`);
     return this.users.issueKey(lms.id, name, course.id);
   }
 
@@ -109,9 +94,8 @@ export class CoursesService {
    */
   async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
     const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
-    const key = { externalSource: course.id, externalId: dto.externalId };
     const email = dto.email?.trim() || undefined;
-    let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+    let user = await this.repository.lmsStudent(course.id, dto.externalId);
     let created = false;
     if (user && !(await this.access.isEnrolled(user.id, course.id))) {
       throw new ForbiddenError(`student "${dto.externalId}" was removed from the roster of course "${course.slug}"; its staff may enrol them again`, [
@@ -121,21 +105,19 @@ export class CoursesService {
     try {
       if (!user) {
         try {
-          user = await this.prisma.user.create({
-            data: { role: 'student', displayName: dto.displayName, email, ...key, enrolments: { create: { courseId: course.id, role: 'student' } } },
-          });
+          user = await this.repository.createLmsStudent(course.id, dto.externalId, dto.displayName, email);
           created = true;
           return { student: toUserView(user), created };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           // Created at the same instant by another request of the LMS: update that one below.
-          const raced = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+          const raced = await this.repository.lmsStudent(course.id, dto.externalId);
           if (!raced) throw error; // the email was taken, not the external id
           user = raced;
         }
       }
       if (user.displayName !== dto.displayName || (email !== undefined && user.email !== email)) {
-        user = await this.prisma.user.update({ where: { id: user.id }, data: { displayName: dto.displayName, ...(email !== undefined ? { email } : {}) } });
+        user = await this.repository.updateUser(user.id, { displayName: dto.displayName, ...(email !== undefined ? { email } : {}) });
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`another user has the email "${email}"`, [{ field: 'email', reason: 'is already taken by another user' }]);
@@ -149,16 +131,13 @@ export class CoursesService {
    * student never created and for one whose enrolment was removed (access follows the roster).
    */
   async lmsStudentId(course: Course, externalId: string, field = 'student'): Promise<string> {
-    const user = await this.prisma.user.findFirst({
-      where: { externalSource: course.id, externalId, enrolments: { some: { courseId: course.id, role: 'student' } } },
-      select: { id: true },
-    });
-    if (!user) {
+    const userId = await this.repository.enrolledLmsStudentId(course.id, externalId);
+    if (!userId) {
       throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [
         { field, reason: 'is not a student of this course (never created, or removed from its roster)' },
       ]);
     }
-    return user.id;
+    return userId;
   }
 
   /** A key for an LMS student, for the LMS to hand out (a sign-in link); 404 once they left the roster. */
@@ -175,10 +154,9 @@ export class CoursesService {
    */
   async revokeLmsStudentKeys(principal: Principal, slug: string, externalId: string, keyId?: string): Promise<{ revoked: number }> {
     const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
-    const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } }, select: { id: true } });
+    const user = await this.repository.lmsStudent(course.id, externalId);
     if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
-    const bound = { userId: user.id, courseId: course.id };
-    if (keyId && !(await this.prisma.apiKey.findFirst({ where: { ...bound, id: keyId }, select: { id: true } }))) {
+    if (keyId && !(await this.repository.isKeyOf(keyId, user.id, course.id))) {
       throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [{ field: 'keyId', reason: 'no such sign-in key of this student' }]);
     }
     // One link: it and the keys its holder made with it (POST /keys), and theirs, all bound to the course.
@@ -186,11 +164,10 @@ export class CoursesService {
     if (keyId) {
       ids = [keyId];
       for (let frontier = [keyId]; frontier.length; ) {
-        frontier = (await this.prisma.apiKey.findMany({ where: { ...bound, issuedByKeyId: { in: frontier }, id: { notIn: ids } }, select: { id: true } })).map((k) => k.id);
+        frontier = await this.repository.keysIssuedBy(frontier, ids, user.id, course.id);
         ids.push(...frontier);
       }
     }
-    const { count } = await this.prisma.apiKey.updateMany({ where: { ...bound, ...(ids ? { id: { in: ids } } : {}), revokedAt: null }, data: { revokedAt: new Date() } });
-    return { revoked: count };
+    return { revoked: await this.repository.revokeKeys(user.id, course.id, ids) };
   }
 }

@@ -135,4 +135,51 @@ describe('CoursesService', () => {
     const studentKey = await courses.issueLmsStudentKey(lms!, course.slug, 'ada');
     expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: course.id });
   });
+
+  it('revokes one sign-in key of an LMS student with the keys made from it, or all of them, and ends them with the enrolment', async () => {
+    const course = await ctx.data.newCourse();
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    const keys = ctx.get(ApiKeysService);
+    const { student } = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId: 'lin', displayName: 'Lin' });
+    const link = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+    const madeWithLink = await keys.issue(student.id, 'made with the link', { courseId: course.id, issuedByKeyId: link.id });
+    const madeFromThat = await keys.issue(student.id, 'made with that', { courseId: course.id, issuedByKeyId: madeWithLink.id });
+    const otherLink = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+
+    expect(await courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin', link.id)).toEqual({ revoked: 3 });
+    for (const secret of [link.secret, madeWithLink.secret, madeFromThat.secret]) expect(await keys.authenticate(secret)).toBeNull();
+    expect(await keys.authenticate(otherLink.secret)).toMatchObject({ userId: student.id });
+    await expect(courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      constructor: NotFoundError,
+      problems: [{ field: 'keyId' }],
+    });
+    await expect(courses.revokeLmsStudentKeys(lms.principal, course.slug, 'nobody')).rejects.toMatchObject({ constructor: NotFoundError, problems: [{ field: 'externalId' }] });
+    expect(await courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin')).toEqual({ revoked: 1 });
+
+    const again = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+    const admin = await ctx.newPrincipal('admin');
+    await courses.unenrol(admin.principal, course.slug, student.id);
+    expect(await keys.authenticate(again.secret)).toBeNull();
+    // Removed from the roster: the LMS cannot bring them back by itself, nor get them a key.
+    await expect(courses.ensureLmsStudent(lms.principal, course.slug, { externalId: 'lin', displayName: 'Lin' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(courses.issueLmsStudentKey(lms.principal, course.slug, 'lin')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('takes the LMS student\'s name and email from the LMS each time, and refuses an email another user has', async () => {
+    const course = await ctx.data.newCourse();
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    const externalId = `lms-${Math.random().toString(36).slice(2, 8)}`;
+    const { student } = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId, displayName: 'Ada' });
+    const email = `${externalId}@example.edu`;
+    expect(await courses.ensureLmsStudent(lms.principal, course.slug, { externalId, displayName: 'Ada Lovelace', email })).toMatchObject({
+      created: false,
+      student: { id: student.id, displayName: 'Ada Lovelace', email },
+    });
+    const other = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId: `${externalId}-2`, displayName: 'Other' });
+    await expect(courses.ensureLmsStudent(lms.principal, course.slug, { externalId: `${externalId}-2`, displayName: 'Other', email })).rejects.toMatchObject({
+      constructor: ConflictError,
+      problems: [{ field: 'email' }],
+    });
+    expect(await ctx.prisma.user.findUniqueOrThrow({ where: { id: other.student.id } })).toMatchObject({ email: null });
+  });
 });
