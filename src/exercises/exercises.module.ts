@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { CoursesModule } from '../courses/courses.module';
 import { GradingQueueModule } from '../grading/grading-queue.module';
 import { CatalogService } from './catalog.service';
 import { ExercisePublishingService } from './exercise-publishing.service';
@@ -8,7 +7,7 @@ import { ExercisesController } from './exercises.controller';
 import { ExercisesService } from './exercises.service';
 
 @Module({
-  imports: [AccessModule, CoursesModule, GradingQueueModule],
+  imports: [AccessModule, GradingQueueModule],
   controllers: [ExercisesController],
   providers: [ExercisesService, ExercisePublishingService, CatalogService],
   exports: [ExercisesService, ExercisePublishingService, CatalogService],
