@@ -7,11 +7,6 @@ import type { RegradeItemState } from '../generated/prisma/enums';
 export class RegradeRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Version `number` of the course's exercise `exerciseSlug`, which a regrade is of; null when there is none. */
-  versionOf(courseId: string, exerciseSlug: string, number: number) {
-    return this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId, slug: exerciseSlug } } });
-  }
-
   /** A regrade with one pending item per submission (its score before), made before any job is queued. */
   create(exerciseVersionId: string, requestedBy: string, submissions: { id: string; score: number | null }[]) {
     return this.prisma.regrade.create({

@@ -3,6 +3,7 @@ import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-errors';
 import type { CourseCapability } from '../access/course-capabilities';
+import { ExerciseRepository } from '../exercises/exercise.repository';
 import { GradingQueueService } from '../grading/grading-queue.service';
 import { RegradeRepository } from './regrade.repository';
 import { SubmissionRepository } from './submission.repository';
@@ -40,6 +41,7 @@ export class RegradesService {
   constructor(
     private readonly regrades: RegradeRepository,
     private readonly submissions: SubmissionRepository,
+    private readonly exercises: ExerciseRepository,
     private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
   ) {}
@@ -72,7 +74,7 @@ export class RegradesService {
 
   private async findVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, capability: CourseCapability) {
     const course = await this.access.findFor(principal, courseSlug, capability);
-    const version = await this.regrades.versionOf(course.id, exerciseSlug, number);
+    const version = await this.exercises.versionBySlug(course.id, exerciseSlug, number);
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
     return { course, version };
   }
