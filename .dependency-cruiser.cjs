@@ -1,12 +1,9 @@
 /**
  * `npm run check:deps` (part of `npm run check`): the allowed direction between the folders of src/,
- * as docs/architecture.md draws it. The folder cycles that existed when this check came in are
- * listed in .dependency-cruiser-known-violations.json (and as debt in docs/architecture.md): they
- * are tolerated, any new one fails. After removing one, regenerate the list with
- * `npm run check:deps:baseline` so it cannot come back.
+ * as docs/architecture.md draws it. There is no folder cycle, and none is tolerated.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const domains = '(access|courses|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics)';
+const domains = '(access|admin-queues|analytics|backpressure|courses|deadlines|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics|try-runs)';
 
 module.exports = {
   forbidden: [
@@ -24,6 +21,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(config|database|redis|queue|events|logging|common|auth)/' },
       to: { path: `^src/${domains}/` },
+    },
+    {
+      name: 'grading-tells-through-events',
+      comment: 'Grading stores a result and its domain event (the outbox); webhooks, LMS scores and metrics subscribe. Grading never calls them.',
+      severity: 'error',
+      from: { path: '^src/grading/' },
+      to: { path: '^src/(webhooks|lti|metrics|analytics|gradebook|try-runs)/' },
     },
     {
       name: 'sandbox-only-from-the-worker-side',

@@ -58,6 +58,17 @@ node -e '
     passed += report.numPassedTests;
     failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
   }
+  // Where the time went: the slowest spec files of the run (CI should stay under 20 minutes).
+  const files = [];
+  for (const name of ["unit.json", "medium.json", "e2e.json"]) {
+    const path = `${process.argv[1]}/${name}`;
+    if (!fs.existsSync(path)) continue;
+    for (const result of JSON.parse(fs.readFileSync(path, "utf8")).testResults ?? []) {
+      files.push({ seconds: (result.endTime - result.startTime) / 1000, file: require("node:path").relative(process.cwd(), result.name) });
+    }
+  }
+  files.sort((a, b) => b.seconds - a.seconds);
+  if (files.length) console.log(`slowest spec files: ${files.slice(0, 8).map((f) => `${f.file} ${f.seconds.toFixed(0)} s`).join(", ")}`);
   console.log(`Tests: ${passed} passed, ${failed} failed`);
 ' "$report_dir"
 exit "$status"

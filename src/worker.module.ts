@@ -4,7 +4,7 @@ import { BackpressureWorkerModule } from './backpressure/backpressure-worker.mod
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
-import { EventsModule } from './events/events.module';
+import { EventsModule, OutboxRelayModule } from './events/events.module';
 import { GradingModule } from './grading/grading.module';
 import { WorkerLoggingModule } from './logging/worker-logging.module';
 import { LtiWorkerModule } from './lti/lti.module';
@@ -19,7 +19,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, QueueModule, GradingModule, WebhookDeliveryModule, LtiWorkerModule, WorkerMetricsModule, BackpressureWorkerModule],
+      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, OutboxRelayModule, QueueModule, GradingModule, WebhookDeliveryModule, LtiWorkerModule, WorkerMetricsModule, BackpressureWorkerModule],
     };
   }
 }

@@ -45,7 +45,7 @@ export class QueuePositionService {
     try {
       return await within(this.read(jobId), REDIS_TIMEOUT_MS, 'Redis');
     } catch (error) {
-      this.logger.debug(`queue place of ${jobId} unknown: ${(error as Error).message}`);
+      this.logger.debug({ jobId, error: (error as Error).message }, 'queue place unknown');
       return unknown;
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAllowList } from '../common/http/outbound-url';
+import { parseAllowList } from '../common/net/allow-list';
 import { autoWorkerConcurrency, thisHost } from './worker-concurrency';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

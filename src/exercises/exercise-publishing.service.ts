@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { InvalidInputError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course } from '../generated/prisma/client';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { ExerciseRepository } from './exercise.repository';
 import { maxScoreOf } from './exercise-spec';
 import { ExerciseFormatError, formatProblem, parseExercise, type ExerciseFiles, type ParsedExercise } from './format/exercise-format';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { GradingQueueModule } from '../grading/grading-queue.module';
+import { GradingQueueModule } from '../queue/grading-queue.module';
 import { CatalogService } from './catalog.service';
 import { ExercisePublishingService } from './exercise-publishing.service';
 import { ExerciseRepository } from './exercise.repository';

@@ -25,7 +25,7 @@ export class ExerciseValidationService {
     const progress = async (steps: ValidationStep[]) => {
       await this.prisma.exerciseVersion
         .updateMany({ where: { id: version.id, status: 'pending' }, data: { validation: { inProgress: true, steps } as object } })
-        .catch((error: Error) => this.logger.warn(`validation progress of version ${version.id} not stored: ${error.message}`));
+        .catch((error: Error) => this.logger.warn({ versionId: version.id, error: error.message }, 'validation progress not stored'));
     };
     const outcome = await validateExercise(version.exercise.slug, spec, version.files as Record<string, string>, (input) => this.grader.grade(input), progress);
     await this.record(version, outcome, spec.title);

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SandboxModule } from '../sandbox';
-import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SubmissionGrader } from './grade-outcome';
-import { GradingQueueModule } from './grading-queue.module';
+import { GradingQueueModule } from '../queue/grading-queue.module';
 import { GradingProcessor } from './grading.processor';
 import { ExerciseValidationService } from './exercise-validation.service';
 import { GradingService } from './grading.service';
@@ -16,7 +15,7 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
 
 /** The worker's side of grading: consume jobs, run the sandbox, store results, sweep, heartbeat, pause during outages, reap orphans; run students' code without grading (try-runs). */
 @Module({
-  imports: [SandboxModule, GradingQueueModule, WebhooksModule],
+  imports: [SandboxModule, GradingQueueModule],
   providers: [
     GradingService,
     ExerciseValidationService,

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
-import { WebhookDispatcher } from '../webhooks/webhook-dispatcher';
+import { DomainEventType } from '../events/domain-events';
+import { OutboxService } from '../events/outbox.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
 import { flagSeverityOfRun } from './flag-summary';
 import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
@@ -18,7 +19,7 @@ export class GradingService {
     private readonly prisma: PrismaService,
     private readonly grader: SubmissionGrader,
     private readonly events: SubmissionEventsService,
-    private readonly webhooks: WebhookDispatcher,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -31,7 +32,7 @@ export class GradingService {
   async grade(submissionId: string, uncountedStarts = 0): Promise<GradeRunResult> {
     const submission = await this.findForGrading(submissionId);
     if (!submission) {
-      this.logger.warn(`submission ${submissionId} no longer exists; nothing to grade`);
+      this.logger.warn({ submissionId }, 'submission no longer exists; nothing to grade');
       return 'skipped';
     }
     if (submission.status === 'graded' || submission.status === 'error') return 'skipped';
@@ -64,10 +65,9 @@ export class GradingService {
       exerciseFiles: version.files as Record<string, string>,
       studentFiles: submission.files as Record<string, string>,
     });
-    const score = await this.store(submissionId, outcome, startedAt);
-    await this.events.publish({ submissionId, status: 'graded', score });
-    // Webhooks are queued, never sent here, and their trouble never fails grading.
-    await this.webhooks.submissionGraded(submissionId).catch((error: Error) => this.logger.warn(`webhooks for submission ${submissionId} not dispatched: ${error.message}`));
+    const eventId = await this.store(submissionId, outcome, startedAt);
+    // Live status, webhooks and the LMS score follow from the event stored with the result.
+    this.outbox.dispatchSoon(eventId);
     return 'graded';
   }
 
@@ -112,17 +112,21 @@ export class GradingService {
     if (status) await this.events.publish({ submissionId, status });
   }
 
-  /** Stores one grading run and its tests, and the submission's new score (returned), atomically. */
-  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<number> {
+  /**
+   * Stores one grading run and its tests, the submission's new score and the submission.graded
+   * event (its id is returned), atomically: the event exists exactly when the result does.
+   */
+  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<string> {
     const score = outcome.tests.reduce((sum, test) => sum + test.score, 0);
     const maxScore = outcome.tests.reduce((sum, test) => sum + test.maxScore, 0);
     const finishedAt = new Date();
-    await this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx) => {
       const last = await tx.gradingResult.findFirst({ where: { submissionId }, orderBy: { run: 'desc' }, select: { run: true } });
+      const run = (last?.run ?? 0) + 1;
       await tx.gradingResult.create({
         data: {
           submissionId,
-          run: (last?.run ?? 0) + 1,
+          run,
           verdict: outcome.verdict,
           score,
           maxScore,
@@ -163,7 +167,7 @@ export class GradingService {
       });
       // The regrades waiting for this submission see it done, in the same step as the new score.
       await tx.regradeItem.updateMany({ where: { submissionId, state: 'pending' }, data: { state: 'regraded', score, finishedAt } });
+      return this.outbox.record(tx, { type: DomainEventType.submissionGraded, submissionId, payload: { run, score } });
     });
-    return score;
   }
 }

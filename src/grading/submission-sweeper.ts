@@ -3,7 +3,7 @@ import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
 import { validationJobId } from '../queue/queues';
 import { ExerciseValidationService } from './exercise-validation.service';
-import { GradingQueueService } from './grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { GradingService } from './grading.service';
 
 const SWEEP_EVERY_MS = 15_000;

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { AppConfigService } from '../config/app-config';
-import { SUBMISSION_EVENTS_CHANNEL, type SubmissionStatusEvent } from '../events/submission-events.service';
+import { type DomainEvent, DomainEventType, type EventSubscriber } from '../events/domain-events';
+import { OutboxService } from '../events/outbox.service';
 import { RedisService } from '../redis/redis.module';
 import { LtiScoresService } from './lti-scores.service';
 import { LtiSessionsService } from './lti-sessions.service';
@@ -9,18 +9,20 @@ import { LtiSessionsService } from './lti-sessions.service';
 const SWEEP_LOCK = 'memgrade:lti-sweeper-lock';
 
 /**
- * Where grading meets LTI without grading knowing: the worker listens to the submission status
- * events (Redis pub/sub, published by grading) and queues score posts for graded submissions. Pub/sub
- * is best effort, so a sweeper (one worker at a time) also queues any grade newer than its last sync,
- * ends expired launch sessions and drops old login states.
+ * Where grading meets LTI without grading knowing: a subscriber of the outbox's submission.graded
+ * events, which queues the score posts of a graded submission (idempotent: one job per link-person
+ * and run). A sweeper (one worker at a time) also queues any grade or deadline change newer than a
+ * link-person's last sync (a job whose retries ran out, a due date moved), ends expired launch
+ * sessions and drops old login states.
  */
 @Injectable()
-export class LtiGradeListener implements OnModuleInit, OnApplicationShutdown {
+export class LtiGradeListener implements EventSubscriber, OnModuleInit, OnApplicationShutdown {
+  readonly name = 'lti-scores';
   private readonly logger = new Logger(LtiGradeListener.name);
-  private subscriber?: Redis;
   private stopSweeping?: () => void;
 
   constructor(
+    private readonly outbox: OutboxService,
     private readonly redis: RedisService,
     private readonly scores: LtiScoresService,
     private readonly sessions: LtiSessionsService,
@@ -28,22 +30,14 @@ export class LtiGradeListener implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.subscriber = this.redis.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.subscriber.on('error', () => undefined);
-    void this.subscriber.subscribe(SUBMISSION_EVENTS_CHANNEL).catch((error: Error) => this.logger.warn(`cannot subscribe to status events: ${error.message}`));
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      let event: SubmissionStatusEvent;
-      try {
-        event = JSON.parse(message) as SubmissionStatusEvent;
-      } catch {
-        return;
-      }
-      if (event.status !== 'graded') return;
-      this.scores.submissionGraded(event.submissionId).catch((error: Error) => this.logger.warn(`score of submission ${event.submissionId} not queued (the sweeper will): ${error.message}`));
-    });
+    this.outbox.subscribe(this);
     this.stopSweeping = this.redis.everyExclusively(SWEEP_LOCK, this.config.values.LTI_SCORE_SWEEP_SECONDS * 1000, () => this.sweep(), (error) =>
       this.logger.warn(`LTI sweep skipped: ${error.message}`),
     );
+  }
+
+  async handle(event: DomainEvent): Promise<void> {
+    if (event.type === DomainEventType.submissionGraded) await this.scores.submissionGraded(event.submissionId);
   }
 
   async sweep(): Promise<void> {
@@ -55,6 +49,5 @@ export class LtiGradeListener implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stopSweeping?.();
-    this.subscriber?.disconnect();
   }
 }

@@ -29,7 +29,7 @@ export class LtiProcessor extends WorkerHost implements OnModuleDestroy {
       try {
         return await this.scores.post(linkUserId);
       } catch (error) {
-        this.logger.warn(`score for link-user ${linkUserId} not posted (attempt ${job.attemptsMade + 1}): ${(error as Error).message}`);
+        this.logger.warn({ linkUserId, attempt: job.attemptsMade + 1, error: (error as Error).message }, 'score not posted');
         throw error;
       }
     }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DomainEventMetrics } from './domain-event-metrics';
 import { MetricsRegistry } from './metrics-registry';
 import { WorkerMetrics } from './worker-metrics';
 import { WorkerMetricsListener } from './worker-metrics.listener';
@@ -10,6 +11,7 @@ import { WorkerMetricsServer } from './worker-metrics.server';
     { provide: MetricsRegistry, useFactory: () => new MetricsRegistry('worker') },
     { provide: WorkerMetrics, inject: [MetricsRegistry], useFactory: (registry: MetricsRegistry) => new WorkerMetrics(registry) },
     WorkerMetricsListener,
+    DomainEventMetrics,
     WorkerMetricsServer,
   ],
   exports: [WorkerMetricsServer],

@@ -23,6 +23,7 @@ export class WorkerMetrics {
   readonly poolReady: Gauge<'pool'>;
   readonly lmsScoreLag: Histogram;
   readonly lmsScorePosts: Counter<'result'>;
+  readonly domainEventLag: Histogram<'type'>;
   /** Where the warm pools' counts come from (the worker's sandbox); read at every scrape. */
   private poolSource: (() => PoolCounts) | null = null;
 
@@ -119,6 +120,13 @@ export class WorkerMetrics {
       name: 'memgrade_lms_score_posts_total',
       help: 'LTI score post jobs by outcome (posted, unchanged, nothing-graded, no-line-item, failed = an attempt that will be retried or was the last)',
       labelNames: ['result'],
+      registers,
+    });
+    this.domainEventLag = new Histogram({
+      name: 'memgrade_domain_event_lag_seconds',
+      help: 'Time from a domain event being stored with its change (e.g. a grading result) to its subscribers being handed it, by type; the count is the events handled',
+      labelNames: ['type'],
+      buckets: WAIT_SECONDS,
       registers,
     });
   }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-errors';
 import type { CourseCapability } from '../access/course-capabilities';
 import { ExerciseRepository } from '../exercises/exercise.repository';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { RegradeRepository } from './regrade.repository';
 import { SubmissionRepository } from './submission.repository';
 

@@ -4,7 +4,7 @@ import { BackpressureModule } from '../backpressure/backpressure.module';
 import { CoursesModule } from '../courses/courses.module';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { ExercisesModule } from '../exercises/exercises.module';
-import { GradingQueueModule } from '../grading/grading-queue.module';
+import { GradingQueueModule } from '../queue/grading-queue.module';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionStreamService } from './submission-stream.service';
 import { RegradeRepository } from './regrade.repository';

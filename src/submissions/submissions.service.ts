@@ -13,7 +13,7 @@ import type { SubmissionLatenessView } from '../deadlines/deadline-views';
 import { isUniqueViolation } from '../database/prisma-errors';
 import { ExercisesService } from '../exercises/exercises.service';
 import type { Prisma } from '../generated/prisma/client';
-import { GradingQueueService } from '../grading/grading-queue.service';
+import { GradingQueueService } from '../queue/grading-queue.service';
 import { gradingJobId } from '../queue/queues';
 import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -125,6 +125,6 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
     if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError))) return;
     await this.prisma.webhookDelivery
       .updateMany({ where: { id: job.data.deliveryId, status: 'pending' }, data: { status: 'failed', lastError: error.message.slice(0, 2000) } })
-      .catch((failure: Error) => this.logger.warn(`could not mark delivery ${job.data.deliveryId} failed: ${failure.message}`));
+      .catch((failure: Error) => this.logger.warn({ deliveryId: job.data.deliveryId, error: failure.message }, 'could not mark the delivery failed'));
   }
 }

@@ -1,79 +1,93 @@
 import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { PrismaService } from '../database/prisma.service';
+import { type DomainEvent, DomainEventType, type EventSubscriber, type SubmissionGradedEvent } from '../events/domain-events';
+import { OutboxService } from '../events/outbox.service';
 import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
 import { toSubmissionView } from '../submissions/submission-view';
 import type { SubmissionGradedData, WebhookEnvelope, WebhookEvent } from './webhook-events';
 
-/** How long grading waits for Redis to take the delivery jobs; the sweeper enqueues any it did not. */
+/** How long the relay waits for Redis to take the delivery jobs; the sweeper enqueues any it did not. */
 export const WEBHOOK_ENQUEUE_TIMEOUT_MS = 2_000;
 
 /**
- * Turns domain events into deliveries: one WebhookDelivery row per subscribed endpoint (stored
- * first, so it is never lost), then one job per row on the webhooks queue (job id = delivery id, so
- * a delivery is never queued twice). Sending happens in the worker's WebhookDeliveryProcessor, never
- * here: a receiver that is slow or down cannot slow whoever raised the event.
+ * Turns domain events into deliveries (a subscriber of the outbox): one WebhookDelivery row per
+ * subscribed endpoint and event (a unique key, so handling an event twice creates nothing new),
+ * then one job per row on the webhooks queue (job id = delivery id, so a delivery is never queued
+ * twice). Sending happens in the worker's WebhookDeliveryProcessor, never here: a receiver that is
+ * slow or down cannot slow whoever raised the event.
  */
 @Injectable()
-export class WebhookDispatcher {
+export class WebhookDispatcher implements EventSubscriber, OnModuleInit {
+  readonly name = 'webhooks';
   private readonly logger = new Logger(WebhookDispatcher.name);
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly outbox: OutboxService,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookPayload>,
   ) {}
 
-  /** A submission was graded (or regraded): tell every endpoint of its course. */
-  async submissionGraded(submissionId: string): Promise<void> {
-    await this.dispatchSubmissionGraded(submissionId);
+  onModuleInit(): void {
+    this.outbox.subscribe(this);
   }
 
-  /** As submissionGraded, returning the ids of the deliveries it created (for tests and logs). */
-  async dispatchSubmissionGraded(submissionId: string): Promise<string[]> {
-    const event: WebhookEvent = 'submission.graded';
+  async handle(event: DomainEvent): Promise<void> {
+    if (event.type === DomainEventType.submissionGraded) await this.submissionGraded(event);
+  }
+
+  /** A grading run was stored: tell every endpoint of its course, with that run. Returns the deliveries' ids. */
+  async submissionGraded(event: SubmissionGradedEvent): Promise<string[]> {
+    const webhookEvent: WebhookEvent = 'submission.graded';
+    const { submissionId } = event;
     // Cheap questions first: most gradings have no endpoint to tell.
     const owner = await this.prisma.submission.findUnique({
       where: { id: submissionId },
-      select: { status: true, exerciseVersion: { select: { exercise: { select: { courseId: true } } } } },
+      select: { exerciseVersion: { select: { exercise: { select: { courseId: true } } } } },
     });
-    if (!owner || owner.status !== 'graded') return [];
+    if (!owner) return [];
     const endpoints = await this.prisma.webhookEndpoint.findMany({
       where: {
         courseId: owner.exerciseVersion.exercise.courseId,
         active: true,
-        events: { has: event },
+        events: { has: webhookEvent },
         // An lms key's endpoints stop with the key.
         OR: [{ apiKeyId: null }, { apiKey: { revokedAt: null } }],
       },
       select: { id: true },
     });
-    if (!endpoints.length) return [];
-    const submission = await this.prisma.submission.findUniqueOrThrow({
-      where: { id: submissionId },
-      include: {
-        results: { orderBy: { run: 'desc' }, take: 1, include: { tests: true } },
-        user: { select: { id: true, externalId: true } },
-        exerciseVersion: { include: { exercise: { include: { course: { select: { slug: true } } } } } },
-      },
-    });
-    const { exercise } = submission.exerciseVersion;
-
-    const data: SubmissionGradedData = {
-      course: exercise.course.slug,
-      exercise: { slug: exercise.slug, title: exercise.title },
-      student: { id: submission.user.id, externalId: submission.user.externalId },
-      submission: toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, true),
-    };
-    const createdAt = new Date().toISOString();
-    const deliveries = endpoints.map((endpoint) => {
-      const id = randomUUID();
-      const payload: WebhookEnvelope<SubmissionGradedData> = { id, event, createdAt, data };
-      return { id, endpointId: endpoint.id, submissionId, event, payload: payload as object };
-    });
-    await this.prisma.webhookDelivery.createMany({ data: deliveries });
-    const ids = deliveries.map((delivery) => delivery.id);
+    if (endpoints.length) {
+      const submission = await this.prisma.submission.findUniqueOrThrow({
+        where: { id: submissionId },
+        include: {
+          results: { where: { run: event.payload.run }, include: { tests: true } },
+          user: { select: { id: true, externalId: true } },
+          exerciseVersion: { include: { exercise: { include: { course: { select: { slug: true } } } } } },
+        },
+      });
+      if (!submission.results.length) return [];
+      const { exercise } = submission.exerciseVersion;
+      // The submission as this run left it, even if a regrade has queued it again since.
+      const asGraded = { ...submission, status: 'graded' as const };
+      const data: SubmissionGradedData = {
+        course: exercise.course.slug,
+        exercise: { slug: exercise.slug, title: exercise.title },
+        student: { id: submission.user.id, externalId: submission.user.externalId },
+        submission: toSubmissionView(asGraded, `${exercise.course.slug}/${exercise.slug}`, true),
+      };
+      const createdAt = event.createdAt.toISOString();
+      const deliveries = endpoints.map((endpoint) => {
+        const id = randomUUID();
+        const payload: WebhookEnvelope<SubmissionGradedData> = { id, event: webhookEvent, createdAt, data };
+        return { id, endpointId: endpoint.id, submissionId, event: webhookEvent, outboxEventId: event.id, payload: payload as object };
+      });
+      await this.prisma.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
+    }
+    // What this event owes, whichever handling created it: queued again is harmless (same job id).
+    const owed = await this.prisma.webhookDelivery.findMany({ where: { outboxEventId: event.id, status: 'pending' }, select: { id: true } });
+    const ids = owed.map((delivery) => delivery.id);
     await this.enqueue(ids);
     return ids;
   }

@@ -6,7 +6,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-/** The producer side: WebhookDispatcher creates deliveries and queues them (used by grading). */
+/** The producer side: WebhookDispatcher, a subscriber of the outbox's events, creates deliveries and queues them. */
 @Module({ providers: [WebhookDispatcher], exports: [WebhookDispatcher] })
 export class WebhooksModule {}
 

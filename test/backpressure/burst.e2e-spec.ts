@@ -104,10 +104,11 @@ describe('back-pressure and honesty under a burst', () => {
       const a = (await submit(app, first.key, exercise)).body.id;
       const b = (await submit(app, second.key, exercise)).body.id;
       // The API learns the workers' slots from what they report every few seconds.
-      const viewA = await waitUntil(() => view(first.key, a), (body) => body.queue?.slots === 1, 10_000, 'worker slots known');
-      const viewB = await view(second.key, b);
+      await waitUntil(() => view(first.key, a), (body) => body.queue?.slots === 1, 10_000, 'worker slots known');
+      // Both read at once: between two reads a sweep of the shared queue may add a job (another spec's lost one).
+      const [viewA, viewB] = await Promise.all([view(first.key, a), view(second.key, b)]);
       expect(viewA.queue).toMatchObject({ state: 'waiting', workers: 1, slots: 1 });
-      expect(viewB.queue.position).toBe(viewA.queue.position + 1);
+      expect(viewB.queue.position).toBeGreaterThan(viewA.queue.position);
       // Graded submissions exist by now (the test before); one slot, busy: each job ahead and the running one must finish first, at the recent mean each.
       expect(viewA.queue.recentGradingSeconds).toBeGreaterThan(0);
       expect(viewA.queue.estimatedWaitSeconds).toBeCloseTo((viewA.queue.ahead + 1) * viewA.queue.recentGradingSeconds, 0);

@@ -98,7 +98,8 @@ function columnDefault(field: Field, type: string): string | null {
     const scalar = type.replace(/\[\]$/, '');
     return `${quoteLiteral(String(item))}::${scalar === 'text' ? 'text' : scalar}`;
   };
-  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
+  // Postgres shows an empty array default with its type (it has no items to take it from).
+  if (Array.isArray(value)) return value.length ? `ARRAY[${value.map(literal).join(', ')}]` : `ARRAY[]::${type}`;
   return literal(value);
 }
 

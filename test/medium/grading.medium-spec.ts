@@ -216,7 +216,8 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     const endpoint = await ctx.get(WebhooksService).register(instructor.principal, course.slug, { url: 'https://lms.example.edu/graded' });
     await grading.grade(id);
 
-    const [delivery] = await ctx.prisma.webhookDelivery.findMany({ where: { submissionId: id } });
+    // The relay hands the stored event to the webhooks subscriber just after the commit.
+    const [delivery] = await waitUntil(() => ctx.prisma.webhookDelivery.findMany({ where: { submissionId: id } }), (rows) => rows.length > 0, { what: 'the delivery' });
     expect(delivery).toMatchObject({ endpointId: endpoint.id, event: 'submission.graded', status: 'pending' });
     expect(delivery.payload).toMatchObject({
       id: delivery.id,

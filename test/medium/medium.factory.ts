@@ -13,6 +13,7 @@ import { GradingService } from '../../src/grading/grading.service';
 import { QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';
 import { TRY_RUNS_QUEUE, tryRunJobOptions } from '../../src/queue/try-runs';
+import { OutboxRelayModule } from '../../src/events/events.module';
 import { WebhooksModule } from '../../src/webhooks/webhooks.module';
 import { TestData } from '../support/fixtures';
 import { cloneDatabase } from './medium-databases';
@@ -87,10 +88,10 @@ export async function startMedium(options: MediumOptions = {}): Promise<MediumCo
     PUBLISH_CATALOG: 'false',
   });
   // The API's own module graph (so a new module or provider there is wired here too), with the
-  // queues moved to this worker's prefix, plus the worker's GradingService and WebhookDispatcher
-  // without GradingModule, whose SandboxModule would need Docker.
+  // queues moved to this worker's prefix, plus the worker's GradingService, outbox relay and
+  // WebhookDispatcher (its subscriber) without GradingModule, whose SandboxModule would need Docker.
   const builder = Test.createTestingModule({
-    imports: [AppModule.forRoot(config), WebhooksModule],
+    imports: [AppModule.forRoot(config), WebhooksModule, OutboxRelayModule],
     providers: [GradingService, { provide: SubmissionGrader, useValue: options.grader ?? new NoGrader() }],
   })
     .overrideModule(QueueModule)

@@ -1,7 +1,7 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
-import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher';
+import { OutboxService } from '../../src/events/outbox.service';
 import { SubmissionEventsService } from '../../src/events/submission-events.service';
 import { SubmissionGrader, type GradeOutcome } from '../../src/grading/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
@@ -240,7 +240,7 @@ describe('flags for staff, hidden tests hidden, code history', () => {
         return outcome;
       }
     })();
-    const grading = new GradingService(prisma, grader, worker.get(SubmissionEventsService), worker.get(WebhookDispatcher));
+    const grading = new GradingService(prisma, grader, worker.get(SubmissionEventsService), worker.get(OutboxService));
     const run = (tests: GradeOutcome['tests'], flags: unknown[], outputSections?: GradeOutcome['outputSections']): GradeOutcome => ({
       verdict: 'ok', tests, exitCode: 0, wallMs: 10, peakMemoryBytes: null, stdout: 'out', stderr: '', flags, report: {}, outputSections,
     });

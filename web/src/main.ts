@@ -100,22 +100,28 @@ async function render(): Promise<void> {
 /**
  * Moves the focus to the element `id` (the page heading, or the control that changed the page)
  * as soon as the view has put it on the page, unless the user has already focused something in
- * it. Not on the first page of a visit: the browser's own start is fine there.
+ * it. Not on the first page of a visit: the browser's own start is fine there. A mutation
+ * observer, not a timer: the focus moves in the same turn as the heading appears, however long the
+ * page took to load, and the watch ends when the next page starts.
  */
 function focusWhenReady(id: string, signal: AbortSignal): void {
   if (firstRender) {
     firstRender = false;
     return;
   }
-  const started = Date.now();
-  const attempt = () => {
-    if (signal.aborted) return;
+  const focusTarget = (): boolean => {
     const target = document.getElementById(id) ?? (id !== 'page-title' ? document.getElementById('page-title') : null);
+    if (!target) return false;
     const busyFocus = document.activeElement && document.activeElement !== main && main.contains(document.activeElement);
-    if (target && !busyFocus) target.focus({ preventScroll: id !== 'page-title' });
-    else if (!target && Date.now() - started < 10_000) window.setTimeout(attempt, 40);
+    if (!busyFocus) target.focus({ preventScroll: id !== 'page-title' });
+    return true;
   };
-  window.setTimeout(attempt, 0);
+  if (focusTarget()) return;
+  const observer = new MutationObserver(() => {
+    if (signal.aborted || focusTarget()) observer.disconnect();
+  });
+  observer.observe(main, { childList: true, subtree: true });
+  signal.addEventListener('abort', () => observer.disconnect(), { once: true });
 }
 
 async function start(): Promise<void> {

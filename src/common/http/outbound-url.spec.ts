@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blockedAddressReason, OutboundPolicy, OutboundUrlError, outboundRequest, parseAllowList, type HostResolver } from './outbound-url';
+import { parseAllowList } from '../net/allow-list';
+import { blockedAddressReason, OutboundPolicy, OutboundUrlError, outboundRequest, type HostResolver } from './outbound-url';
 
 const fixed = (table: Record<string, string[]>): HostResolver => async (name) => {
   const addresses = table[name];

@@ -2,7 +2,8 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress, LookupOneOptions } from 'node:dns';
-import { embeddedIpv4, formatIp, inRange, parseIp, parseRange, type IpRange, type ParsedIp } from './ip-address';
+import { parseAllowList } from '../net/allow-list';
+import { embeddedIpv4, formatIp, inRange, parseIp, parseRange, type IpRange, type ParsedIp } from '../net/ip-address';
 import { within } from '../time/within';
 
 /**
@@ -95,16 +96,6 @@ function reasonFor(ip: ParsedIp): string | null {
     return reason ? `${reason} in ${inner.form} form (${formatIp(inner.ip)})` : null;
   }
   return BLOCKED.find((entry) => inRange(ip, entry.range))?.reason ?? null;
-}
-
-/** Parses OUTBOUND_ALLOWED_NETWORKS: comma-separated addresses or CIDR ranges. Throws naming the bad entry. */
-export function parseAllowList(text: string | undefined): IpRange[] {
-  if (!text || !text.trim()) return [];
-  return text.split(',').map((entry) => {
-    const parsed = parseRange(entry);
-    if (!parsed) throw new Error(`"${entry.trim()}" is not an IP address or CIDR range (e.g. 10.20.0.0/16, fd12::/64, 127.0.0.1)`);
-    return parsed;
-  });
 }
 
 export interface OutboundPolicyOptions {

@@ -1,0 +1,128 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { DomainEvent } from './domain-events';
+import { OutboxService } from './outbox.service';
+
+/** How often undispatched events are looked for (a process that died after its commit, a retry due). */
+export const OUTBOX_POLL_MS = 1_000;
+/** A claimed event is another relay's again after this, if the one that claimed it died. */
+const LEASE_SECONDS = 30;
+/** A subscriber that failed is tried again after 2^attempts seconds, at most this. */
+const MAX_BACKOFF_SECONDS = 300;
+const CLAIM_BATCH = 50;
+/** Dispatched events are kept this long (for looking into), then deleted. */
+const KEEP_DISPATCHED_DAYS = 7;
+const CLEANUP_EVERY_MS = 10 * 60_000;
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  submission_id: string | null;
+  payload: unknown;
+  handled: string[] | null;
+  attempts: number;
+  created_at: Date;
+}
+
+/**
+ * Hands every stored domain event to every subscriber of this process, at least once. An event is
+ * claimed with a lease (FOR UPDATE SKIP LOCKED, so relays of several workers never take the same
+ * one), each subscriber not yet in its `handled` list is called, and the event is marked dispatched
+ * once all have succeeded; a subscriber that threw is retried with backoff, the others are not
+ * called again. Starts after every module's init, so no subscriber registers too late.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private lastCleanup = 0;
+  private polling = false;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.outbox.onRecorded((eventId) => this.track(this.dispatch(eventId)));
+    this.timer = setInterval(() => void this.poll(), OUTBOX_POLL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops polling and waits for the dispatches under way (their events would otherwise wait out a lease). */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Dispatches one event now, if it is still undispatched and nobody holds it. */
+  async dispatch(eventId: string): Promise<void> {
+    try {
+      const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+        UPDATE outbox_events SET available_at = now() + ${LEASE_SECONDS} * interval '1 second', attempts = attempts + 1
+         WHERE id = (SELECT id FROM outbox_events WHERE id = ${eventId}::uuid AND dispatched_at IS NULL AND available_at <= now() FOR UPDATE SKIP LOCKED)
+        RETURNING id, type, submission_id, payload, handled, attempts, created_at`;
+      for (const row of rows) await this.deliver(row);
+    } catch (error) {
+      this.logger.warn({ eventId, error: (error as Error).message }, 'event not dispatched now (the poll will)');
+    }
+  }
+
+  /** One pass over what is due; returns how many events it took. */
+  async poll(): Promise<number> {
+    if (this.polling || this.stopped) return 0;
+    this.polling = true;
+    try {
+      const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+        UPDATE outbox_events SET available_at = now() + ${LEASE_SECONDS} * interval '1 second', attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at IS NULL AND available_at <= now() ORDER BY created_at LIMIT ${CLAIM_BATCH} FOR UPDATE SKIP LOCKED)
+        RETURNING id, type, submission_id, payload, handled, attempts, created_at`;
+      rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+      for (const row of rows) await this.deliver(row);
+      await this.cleanUp();
+      return rows.length;
+    } catch (error) {
+      this.logger.warn(`outbox poll failed: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async deliver(row: ClaimedRow): Promise<void> {
+    const event = { id: row.id, type: row.type, submissionId: row.submission_id, payload: row.payload, createdAt: row.created_at } as DomainEvent;
+    const done = new Set(row.handled ?? []);
+    const failures: string[] = [];
+    for (const subscriber of this.outbox.subscribers()) {
+      if (done.has(subscriber.name)) continue;
+      try {
+        await subscriber.handle(event);
+        await this.prisma.$executeRaw`UPDATE outbox_events SET handled = array_append(coalesce(handled, '{}'), ${subscriber.name}) WHERE id = ${row.id}::uuid`;
+      } catch (error) {
+        failures.push(`${subscriber.name}: ${(error as Error).message}`);
+      }
+    }
+    if (!failures.length) {
+      await this.prisma.$executeRaw`UPDATE outbox_events SET dispatched_at = now(), last_error = NULL WHERE id = ${row.id}::uuid`;
+      return;
+    }
+    const backoff = Math.min(2 ** row.attempts, MAX_BACKOFF_SECONDS);
+    const lastError = failures.join('; ').slice(0, 2000);
+    this.logger.warn({ eventId: row.id, type: row.type, attempts: row.attempts, retryInSeconds: backoff, lastError }, 'event subscriber failed; retrying');
+    await this.prisma.$executeRaw`UPDATE outbox_events SET available_at = now() + ${backoff} * interval '1 second', last_error = ${lastError} WHERE id = ${row.id}::uuid`;
+  }
+
+  private async cleanUp(): Promise<void> {
+    if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = Date.now();
+    await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE dispatched_at < now() - ${KEEP_DISPATCHED_DAYS} * interval '1 day'`;
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+}
