@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
+import { AccessModule } from '../access/access.module';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsRepository } from './analytics.repository';
 import { AnalyticsService } from './analytics.service';
 
 /** Per-test analytics for instructors: aggregated in SQL (analytics.repository.ts). */
 @Module({
-  imports: [CoursesModule],
+  imports: [AccessModule],
   controllers: [AnalyticsController],
   providers: [AnalyticsService, AnalyticsRepository],
 })

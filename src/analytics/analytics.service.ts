@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
 import { PrismaService } from '../database/prisma.service';
 import { AnalyticsRepository, type AnalyticsBasis, type CountingPolicy } from './analytics.repository';
 import type { ExerciseAnalyticsDto, ScoreBinDto, TestAnalyticsDto } from './dto/exercise-analytics.dto';
@@ -16,13 +16,13 @@ const round = (value: number | null, digits = 4) => (value === null ? null : Mat
 export class AnalyticsService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly repository: AnalyticsRepository,
   ) {}
 
   async forExercise(principal: Principal, courseSlug: string, exerciseSlug: string, basis: AnalyticsBasis = 'counting', versionNumber?: number): Promise<ExerciseAnalytics> {
-    const course = await this.courses.findVisible(principal, courseSlug);
-    if (!(await this.courses.canReadAll(principal, course.id))) {
+    const course = await this.access.findVisible(principal, courseSlug);
+    if (!(await this.access.canReadAll(principal, course.id))) {
       throw new ForbiddenError(`the analytics of course "${course.slug}" are for its instructors, an admin or its lms key`);
     }
     const exercise = await this.prisma.exercise.findUnique({

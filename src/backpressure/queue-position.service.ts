@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
@@ -42,7 +43,7 @@ export class QueuePositionService {
     const unknown: QueuePlace = { state: 'unknown', position: null, ahead: null, estimatedWaitSeconds: null, workers: 0, slots: 0, recentGradingSeconds: null };
     if (!jobId) return unknown;
     try {
-      return await withTimeout(this.read(jobId), REDIS_TIMEOUT_MS);
+      return await within(this.read(jobId), REDIS_TIMEOUT_MS, 'Redis');
     } catch (error) {
       this.logger.debug({ jobId, error: (error as Error).message }, 'queue place unknown');
       return unknown;
@@ -86,14 +87,5 @@ export class QueuePositionService {
     const value = rows.length ? rows.reduce((sum, row) => sum + (row.durationMs ?? 0), 0) / rows.length : null;
     this.recent = { value, until: Date.now() + RECENT_TTL_MS };
     return value;
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }

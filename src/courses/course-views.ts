@@ -1,5 +1,5 @@
 import type { Course, Enrolment, User } from '../generated/prisma/client';
-import type { CourseActor } from './course-capabilities';
+import type { CourseActor } from '../access/course-capabilities';
 import type { CourseView, EnrolmentView } from './dto/course-views.dto';
 
 export type { CourseView, EnrolmentView } from './dto/course-views.dto';

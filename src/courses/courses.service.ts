@@ -1,87 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
+import type { CourseActor } from '../access/course-capabilities';
 import type { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
-import type { Course, Prisma } from '../generated/prisma/client';
+import type { Course } from '../generated/prisma/client';
 import { UsersService, type IssuedKeyView } from '../users/users.service';
 import { toUserView, type UserView } from '../users/user-views';
-import { may, refusal, STAFF_ROLES, type CourseActor, type CourseCapability } from './course-capabilities';
 import { toCourseView, toEnrolmentView, type CourseView, type EnrolmentView } from './course-views';
+import { CourseRepository } from './course.repository';
 import type { CreateCourseDto, EnrolDto, LmsStudentDto, UpdateCourseDto } from './dto/course.dto';
 
 @Injectable()
 export class CoursesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: CourseRepository,
     private readonly users: UsersService,
     private readonly config: AppConfigService,
+    private readonly access: AccessPolicy,
   ) {}
-
-  /**
-   * The course when the caller may do `capability` in it (COURSE_CAPABILITIES). Someone who does
-   * not see the course gets 404, so course slugs do not leak; someone who sees it but may not do
-   * this gets 403 saying who may.
-   */
-  async findFor(principal: Principal, slug: string, capability: CourseCapability): Promise<Course> {
-    const course = await this.prisma.course.findUnique({ where: { slug } });
-    const actor = course ? await this.actorIn(principal, course.id) : null;
-    if (!course || !may(actor, 'view')) throw new NotFoundError(`course "${slug}" does not exist`, [{ field: 'course', reason: `no course "${slug}"` }]);
-    if (!may(actor, capability)) throw new ForbiddenError(refusal(actor!, capability, course.slug));
-    return course;
-  }
-
-  /** A course the caller may see: admins see all, an lms key its own course, everyone else the courses they are enrolled in. */
-  findVisible(principal: Principal, slug: string): Promise<Course> {
-    return this.findFor(principal, slug, 'view');
-  }
-
-  /** Who the caller is in the course (admin, its lms key, or their roster role), or null for nobody there. */
-  async actorIn(principal: Principal, courseId: string): Promise<CourseActor | null> {
-    if (principal.role === 'admin') return 'admin';
-    if (principal.role === 'lms') return principal.courseId === courseId ? 'lms' : null;
-    return (await this.enrolmentOf(principal.userId, courseId))?.role ?? null;
-  }
-
-  async can(principal: Principal, courseId: string, capability: CourseCapability): Promise<boolean> {
-    return may(await this.actorIn(principal, courseId), capability);
-  }
-
-  async canSee(principal: Principal, courseId: string): Promise<boolean> {
-    return this.can(principal, courseId, 'view');
-  }
-
-  /** Whether the caller may see every submission of the course (not only their own). */
-  async canReadAll(principal: Principal, courseId: string): Promise<boolean> {
-    return this.can(principal, courseId, 'readAll');
-  }
-
-  /** The courses whose every submission the caller reads (the rule of canReadAll), as a filter. */
-  staffCoursesWhere(principal: Principal): Prisma.CourseWhereInput {
-    if (principal.role === 'admin') return {};
-    if (principal.role === 'lms') return { id: principal.courseId! };
-    return { enrolments: { some: { userId: principal.userId, role: { in: STAFF_ROLES } } } };
-  }
-
-  /** The ids of the courses the caller reads as staff; 'all' for an admin. */
-  async staffCourseIds(principal: Principal): Promise<Set<string> | 'all'> {
-    if (principal.role === 'admin') return 'all';
-    const courses = await this.prisma.course.findMany({ where: this.staffCoursesWhere(principal), select: { id: true } });
-    return new Set(courses.map((c) => c.id));
-  }
 
   async create(principal: Principal, dto: CreateCourseDto): Promise<CourseView> {
     try {
-      const course = await this.prisma.course.create({
-        data: {
-          slug: dto.slug,
-          title: dto.title,
-          gradebookPolicy: dto.gradebookPolicy,
-          // The instructor who creates a course teaches it.
-          ...(principal.role === 'instructor' ? { enrolments: { create: { userId: principal.userId, role: 'instructor' } } } : {}),
-        },
-      });
+      const course = await this.repository.create(
+        { slug: dto.slug, title: dto.title, gradebookPolicy: dto.gradebookPolicy },
+        // The instructor who creates a course teaches it.
+        principal.role === 'instructor' ? principal.userId : undefined,
+      );
       return toCourseView(course);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`course "${dto.slug}" exists`, [{ field: 'slug', reason: 'is already taken' }]);
@@ -91,42 +37,35 @@ export class CoursesService {
 
   async list(principal: Principal): Promise<CourseView[]> {
     if (principal.role === 'admin' || principal.role === 'lms') {
-      const where = principal.role === 'admin' ? {} : { id: principal.courseId ?? undefined };
-      return (await this.prisma.course.findMany({ where, orderBy: { slug: 'asc' } })).map((course) => toCourseView(course, principal.role as CourseActor));
+      const courses = await this.repository.listBySlug(principal.role === 'admin' ? undefined : (principal.courseId ?? undefined));
+      return courses.map((course) => toCourseView(course, principal.role as CourseActor));
     }
-    const courses = await this.prisma.course.findMany({
-      where: { enrolments: { some: { userId: principal.userId } } },
-      include: { enrolments: { where: { userId: principal.userId }, select: { role: true } } },
-      orderBy: { slug: 'asc' },
-    });
-    return courses.map(({ enrolments, ...course }) => toCourseView(course, enrolments[0]?.role ?? null));
+    return (await this.repository.enrolledCoursesOf(principal.userId)).map(({ course, role }) => toCourseView(course, role));
   }
 
   /** One course as the caller sees it, with their role in it. */
   async view(principal: Principal, slug: string): Promise<CourseView> {
-    const course = await this.findVisible(principal, slug);
-    return toCourseView(course, await this.actorIn(principal, course.id));
+    const course = await this.access.findVisible(principal, slug);
+    return toCourseView(course, await this.access.actorIn(principal, course.id));
   }
 
   async update(principal: Principal, slug: string, dto: UpdateCourseDto): Promise<CourseView> {
-    const course = await this.findFor(principal, slug, 'editCourse');
-    return toCourseView(await this.prisma.course.update({ where: { id: course.id }, data: dto }));
+    const course = await this.access.findFor(principal, slug, 'editCourse');
+    return toCourseView(await this.repository.update(course.id, dto));
   }
 
   async enrolments(principal: Principal, slug: string): Promise<EnrolmentView[]> {
-    const course = await this.findFor(principal, slug, 'readAll');
-    const enrolments = await this.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
-    return enrolments.map(toEnrolmentView);
+    const course = await this.access.findFor(principal, slug, 'readAll');
+    return (await this.repository.enrolmentsWithUsers(course.id)).map(toEnrolmentView);
   }
 
   async enrol(principal: Principal, slug: string, dto: EnrolDto): Promise<EnrolmentView> {
-    const course = await this.findFor(principal, slug, 'manageMembers');
-    const user = await this.prisma.user.findUnique({ where: { id: dto.userId } });
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
+    const user = await this.repository.userById(dto.userId);
     if (!user) throw InvalidInputError.field('userId', 'is not the id of a user');
     if (user.role === 'lms') throw InvalidInputError.field('userId', 'is an lms identity, which cannot be enrolled');
     try {
-      const enrolment = await this.prisma.enrolment.create({ data: { courseId: course.id, userId: user.id, role: dto.role }, include: { user: true } });
-      return toEnrolmentView(enrolment);
+      return toEnrolmentView(await this.repository.enrol(course.id, user.id, dto.role));
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError('this user is already enrolled', [{ field: 'userId', reason: 'is already enrolled' }]);
       throw error;
@@ -134,20 +73,16 @@ export class CoursesService {
   }
 
   async unenrol(principal: Principal, slug: string, userId: string): Promise<void> {
-    const course = await this.findFor(principal, slug, 'manageMembers');
-    const count = await this.prisma.$transaction(async (tx) => {
-      const removed = await tx.enrolment.deleteMany({ where: { courseId: course.id, userId } });
-      // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
-      if (removed.count) await tx.apiKey.updateMany({ where: { userId, courseId: course.id, revokedAt: null }, data: { revokedAt: new Date() } });
-      return removed.count;
-    });
-    if (!count) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
+    // Their sign-in keys for this course end with the enrolment (the guard refuses them too).
+    const removed = await this.repository.unenrol(course.id, userId);
+    if (!removed) throw new NotFoundError('no such enrolment', [{ field: 'userId', reason: 'is not enrolled in this course' }]);
   }
 
   /** An lms identity for the course and its key (shown once). */
   async createLmsKey(principal: Principal, slug: string, name: string): Promise<IssuedKeyView> {
-    const course = await this.findFor(principal, slug, 'manageKeys');
-    const lms = await this.prisma.user.create({ data: { role: 'lms', displayName: `${name} (lms for ${course.slug})` } });
+    const course = await this.access.findFor(principal, slug, 'manageKeys');
+    const lms = await this.repository.createLmsUser(`${name} (lms for ${course.slug})`);
     return this.users.issueKey(lms.id, name, course.id);
   }
 
@@ -158,12 +93,11 @@ export class CoursesService {
    * another user has.
    */
   async ensureLmsStudent(principal: Principal, slug: string, dto: LmsStudentDto): Promise<{ student: UserView; created: boolean }> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
-    const key = { externalSource: course.id, externalId: dto.externalId };
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
     const email = dto.email?.trim() || undefined;
-    let user = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+    let user = await this.repository.lmsStudent(course.id, dto.externalId);
     let created = false;
-    if (user && !(await this.enrolmentOf(user.id, course.id))) {
+    if (user && !(await this.access.isEnrolled(user.id, course.id))) {
       throw new ForbiddenError(`student "${dto.externalId}" was removed from the roster of course "${course.slug}"; its staff may enrol them again`, [
         { field: 'externalId', reason: 'was removed from this course; course staff may enrol them again' },
       ]);
@@ -171,21 +105,19 @@ export class CoursesService {
     try {
       if (!user) {
         try {
-          user = await this.prisma.user.create({
-            data: { role: 'student', displayName: dto.displayName, email, ...key, enrolments: { create: { courseId: course.id, role: 'student' } } },
-          });
+          user = await this.repository.createLmsStudent(course.id, dto.externalId, dto.displayName, email);
           created = true;
           return { student: toUserView(user), created };
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           // Created at the same instant by another request of the LMS: update that one below.
-          const raced = await this.prisma.user.findUnique({ where: { externalSource_externalId: key } });
+          const raced = await this.repository.lmsStudent(course.id, dto.externalId);
           if (!raced) throw error; // the email was taken, not the external id
           user = raced;
         }
       }
       if (user.displayName !== dto.displayName || (email !== undefined && user.email !== email)) {
-        user = await this.prisma.user.update({ where: { id: user.id }, data: { displayName: dto.displayName, ...(email !== undefined ? { email } : {}) } });
+        user = await this.repository.updateUser(user.id, { displayName: dto.displayName, ...(email !== undefined ? { email } : {}) });
       }
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(`another user has the email "${email}"`, [{ field: 'email', reason: 'is already taken by another user' }]);
@@ -199,26 +131,18 @@ export class CoursesService {
    * student never created and for one whose enrolment was removed (access follows the roster).
    */
   async lmsStudentId(course: Course, externalId: string, field = 'student'): Promise<string> {
-    const user = await this.prisma.user.findFirst({
-      where: { externalSource: course.id, externalId, enrolments: { some: { courseId: course.id, role: 'student' } } },
-      select: { id: true },
-    });
-    if (!user) {
+    const userId = await this.repository.enrolledLmsStudentId(course.id, externalId);
+    if (!userId) {
       throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [
         { field, reason: 'is not a student of this course (never created, or removed from its roster)' },
       ]);
     }
-    return user.id;
-  }
-
-  /** Whether the user is on the course's roster now (any role). */
-  async isEnrolled(userId: string, courseId: string): Promise<boolean> {
-    return !!(await this.enrolmentOf(userId, courseId));
+    return userId;
   }
 
   /** A key for an LMS student, for the LMS to hand out (a sign-in link); 404 once they left the roster. */
   async issueLmsStudentKey(principal: Principal, slug: string, externalId: string): Promise<IssuedKeyView> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
     // Bound to the course: it stops working when the student leaves its roster, or when it expires.
     const expiresAt = new Date(Date.now() + this.config.values.LMS_SIGN_IN_LINK_SECONDS * 1000);
     return this.users.issueKey(await this.lmsStudentId(course, externalId, 'externalId'), `issued by the lms of ${course.slug}`, course.id, expiresAt);
@@ -229,11 +153,10 @@ export class CoursesService {
    * or all of them. Returns how many were still active. 404 for a key that is not one of theirs.
    */
   async revokeLmsStudentKeys(principal: Principal, slug: string, externalId: string, keyId?: string): Promise<{ revoked: number }> {
-    const course = await this.findFor(principal, slug, 'manageLmsStudents');
-    const user = await this.prisma.user.findUnique({ where: { externalSource_externalId: { externalSource: course.id, externalId } }, select: { id: true } });
+    const course = await this.access.findFor(principal, slug, 'manageLmsStudents');
+    const user = await this.repository.lmsStudent(course.id, externalId);
     if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
-    const bound = { userId: user.id, courseId: course.id };
-    if (keyId && !(await this.prisma.apiKey.findFirst({ where: { ...bound, id: keyId }, select: { id: true } }))) {
+    if (keyId && !(await this.repository.isKeyOf(keyId, user.id, course.id))) {
       throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [{ field: 'keyId', reason: 'no such sign-in key of this student' }]);
     }
     // One link: it and the keys its holder made with it (POST /keys), and theirs, all bound to the course.
@@ -241,15 +164,10 @@ export class CoursesService {
     if (keyId) {
       ids = [keyId];
       for (let frontier = [keyId]; frontier.length; ) {
-        frontier = (await this.prisma.apiKey.findMany({ where: { ...bound, issuedByKeyId: { in: frontier }, id: { notIn: ids } }, select: { id: true } })).map((k) => k.id);
+        frontier = await this.repository.keysIssuedBy(frontier, ids, user.id, course.id);
         ids.push(...frontier);
       }
     }
-    const { count } = await this.prisma.apiKey.updateMany({ where: { ...bound, ...(ids ? { id: { in: ids } } : {}), revokedAt: null }, data: { revokedAt: new Date() } });
-    return { revoked: count };
-  }
-
-  private enrolmentOf(userId: string, courseId: string) {
-    return this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } } });
+    return { revoked: await this.repository.revokeKeys(user.id, course.id, ids) };
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-errors';
 import type { MemberOutcome, RosterImportReport, RosterImportRowView } from './dto/member-views.dto';
 import { CourseMembersService, type MemberRequest } from './course-members.service';
-import { CoursesService } from './courses.service';
 import { EXTERNAL_ID, EXTERNAL_ID_MESSAGE, MEMBER_ROLES, type MemberRole } from './dto/member.dto';
 import { parseRosterCsv, type RosterCsvRow } from './roster-csv';
 
@@ -28,13 +28,13 @@ const ROLE_NAMES: Record<string, MemberRole> = {
 @Injectable()
 export class RosterImportService {
   constructor(
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly members: CourseMembersService,
   ) {}
 
   async import(principal: Principal, slug: string, csv: string): Promise<RosterImportReport> {
-    const course = await this.courses.findFor(principal, slug, 'manageMembers');
-    const actor = (await this.courses.actorIn(principal, course.id))!;
+    const course = await this.access.findFor(principal, slug, 'manageMembers');
+    const actor = (await this.access.actorIn(principal, course.id))!;
     const rows = parseRosterCsv(csv);
     const seen = new Map<string, number>();
     const report: RosterImportRowView[] = [];

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
+import { AccessModule } from '../access/access.module';
+import { DeadlineRepository } from './deadline.repository';
 import { DeadlinesController } from './deadlines.controller';
 import { DeadlinesService } from './deadlines.service';
 
-@Module({ imports: [CoursesModule], controllers: [DeadlinesController], providers: [DeadlinesService], exports: [DeadlinesService] })
+@Module({ imports: [AccessModule], controllers: [DeadlinesController], providers: [DeadlinesService, DeadlineRepository], exports: [DeadlinesService] })
 export class DeadlinesModule {}

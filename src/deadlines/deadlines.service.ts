@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError, InvalidInputError, NotFoundError, SubmissionRefusedError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
 import type { Course } from '../generated/prisma/client';
 import { admit, latenessOf, countedScore, resolvePolicy, type EffectivePolicy } from './deadline-policy';
-import { attemptsUsed, loadPolicy, toSettings, type Db } from './deadline-store';
+import { DeadlineRepository } from './deadline.repository';
+import { toSettings, type Db } from './deadline-store';
 import { toEffectiveView, toLatenessView, toSettingsView } from './deadline-views';
 import type { CourseDeadlinesView, DeadlineSettingsView, DeadlineStatusView, ExtensionView, SubmissionLatenessView } from './dto/deadline-views.dto';
 import type { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
@@ -18,8 +18,8 @@ import type { DeadlineSettingsDto, ExtensionDto } from './dto/deadline.dto';
 @Injectable()
 export class DeadlinesService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly repository: DeadlineRepository,
+    private readonly access: AccessPolicy,
   ) {}
 
   /**
@@ -29,13 +29,12 @@ export class DeadlinesService {
    * deadlines: course staff and admins submitting as themselves are not.
    */
   async admitOrRefuse(tx: Db, courseId: string, exerciseId: string, userId: string, acceptedAt: Date): Promise<void> {
-    const enrolment = await tx.enrolment.findUnique({ where: { courseId_userId: { courseId, userId } }, select: { role: true } });
-    if (enrolment?.role !== 'student') return;
-    const policy = await loadPolicy(tx, exerciseId, userId);
+    if ((await this.repository.rosterRole(courseId, userId, tx)) !== 'student') return;
+    const policy = await this.repository.policy(exerciseId, userId, tx);
     if (!policy.dueAt && policy.maxAttempts === null) return;
     // Counting and storing under one lock: only a limit needs it.
-    if (policy.maxAttempts !== null) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:attempts:${exerciseId}:${userId}`}))`;
-    const admission = admit(policy, acceptedAt, policy.maxAttempts === null ? 0 : await attemptsUsed(tx, userId, exerciseId));
+    if (policy.maxAttempts !== null) await this.repository.lockAttempts(tx, exerciseId, userId);
+    const admission = admit(policy, acceptedAt, policy.maxAttempts === null ? 0 : await this.repository.attemptsUsed(userId, exerciseId, tx));
     if (admission.accepted) return;
     throw new SubmissionRefusedError(admission.reason === 'closed' ? 'deadline_passed' : 'attempt_limit_reached', admission.message, [
       { field: admission.field, reason: admission.message },
@@ -44,16 +43,16 @@ export class DeadlinesService {
 
   /** How one submission stands against its student's deadline (the submission view). */
   async latenessOfSubmission(exerciseId: string, userId: string, createdAt: Date, score: number | null): Promise<SubmissionLatenessView> {
-    const policy = await loadPolicy(this.prisma, exerciseId, userId);
+    const policy = await this.repository.policy(exerciseId, userId);
     const lateness = latenessOf(policy, createdAt);
     return toLatenessView(policy, lateness, score === null ? null : countedScore(score, lateness));
   }
 
   async courseDeadlines(principal: Principal, courseSlug: string): Promise<CourseDeadlinesView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
     const [courseDefault, exercises] = await Promise.all([
-      this.prisma.courseDeadline.findUnique({ where: { courseId: course.id } }),
-      this.prisma.exercise.findMany({ where: { courseId: course.id }, include: { deadline: true }, orderBy: { slug: 'asc' } }),
+      this.repository.courseDefault(course.id),
+      this.repository.exercisesWithDeadlines(course.id),
     ]);
     const base = toSettings(courseDefault);
     return {
@@ -68,29 +67,29 @@ export class DeadlinesService {
   }
 
   async setCourseDefault(principal: Principal, courseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const data = settingsData(dto);
-    const row = await this.prisma.courseDeadline.upsert({ where: { courseId: course.id }, create: { courseId: course.id, ...data }, update: data });
+    const row = await this.repository.setCourseDefault(course.id, data);
     return toSettingsView(toSettings(row));
   }
 
   async setExerciseDeadline(principal: Principal, courseSlug: string, exerciseSlug: string, dto: DeadlineSettingsDto): Promise<DeadlineSettingsView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     const data = settingsData(dto);
-    const row = await this.prisma.exerciseDeadline.upsert({ where: { exerciseId: exercise.id }, create: { exerciseId: exercise.id, ...data }, update: data });
+    const row = await this.repository.setExerciseDeadline(exercise.id, data);
     return toSettingsView(toSettings(row));
   }
 
   async extensions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExtensionView[]> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
     const exercise = await this.exerciseOf(course, exerciseSlug);
-    const rows = await this.prisma.deadlineExtension.findMany({ where: { exerciseId: exercise.id }, include: { user: true }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.repository.extensions(exercise.id);
     return rows.map((row) => toExtensionView(exercise.slug, row));
   }
 
   async setExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string, dto: ExtensionDto): Promise<ExtensionView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
     await this.studentOf(course, userId);
     const dueAt = dto.dueAt ? new Date(dto.dueAt) : null;
@@ -101,20 +100,14 @@ export class DeadlinesService {
         { field: 'extraAttempts', reason: 'or dueAt is required' },
       ]);
     }
-    const row = await this.prisma.deadlineExtension.upsert({
-      where: { exerciseId_userId: { exerciseId: exercise.id, userId } },
-      create: { exerciseId: exercise.id, userId, dueAt, extraAttempts },
-      update: { dueAt, extraAttempts },
-      include: { user: true },
-    });
+    const row = await this.repository.setExtension(exercise.id, userId, dueAt, extraAttempts);
     return toExtensionView(exercise.slug, row);
   }
 
   async removeExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string): Promise<void> {
-    const course = await this.courses.findFor(principal, courseSlug, 'editCourse');
+    const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
-    const { count } = await this.prisma.deadlineExtension.deleteMany({ where: { exerciseId: exercise.id, userId } });
-    if (!count) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
+    if (!(await this.repository.removeExtension(exercise.id, userId))) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
   }
 
   /**
@@ -122,9 +115,9 @@ export class DeadlinesService {
    * would be late or refused. Students read their own; staff name the student with `studentId`.
    */
   async status(principal: Principal, courseSlug: string, exerciseSlug: string, studentId?: string): Promise<DeadlineStatusView> {
-    const course = await this.courses.findVisible(principal, courseSlug);
+    const course = await this.access.findVisible(principal, courseSlug);
     const exercise = await this.exerciseOf(course, exerciseSlug);
-    const staff = await this.courses.canReadAll(principal, course.id);
+    const staff = await this.access.canReadAll(principal, course.id);
     let userId = principal.userId;
     if (studentId !== undefined && studentId !== principal.userId) {
       if (!staff) throw new ForbiddenError('students may only read their own deadline status', [{ field: 'student', reason: 'is for course staff only' }]);
@@ -133,20 +126,19 @@ export class DeadlinesService {
     } else if (principal.role === 'lms') {
       throw InvalidInputError.field('student', 'is required for lms keys: the memgrade id of the student');
     }
-    const policy = await loadPolicy(this.prisma, exercise.id, userId);
-    const used = await attemptsUsed(this.prisma, userId, exercise.id);
+    const policy = await this.repository.policy(exercise.id, userId);
+    const used = await this.repository.attemptsUsed(userId, exercise.id);
     return statusView(exercise.slug, userId, policy, used, new Date());
   }
 
   private async exerciseOf(course: Course, exerciseSlug: string) {
-    const exercise = await this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } } });
+    const exercise = await this.repository.exercise(course.id, exerciseSlug);
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: `no exercise "${exerciseSlug}" in course "${course.slug}"` }]);
     return exercise;
   }
 
   private async studentOf(course: Course, userId: string): Promise<void> {
-    const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: course.id, userId } } });
-    if (enrolment?.role !== 'student') {
+    if ((await this.repository.rosterRole(course.id, userId)) !== 'student') {
       throw new NotFoundError(`student ${userId} is not enrolled in course "${course.slug}"`, [{ field: 'userId', reason: 'no such student in this course' }]);
     }
   }

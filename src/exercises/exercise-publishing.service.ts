@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Course } from '../generated/prisma/client';
 import { GradingQueueService } from '../queue/grading-queue.service';
+import { ExerciseRepository } from './exercise.repository';
 import { maxScoreOf } from './exercise-spec';
 import { ExerciseFormatError, formatProblem, parseExercise, type ExerciseFiles, type ParsedExercise } from './format/exercise-format';
 import type { ValidationStatus } from '../generated/prisma/enums';
@@ -25,36 +25,30 @@ export class ExercisePublishingService {
   private readonly logger = new Logger(ExercisePublishingService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly repository: ExerciseRepository,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
   ) {}
 
   async publishAs(principal: Principal, courseSlug: string, slug: string, files: ExerciseFiles): Promise<PublishedVersion> {
-    const course = await this.courses.findFor(principal, courseSlug, 'publish');
+    const course = await this.access.findFor(principal, courseSlug, 'publish');
     return this.publish(course, parseOrReject(slug, files));
   }
 
   async publish(course: Course, parsed: ParsedExercise): Promise<PublishedVersion> {
-    const exercise = await this.prisma.exercise.upsert({
-      where: { courseId_slug: { courseId: course.id, slug: parsed.slug } },
-      create: { courseId: course.id, slug: parsed.slug, title: parsed.spec.title },
-      update: {},
-    });
-    const existing = await this.prisma.exerciseVersion.findUnique({ where: { exerciseId_contentHash: { exerciseId: exercise.id, contentHash: parsed.contentHash } } });
+    const exercise = await this.repository.ensure(course.id, parsed.slug, parsed.spec.title);
+    const existing = await this.repository.versionWithContent(exercise.id, parsed.contentHash);
     if (existing) return view(parsed, existing, false);
     for (;;) {
-      const last = await this.prisma.exerciseVersion.findFirst({ where: { exerciseId: exercise.id }, orderBy: { number: 'desc' }, select: { number: true } });
+      const last = await this.repository.lastVersionNumber(exercise.id);
       try {
-        const version = await this.prisma.exerciseVersion.create({
-          data: {
-            exerciseId: exercise.id,
-            number: (last?.number ?? 0) + 1,
-            contentHash: parsed.contentHash,
-            spec: parsed.spec as object,
-            files: parsed.files,
-            maxScore: maxScoreOf(parsed.spec),
-          },
+        const version = await this.repository.createVersion({
+          exerciseId: exercise.id,
+          number: last + 1,
+          contentHash: parsed.contentHash,
+          spec: parsed.spec as object,
+          files: parsed.files,
+          maxScore: maxScoreOf(parsed.spec),
         });
         await this.gradingQueue.enqueueValidation(version.id);
         this.logger.log({ course: course.slug, exercise: parsed.slug, version: version.number }, 'exercise version published; validating');
@@ -62,7 +56,7 @@ export class ExercisePublishingService {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         // Another publish of this exercise raced us: the same content is done, a number is retried.
-        const same = await this.prisma.exerciseVersion.findUnique({ where: { exerciseId_contentHash: { exerciseId: exercise.id, contentHash: parsed.contentHash } } });
+        const same = await this.repository.versionWithContent(exercise.id, parsed.contentHash);
         if (same) return view(parsed, same, false);
       }
     }

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
+import { AccessModule } from '../access/access.module';
 import { GradingQueueModule } from '../queue/grading-queue.module';
 import { CatalogService } from './catalog.service';
 import { ExercisePublishingService } from './exercise-publishing.service';
+import { ExerciseRepository } from './exercise.repository';
 import { ExercisesController } from './exercises.controller';
 import { ExercisesService } from './exercises.service';
 
 @Module({
-  imports: [CoursesModule, GradingQueueModule],
+  imports: [AccessModule, GradingQueueModule],
   controllers: [ExercisesController],
-  providers: [ExercisesService, ExercisePublishingService, CatalogService],
-  exports: [ExercisesService, ExercisePublishingService, CatalogService],
+  providers: [ExercisesService, ExercisePublishingService, CatalogService, ExerciseRepository],
+  exports: [ExercisesService, ExercisePublishingService, CatalogService, ExerciseRepository],
 })
 export class ExercisesModule {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
+import { ExerciseRepository } from './exercise.repository';
 import { hiddenTestName } from './hidden-tests';
 import type { ExerciseSpec } from './exercise-spec';
 import type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto/exercise-views.dto';
@@ -12,18 +12,14 @@ export type { ExerciseDetail, ExerciseSummary, ExerciseVersionView } from './dto
 @Injectable()
 export class ExercisesService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly repository: ExerciseRepository,
+    private readonly access: AccessPolicy,
   ) {}
 
   /** The exercises of a course that students can submit to (those with a valid current version). */
   async listForCourse(principal: Principal, courseSlug: string): Promise<ExerciseSummary[]> {
-    const course = await this.courses.findVisible(principal, courseSlug);
-    const exercises = await this.prisma.exercise.findMany({
-      where: { courseId: course.id, currentVersion: { status: 'valid' } },
-      include: { currentVersion: true },
-      orderBy: { slug: 'asc' },
-    });
+    const course = await this.access.findVisible(principal, courseSlug);
+    const exercises = await this.repository.published(course.id);
     return exercises.map(({ slug, currentVersion }) => {
       const spec = currentVersion!.spec as unknown as ExerciseSpec;
       return {
@@ -40,7 +36,7 @@ export class ExercisesService {
   async detail(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseDetail> {
     const { course, exercise, version, spec } = await this.currentVersionFor(principal, `${courseSlug}/${exerciseSlug}`);
     const files = version.files as Record<string, string>;
-    const staff = await this.courses.canReadAll(principal, course.id);
+    const staff = await this.access.canReadAll(principal, course.id);
     let hiddenSeen = 0;
     return {
       slug: exercise.slug,
@@ -57,14 +53,8 @@ export class ExercisesService {
 
   /** Every version of an exercise with its validation report (course staff). */
   async versions(principal: Principal, courseSlug: string, exerciseSlug: string): Promise<ExerciseVersionView[]> {
-    const course = await this.courses.findFor(principal, courseSlug, 'readAll');
-    // One snapshot: the exercise's current version and the versions' statuses change together (a
-    // validation stores both in one transaction), and two reads apart could show a valid newest
-    // version that is not current yet.
-    const exercise = await this.prisma.$transaction(
-      (tx) => tx.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } }, include: { versions: { orderBy: { number: 'desc' } } } }),
-      { isolationLevel: 'RepeatableRead' },
-    );
+    const course = await this.access.findFor(principal, courseSlug, 'readAll');
+    const exercise = await this.repository.withVersions(course.id, exerciseSlug);
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
     return exercise.versions.map((v) => ({
       number: v.number,
@@ -85,12 +75,8 @@ export class ExercisesService {
    */
   async versionToSubmitTo(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
-    const course = await this.courses.findVisible(principal, courseSlug);
-    const exercise = await this.prisma.exercise.findUnique({
-      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
-      select: { currentVersion: { select: { id: true, exerciseId: true, status: true, maxScore: true, spec: true } } },
-    });
-    const version = exercise?.currentVersion;
+    const course = await this.access.findVisible(principal, courseSlug);
+    const version = await this.repository.currentVersionToSubmitTo(course.id, exerciseSlug);
     if (!version || version.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
     return { course, version, spec: version.spec as unknown as ExerciseSpec };
   }
@@ -100,26 +86,23 @@ export class ExercisesService {
    * version, or forward again (admin, the course's instructors). Submissions keep their version.
    */
   async makeCurrent(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<ExerciseVersionView> {
-    const course = await this.courses.findFor(principal, courseSlug, 'publish');
-    const exercise = await this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } } });
+    const course = await this.access.findFor(principal, courseSlug, 'publish');
+    const exercise = await this.repository.find(course.id, exerciseSlug);
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
-    const version = await this.prisma.exerciseVersion.findUnique({ where: { exerciseId_number: { exerciseId: exercise.id, number } } });
+    const version = await this.repository.version(exercise.id, number);
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
     if (version.status !== 'valid') {
       throw new ConflictError(`version ${number} is ${version.status}: only a valid version can be made current`, [{ field: 'number', reason: `is ${version.status}, not valid` }]);
     }
-    await this.prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id, title: (version.spec as unknown as ExerciseSpec).title } });
+    await this.repository.makeCurrent(exercise.id, version.id, (version.spec as unknown as ExerciseSpec).title);
     return (await this.versions(principal, courseSlug, exerciseSlug)).find((v) => v.number === number)!;
   }
 
   /** The version a new submission to "<course>/<exercise>" is graded against. */
   async currentVersionFor(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
-    const course = await this.courses.findVisible(principal, courseSlug);
-    const exercise = await this.prisma.exercise.findUnique({
-      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
-      include: { currentVersion: true },
-    });
+    const course = await this.access.findVisible(principal, courseSlug);
+    const exercise = await this.repository.withCurrentVersion(course.id, exerciseSlug);
     if (!exercise?.currentVersion || exercise.currentVersion.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
     return { course, exercise, version: exercise.currentVersion, spec: exercise.currentVersion.spec as unknown as ExerciseSpec };
   }

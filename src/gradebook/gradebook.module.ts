@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
+import { AccessModule } from '../access/access.module';
 import { GradebookController } from './gradebook.controller';
+import { GradebookRepository } from './gradebook.repository';
 import { GradebookService } from './gradebook.service';
 
-@Module({ imports: [CoursesModule], controllers: [GradebookController], providers: [GradebookService] })
+@Module({ imports: [AccessModule], controllers: [GradebookController], providers: [GradebookService, GradebookRepository] })
 export class GradebookModule {}

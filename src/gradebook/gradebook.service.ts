@@ -1,23 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
 import { pickCounting } from '../deadlines/deadline-policy';
-import { loadCoursePolicies } from '../deadlines/deadline-store';
-import type { FlagSeverity } from '../grading/flag-summary';
-import { standingResultSql } from '../submissions/standing-result';
+import { GradebookRepository, type GradedRow } from './gradebook.repository';
 import { GRADEBOOK_POLICIES, type Gradebook, type GradebookCell, type GradebookExercise, type GradebookPolicy } from './gradebook.types';
-
-interface GradedRow {
-  id: string;
-  userId: string;
-  exerciseId: string;
-  score: number;
-  maxScore: number;
-  createdAt: Date;
-  flagSeverity: FlagSeverity | null;
-}
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 const dueAtOf = (dueAt: Date | null) => (dueAt ? { dueAt: dueAt.toISOString() } : {});
@@ -31,41 +18,24 @@ const dueAtOf = (dueAt: Date | null) => (dueAt ? { dueAt: dueAt.toISOString() } 
 @Injectable()
 export class GradebookService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
+    private readonly repository: GradebookRepository,
   ) {}
 
   async build(principal: Principal, courseSlug: string, requested?: GradebookPolicy): Promise<Gradebook> {
-    const course = await this.courses.findVisible(principal, courseSlug);
-    if (!(await this.courses.canReadAll(principal, course.id))) {
+    const course = await this.access.findVisible(principal, courseSlug);
+    if (!(await this.access.canReadAll(principal, course.id))) {
       throw new ForbiddenError(`the gradebook of course "${course.slug}" is for its instructors, an admin or its lms key`);
     }
     const policy = requested ?? (GRADEBOOK_POLICIES.includes(course.gradebookPolicy as GradebookPolicy) ? (course.gradebookPolicy as GradebookPolicy) : 'best');
 
     const [enrolments, exercises, graded, policyOf] = await Promise.all([
-      this.prisma.enrolment.findMany({
-        where: { courseId: course.id, role: 'student' },
-        include: { user: { select: { id: true, displayName: true, externalId: true } } },
-      }),
-      this.prisma.exercise.findMany({
-        where: { courseId: course.id },
-        include: {
-          currentVersion: { select: { maxScore: true, status: true } },
-          versions: { orderBy: { number: 'desc' }, take: 1, select: { maxScore: true } },
-        },
-        orderBy: { slug: 'asc' },
-      }),
+      this.repository.students(course.id),
+      this.repository.exercises(course.id),
       // Every graded submission of the course's students: which one counts depends on its student's
       // deadline policy (a late one may lose to an earlier, lower one), so it is picked below.
-      this.prisma.$queryRaw<GradedRow[]>`
-        SELECT s.id, s.user_id AS "userId", v.exercise_id AS "exerciseId", s.score, s.max_score AS "maxScore",
-               s.created_at AS "createdAt", s.flag_severity::text AS "flagSeverity"
-          FROM submissions s
-          JOIN exercise_versions v ON v.id = s.exercise_version_id
-          JOIN exercises e ON e.id = v.exercise_id
-          JOIN enrolments en ON en.course_id = e.course_id AND en.user_id = s.user_id AND en.role = 'student'
-         WHERE e.course_id = ${course.id}::uuid AND ${standingResultSql}`,
-      loadCoursePolicies(this.prisma, course.id),
+      this.repository.standingGrades(course.id),
+      this.repository.deadlinePolicies(course.id),
     ]);
 
     const byCell = new Map<string, GradedRow[]>();

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../database/prisma-errors';
 import { RedisService } from '../redis/redis.module';
@@ -66,7 +67,7 @@ export class InfrastructureBreaker implements OnApplicationShutdown {
       ['redis', () => this.redis.ping()],
       ['docker', () => this.sandbox.ping()],
     ];
-    const results = await Promise.all(checks.map(async ([dependency, check]) => ({ dependency, error: await failureOf(check) })));
+    const results = await Promise.all(checks.map(async ([dependency, check]) => ({ dependency, error: await failureOf(check, dependency) })));
     const down = results.find((result) => result.error !== null);
     return down ? { dependency: down.dependency, error: down.error! } : null;
   }
@@ -119,21 +120,13 @@ export class InfrastructureBreaker implements OnApplicationShutdown {
   }
 }
 
-async function failureOf(check: () => Promise<unknown>): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
+async function failureOf(check: () => Promise<unknown>, what: string): Promise<string | null> {
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-      }),
-    ]);
+    await within(check(), PROBE_TIMEOUT_MS, what);
     return null;
   } catch (error) {
     const lines = ((error as Error).message || String(error)).split('\n').map((line) => line.trim()).filter(Boolean);
     return lines.at(-1) ?? 'unknown error';
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { within } from '../common/time/within';
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY_PREFIX, HEARTBEAT_TTL_SECONDS, type WorkerHeartbeat } from '../health/worker-heartbeat';
 import { RedisService } from '../redis/redis.module';
 import { SandboxService } from '../sandbox';
@@ -48,19 +49,11 @@ export class WorkerHeartbeatService implements OnModuleInit, OnApplicationShutdo
 
   private async beat(): Promise<void> {
     const heartbeat: WorkerHeartbeat = { workerId: this.workerId, host: hostname(), pid: process.pid, docker: 'up', at: '' };
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.sandbox.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Docker engine did not answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-        }),
-      ]);
+      await within(this.sandbox.ping(), PING_TIMEOUT_MS, 'the Docker engine');
     } catch (error) {
       heartbeat.docker = 'down';
       heartbeat.dockerError = (error as Error).message;
-    } finally {
-      clearTimeout(timer);
     }
     heartbeat.at = new Date().toISOString();
     heartbeat.grading = this.breaker.isOpen ? 'paused' : 'running';

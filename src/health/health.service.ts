@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
 import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';
@@ -6,18 +7,10 @@ import type { HealthCheck, HealthReport } from './dto/health-report.dto';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 async function timed(what: string, probe: () => Promise<unknown>): Promise<HealthCheck> {
   const started = performance.now();
   try {
-    await withTimeout(probe(), what);
+    await within(probe(), CHECK_TIMEOUT_MS, what);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { status: 'down', error: (error as Error).message.split('\n')[0] };
@@ -47,7 +40,7 @@ export class HealthService {
 
   private async dockerFromHeartbeats(): Promise<HealthCheck> {
     try {
-      const keys = await withTimeout(this.scanHeartbeatKeys(), 'redis');
+      const keys = await within(this.scanHeartbeatKeys(), CHECK_TIMEOUT_MS, 'redis');
       const beats = keys.length ? await this.redis.client.mget(keys) : [];
       const now = Date.now();
       // A beat older than HEARTBEAT_STALE_MS is a worker that stopped (or cannot reach Redis): not counted.

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessPolicy } from '../access/access-policy';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { slugPipe } from '../common/http/path-params';
 import { uuidPipe } from '../common/http/uuid.pipe';
-import { CoursesService } from '../courses/courses.service';
 import { CreatePlatformDto } from './dto/create-platform.dto';
 import { PlatformView, RosterSyncReport, RotatedKeyView } from './dto/lti-views.dto';
 import { LtiPlatformsService } from './lti-platforms.service';
@@ -19,7 +19,7 @@ export class LtiAdminController {
     private readonly platforms: LtiPlatformsService,
     private readonly keys: ToolKeysService,
     private readonly roster: LtiRosterService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
   ) {}
 
   @Post('lti/platforms')
@@ -60,7 +60,7 @@ export class LtiAdminController {
   @ApiOperation({ summary: 'Sync the course roster from its LTI platforms (NRPS): members enrolled, people who left unenrolled' })
   @ApiOkResponse({ type: [RosterSyncReport], description: 'one report per LTI platform of the course' })
   async syncRoster(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) courseSlug: string): Promise<RosterSyncReport[]> {
-    const course = await this.courses.findFor(principal, courseSlug, 'manageMembers');
+    const course = await this.access.findFor(principal, courseSlug, 'manageMembers');
     return this.roster.syncCourse(course.id);
   }
 }

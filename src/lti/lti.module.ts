@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { ApiKeysService } from '../auth/api-keys.service';
-import { CoursesModule } from '../courses/courses.module';
 import { LtiAdminController } from './lti-admin.controller';
 import { LtiDeepLinkingService } from './lti-deep-linking.service';
 import { LtiGradeListener } from './lti-grade-listener';
@@ -21,7 +21,7 @@ const shared = [ToolKeysService, LtiPlatformsService, LtiTokenService, LtiUsersS
 
 /** LTI 1.3 Advantage in the API: registration, launches, deep linking, the admin routes. */
 @Module({
-  imports: [CoursesModule, LtiQueueModule],
+  imports: [AccessModule, LtiQueueModule],
   controllers: [LtiController, LtiAdminController],
   providers: [...shared, LtiLaunchService, LtiRegistrationService, LtiDeepLinkingService],
 })

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
+import { within } from '../common/time/within';
 import { GRADING_QUEUE, WEBHOOKS_QUEUE } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
 import { MetricsRegistry } from './metrics-registry';
@@ -66,13 +67,10 @@ export class QueueMetricsCollector {
   }
 
   private async withTimeout<T>(work: Promise<T>): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([work, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SCRAPE_TIMEOUT_MS)))]);
+      return await within(work, SCRAPE_TIMEOUT_MS, 'Redis');
     } catch {
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

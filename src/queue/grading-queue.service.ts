@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { within } from '../common/time/within';
 import { FIRST_SUBMISSION_PRIORITY, REGRADE_PRIORITY, SWEEP_PRIORITY } from '../queue/grading-priority';
 import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
@@ -61,20 +62,12 @@ export class GradingQueueService {
   }
 
   private async withTimeout(adding: Promise<unknown>, what: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        adding,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
+      await within(adding, ENQUEUE_TIMEOUT_MS, 'Redis');
       return true;
     } catch (error) {
       this.logger.warn(`could not enqueue ${what}; the sweeper will: ${(error as Error).message}`);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

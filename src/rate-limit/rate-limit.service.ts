@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { within } from '../common/time/within';
 import { RedisService } from '../redis/redis.module';
 
 /** A limit: at most `limit` requests per `windowSeconds`, sliding, per subject (an API key). */
@@ -64,14 +65,12 @@ export class RateLimitService {
    */
   async consume(rule: RateLimitRule, subject: string): Promise<RateLimitDecision> {
     const key = `${RATE_LIMIT_KEY_PREFIX}${rule.name}:${subject}`;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const reply = (await Promise.race([
+      const reply = (await within(
         this.redis.client.eval(SLIDING_WINDOW, 1, key, String(rule.windowSeconds * 1000), String(rule.limit), randomBytes(6).toString('hex')),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${RATE_LIMIT_REDIS_TIMEOUT_MS} ms`)), RATE_LIMIT_REDIS_TIMEOUT_MS);
-        }),
-      ])) as [number, number, number];
+        RATE_LIMIT_REDIS_TIMEOUT_MS,
+        'Redis',
+      )) as [number, number, number];
       const [allowed, remaining, resetMs] = reply.map(Number);
       return {
         allowed: allowed === 1,
@@ -86,8 +85,6 @@ export class RateLimitService {
         this.logger.warn(`rate limit "${rule.name}" not enforced (failing open): ${(error as Error).message}`);
       }
       return { allowed: true, limit: rule.limit, remaining: rule.limit, resetSeconds: rule.windowSeconds, degraded: true };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -13,3 +13,8 @@ export class SandboxRequestError extends Error {
   override readonly name = 'SandboxRequestError';
   readonly retriable = false;
 }
+
+/** An error as one line, for a run's `error` and the logs. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+}

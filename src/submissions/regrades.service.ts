@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { CoursesService } from '../courses/courses.service';
-import type { CourseCapability } from '../courses/course-capabilities';
-import { PrismaService } from '../database/prisma.service';
+import type { CourseCapability } from '../access/course-capabilities';
+import { ExerciseRepository } from '../exercises/exercise.repository';
 import { GradingQueueService } from '../queue/grading-queue.service';
+import { RegradeRepository } from './regrade.repository';
+import { SubmissionRepository } from './submission.repository';
 
 /** A version regrade and how far it got. */
 export interface RegradeView {
@@ -37,31 +39,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class RegradesService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly regrades: RegradeRepository,
+    private readonly submissions: SubmissionRepository,
+    private readonly exercises: ExerciseRepository,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
   ) {}
 
   /** Regrades every finished submission of one exercise version (course staff). */
   async start(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<RegradeView> {
     const { course, version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'regrade');
-    const finished = await this.prisma.submission.findMany({
-      where: {
-        exerciseVersionId: version.id,
-        status: { in: ['graded', 'error'] },
-        // An lms key acts for the students on the roster only.
-        ...(principal.role === 'lms' ? { user: { enrolments: { some: { courseId: course.id } } } } : {}),
-      },
-      select: { id: true, score: true },
-    });
+    // An lms key acts for the students on the roster only.
+    const finished = await this.submissions.finishedOfVersion(version.id, principal.role === 'lms' ? course.id : undefined);
     // The items exist before any job does, so the worker always finds the one it must mark.
-    const regrade = await this.prisma.regrade.create({
-      data: {
-        exerciseVersionId: version.id,
-        requestedBy: principal.userId,
-        items: { create: finished.map((s) => ({ submissionId: s.id, previousScore: s.score })) },
-      },
-    });
+    const regrade = await this.regrades.create(version.id, principal.userId, finished);
     for (const { id } of finished) await this.gradingQueue.requeue(id, 'regrade');
     return this.view(regrade.id, `${course.slug}/${exerciseSlug}`, number);
   }
@@ -69,47 +60,41 @@ export class RegradesService {
   /** The regrades of a version, newest first. */
   async list(principal: Principal, courseSlug: string, exerciseSlug: string, number: number): Promise<RegradeView[]> {
     const { version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'readAll');
-    const regrades = await this.prisma.regrade.findMany({ where: { exerciseVersionId: version.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 50, select: { id: true } });
-    return Promise.all(regrades.map(({ id }) => this.view(id, `${courseSlug}/${exerciseSlug}`, number)));
+    const ids = await this.regrades.latestIdsOfVersion(version.id);
+    return Promise.all(ids.map((id) => this.view(id, `${courseSlug}/${exerciseSlug}`, number)));
   }
 
   async get(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, id: string): Promise<RegradeView> {
     const { version } = await this.findVersion(principal, courseSlug, exerciseSlug, number, 'readAll');
     const notFound = new NotFoundError(`regrade ${id.slice(0, 100)} of this version does not exist`, [{ field: 'id', reason: 'no such regrade' }]);
     if (!UUID.test(id)) throw notFound;
-    const regrade = await this.prisma.regrade.findFirst({ where: { id, exerciseVersionId: version.id }, select: { id: true } });
-    if (!regrade) throw notFound;
+    if (!(await this.regrades.isOfVersion(id, version.id))) throw notFound;
     return this.view(id, `${courseSlug}/${exerciseSlug}`, number);
   }
 
   private async findVersion(principal: Principal, courseSlug: string, exerciseSlug: string, number: number, capability: CourseCapability) {
-    const course = await this.courses.findFor(principal, courseSlug, capability);
-    const version = await this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId: course.id, slug: exerciseSlug } } });
+    const course = await this.access.findFor(principal, courseSlug, capability);
+    const version = await this.exercises.versionBySlug(course.id, exerciseSlug, number);
     if (!version) throw new NotFoundError(`version ${number} of exercise "${exerciseSlug}" does not exist`, [{ field: 'number', reason: 'no such version' }]);
     return { course, version };
   }
 
   private async view(id: string, exercise: string, version: number): Promise<RegradeView> {
-    const [regrade, counts, last] = await Promise.all([
-      this.prisma.regrade.findUniqueOrThrow({ where: { id } }),
-      this.prisma.regradeItem.groupBy({ by: ['state'], where: { regradeId: id }, _count: { _all: true } }),
-      this.prisma.regradeItem.aggregate({ where: { regradeId: id }, _max: { finishedAt: true } }),
-    ]);
-    const count = (state: string) => counts.find((c) => c.state === state)?._count._all ?? 0;
-    const [pending, regraded, failed] = [count('pending'), count('regraded'), count('failed')];
+    const { createdAt, counts, lastFinishedAt } = await this.regrades.progress(id);
+    const { pending, regraded, failed } = counts;
     const total = pending + regraded + failed;
     return {
       id,
       exercise,
       version,
-      createdAt: regrade.createdAt.toISOString(),
+      createdAt: createdAt.toISOString(),
       queued: total,
       total,
       regraded,
       failed,
       pending,
       done: pending === 0,
-      finishedAt: pending === 0 ? (last._max.finishedAt ?? regrade.createdAt).toISOString() : null,
+      finishedAt: pending === 0 ? (lastFinishedAt ?? createdAt).toISOString() : null,
     };
   }
 }

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { QueuePositionService } from '../backpressure/queue-position.service';
 import type { QueuePlace } from '../backpressure/queue-estimate';
 import { SubmissionBackpressureService } from '../backpressure/submission-backpressure.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
-import { may, refusal } from '../courses/course-capabilities';
+import { may, refusal } from '../access/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
-import { PrismaService } from '../database/prisma.service';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { SubmissionLatenessView } from '../deadlines/dto/deadline-views.dto';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -23,6 +23,7 @@ import type { CreateSubmissionDto } from './dto/create-submission.dto';
 import type { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { checkSubmissionFiles } from './submission-files';
 import { toSubmissionView, type SubmissionView } from './submission-view';
+import { SubmissionRepository, type SubmissionWithCourse } from './submission.repository';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,16 +62,15 @@ export interface SubmissionCodeView {
   diff: FileDiff[] | null;
 }
 
-const withCourse = { exerciseVersion: { include: { exercise: { include: { course: true } } } } } as const;
-
 @Injectable()
 export class SubmissionsService {
   private readonly logger = new Logger(SubmissionsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly submissions: SubmissionRepository,
     private readonly exercises: ExercisesService,
     private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly gradingQueue: GradingQueueService,
     private readonly backpressure: SubmissionBackpressureService,
     private readonly queuePosition: QueuePositionService,
@@ -89,7 +89,7 @@ export class SubmissionsService {
     const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, userId, files])).digest('hex');
 
     if (idempotencyKey) {
-      const earlier = await this.findByIdempotencyKey(principal.keyId, idempotencyKey);
+      const earlier = await this.submissions.findByIdempotencyKey(principal.keyId, idempotencyKey);
       if (earlier) return this.replay(earlier, requestHash);
     }
     let submission;
@@ -99,17 +99,14 @@ export class SubmissionsService {
       // "Late" is judged by when the API accepted it (createdAt), in the same transaction as the
       // deadline and attempt-limit check (deadlines/), which may refuse it.
       const acceptedAt = new Date();
-      submission = await this.prisma.$transaction(async (tx) => {
-        await this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt);
-        return tx.submission.create({
-          data: { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
-          select: { id: true, status: true, createdAt: true },
-        });
-      });
+      submission = await this.submissions.createAdmitted(
+        { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
+        (tx) => this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt),
+      );
     } catch (error) {
       // Two requests with one Idempotency-Key raced: the loser returns the winner's submission.
       if (idempotencyKey && isUniqueViolation(error)) {
-        return this.replay((await this.findByIdempotencyKey(principal.keyId, idempotencyKey))!, requestHash);
+        return this.replay((await this.submissions.findByIdempotencyKey(principal.keyId, idempotencyKey))!, requestHash);
       }
       throw error;
     }
@@ -122,13 +119,15 @@ export class SubmissionsService {
   }
 
   async get(principal: Principal, id: string): Promise<SubmissionView & { lateness: SubmissionLatenessView; queue?: QueuePlace }> {
-    const { submission, staff } = await this.findReadable(principal, id);
-    const [results, lateness] = await Promise.all([
-      this.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'desc' }, take: 1, include: { tests: true } }),
-      this.deadlines.latenessOfSubmission(submission.exerciseVersion.exerciseId, submission.userId, submission.createdAt, submission.status === 'graded' ? submission.score : null),
-    ]);
+    const { submission, staff } = await this.findReadable(principal, id, (readable) => this.submissions.getWithLatestResult(readable));
+    const lateness = await this.deadlines.latenessOfSubmission(
+      submission.exerciseVersion.exerciseId,
+      submission.userId,
+      submission.createdAt,
+      submission.status === 'graded' ? submission.score : null,
+    );
     const { exercise } = submission.exerciseVersion;
-    const view = { ...toSubmissionView({ ...submission, results }, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
+    const view = { ...toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
     // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
     if (submission.status === 'queued') return { ...view, queue: await this.queuePosition.placeOf(submission.jobId) };
     return view;
@@ -138,15 +137,7 @@ export class SubmissionsService {
   async code(principal: Principal, id: string): Promise<SubmissionCodeView> {
     const { submission } = await this.findReadable(principal, id);
     const { exercise } = submission.exerciseVersion;
-    const previous = await this.prisma.submission.findFirst({
-      where: {
-        userId: submission.userId,
-        exerciseVersion: { exerciseId: exercise.id },
-        OR: [{ createdAt: { lt: submission.createdAt } }, { createdAt: submission.createdAt, id: { lt: submission.id } }],
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: { id: true, createdAt: true, files: true },
-    });
+    const previous = await this.submissions.previousOf({ ...submission, exerciseId: exercise.id });
     const files = submission.files as Record<string, string>;
     return {
       id: submission.id,
@@ -166,9 +157,9 @@ export class SubmissionsService {
     if (query.status) where.status = query.status;
     if (query.exercise && !query.course) throw InvalidInputError.field('exercise', 'needs course as well');
     if (query.course) {
-      const course = await this.courses.findVisible(principal, query.course);
+      const course = await this.access.findVisible(principal, query.course);
       where.exerciseVersion = { exercise: { courseId: course.id, ...(query.exercise ? { slug: query.exercise } : {}) } };
-      if (!(await this.courses.canReadAll(principal, course.id))) where.userId = principal.userId;
+      if (!(await this.access.canReadAll(principal, course.id))) where.userId = principal.userId;
     } else if (principal.role === 'lms') {
       where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
     }
@@ -177,7 +168,7 @@ export class SubmissionsService {
       // Own submissions, plus every submission of the courses one reads as staff (instructors, TAs).
       where.OR = [
         { userId: principal.userId },
-        { exerciseVersion: { exercise: { course: this.courses.staffCoursesWhere(principal) } } },
+        { exerciseVersion: { exercise: { course: this.access.staffCoursesWhere(principal) } } },
       ];
     }
     if (query.flagged !== undefined || query.flagSeverity) await this.restrictToFlags(principal, query, where);
@@ -189,14 +180,9 @@ export class SubmissionsService {
       const { createdAt, id } = decodeCursor(query.cursor);
       where.AND = [{ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] }];
     }
-    const rows = await this.prisma.submission.findMany({
-      where,
-      include: withCourse,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const rows = await this.submissions.newestFirst(where, limit + 1);
     const page = rows.slice(0, limit);
-    const staffOf = await this.courses.staffCourseIds(principal);
+    const staffOf = await this.access.staffCourseIds(principal);
     const readsAsStaff = (courseId: string) => staffOf === 'all' || staffOf.has(courseId);
     return {
       items: page.map((s) => ({
@@ -222,13 +208,13 @@ export class SubmissionsService {
     const field = query.flagSeverity ? 'flagSeverity' : 'flagged';
     if (query.flagged === false && query.flagSeverity) throw InvalidInputError.field('flagSeverity', 'cannot be combined with flagged=false');
     // Staff of at least one course (a student-level user may be a course's TA); anyone else learns nothing from a filter.
-    const staffOf = await this.courses.staffCourseIds(principal);
+    const staffOf = await this.access.staffCourseIds(principal);
     if (staffOf !== 'all' && !staffOf.size) throw new ForbiddenError(`${field} is a filter for course staff`, [{ field, reason: 'is for course staff only' }]);
     if (query.course) {
       if (where.userId) throw new ForbiddenError(`${field} is a filter for the staff of course "${query.course}"`, [{ field, reason: 'is for course staff only' }]);
     } else {
       delete where.OR;
-      where.exerciseVersion = { exercise: { course: this.courses.staffCoursesWhere(principal) } };
+      where.exerciseVersion = { exercise: { course: this.access.staffCoursesWhere(principal) } };
     }
     where.flagSeverity = query.flagSeverity ? { in: severitiesAtLeast(query.flagSeverity) } : query.flagged ? { not: null } : null;
   }
@@ -237,7 +223,7 @@ export class SubmissionsService {
   async regrade(principal: Principal, id: string): Promise<{ id: string; status: 'queued' }> {
     const { submission } = await this.findReadable(principal, id);
     const { course } = submission.exerciseVersion.exercise;
-    const actor = await this.courses.actorIn(principal, course.id);
+    const actor = await this.access.actorIn(principal, course.id);
     if (!may(actor, 'regrade')) throw new ForbiddenError(actor ? refusal(actor, 'regrade', course.slug) : 'only course staff may regrade');
     if (submission.status === 'queued' || submission.status === 'running') {
       throw new ConflictError('the submission is being graded already; regrade it once it is finished', [{ field: 'id', reason: `is ${submission.status}` }]);
@@ -246,21 +232,24 @@ export class SubmissionsService {
     return { id, status: 'queued' };
   }
 
-  /** The submission and whether the caller sees it as staff; 404 for what is not theirs to see. */
-  async findReadable(principal: Principal, id: string) {
+  /**
+   * The submission and whether the caller sees it as staff; 404 for what is not theirs to see.
+   * `load` reads it (by default with its course; a caller that shows more loads more in the same query).
+   */
+  async findReadable<S extends SubmissionWithCourse = SubmissionWithCourse>(
+    principal: Principal,
+    id: string,
+    load: (id: string) => Promise<S | null> = (readable) => this.submissions.getWithCourse(readable) as Promise<S | null>,
+  ): Promise<{ submission: S; staff: boolean }> {
     const notFound = new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);
     if (!UUID.test(id)) throw notFound;
-    const submission = await this.prisma.submission.findUnique({ where: { id }, include: withCourse });
+    const submission = await load(id);
     if (!submission) throw notFound;
-    const staff = await this.courses.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
+    const staff = await this.access.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
     if (!staff && submission.userId !== principal.userId) throw notFound;
     // An lms key acts on behalf of the course's students: not for one who left the roster.
-    if (principal.role === 'lms' && !(await this.courses.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
+    if (principal.role === 'lms' && !(await this.access.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
     return { submission, staff };
-  }
-
-  private findByIdempotencyKey(apiKeyId: string, idempotencyKey: string) {
-    return this.prisma.submission.findUnique({ where: { apiKeyId_idempotencyKey: { apiKeyId, idempotencyKey } } });
   }
 
   private replay(earlier: { id: string; status: string; requestHash: string | null }, requestHash: string): CreatedSubmission {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CoursesModule } from '../courses/courses.module';
+import { AccessModule } from '../access/access.module';
 import { WebhookDeliverySweeper } from './webhook-delivery-sweeper';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -11,7 +11,7 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksModule {}
 
 /** The HTTP API of webhooks: registration, listing, deletion, delivery log. Imported by AppModule. */
-@Module({ imports: [CoursesModule], controllers: [WebhooksController], providers: [WebhooksService] })
+@Module({ imports: [AccessModule], controllers: [WebhooksController], providers: [WebhooksService] })
 export class WebhooksApiModule {}
 
 /** The worker side: sends queued deliveries and re-queues lost ones. Imported by WorkerModule only. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { OutboundPolicy, OutboundUrlError } from '../common/http/outbound-url';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
-import { may, refusal } from '../courses/course-capabilities';
-import { CoursesService } from '../courses/courses.service';
+import { may, refusal } from '../access/course-capabilities';
 import { PrismaService } from '../database/prisma.service';
 import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
@@ -27,7 +27,7 @@ type EndpointWithCourse = WebhookEndpoint & { course: { slug: string } | null };
 export class WebhooksService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly courses: CoursesService,
+    private readonly access: AccessPolicy,
     private readonly outbound: OutboundPolicy,
   ) {}
 
@@ -117,7 +117,7 @@ export class WebhooksService {
   }
 
   private courseToManage(principal: Principal, courseSlug: string) {
-    return this.courses.findFor(principal, courseSlug, 'manageWebhooks');
+    return this.access.findFor(principal, courseSlug, 'manageWebhooks');
   }
 
   /** The endpoint when the caller may manage it; 404 otherwise, so ids of other courses do not leak. */
@@ -131,7 +131,7 @@ export class WebhooksService {
       if (endpoint.apiKeyId !== principal.keyId) throw notFound;
       return endpoint;
     }
-    const actor = endpoint.courseId ? await this.courses.actorIn(principal, endpoint.courseId) : null;
+    const actor = endpoint.courseId ? await this.access.actorIn(principal, endpoint.courseId) : null;
     // Course staff who may not manage webhooks (its TAs) learn why; anyone else learns nothing.
     if (may(actor, 'readAll') && !may(actor, 'manageWebhooks')) throw new ForbiddenError(refusal(actor!, 'manageWebhooks', endpoint.course?.slug ?? ''));
     if (!may(actor, 'manageWebhooks')) throw notFound;

@@ -1,20 +1,20 @@
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../src/common/errors/domain-errors';
 import { CourseMembersService } from '../../src/courses/course-members.service';
-import { CoursesService } from '../../src/courses/courses.service';
+import { AccessPolicy } from '../../src/access/access-policy';
 import { RosterImportService } from '../../src/courses/roster-import.service';
 import { type MediumContext, startMedium } from './medium.factory';
 
 /** The roster's rules on a real database: who may do what in a course, adding people, the CSV import. */
 describe('CourseMembersService and RosterImportService', () => {
   let ctx: MediumContext;
-  let courses: CoursesService;
+  let access: AccessPolicy;
   let members: CourseMembersService;
   let imports: RosterImportService;
   const tag = () => Math.random().toString(36).slice(2, 10);
 
   beforeAll(async () => {
     ctx = await startMedium();
-    courses = ctx.get(CoursesService);
+    access = ctx.get(AccessPolicy);
     members = ctx.get(CourseMembersService);
     imports = ctx.get(RosterImportService);
   });
@@ -37,16 +37,16 @@ describe('CourseMembersService and RosterImportService', () => {
   it('finds the course for each capability of the caller: a TA reads and regrades, 403 with the reason for the rest, 404 for outsiders', async () => {
     const { course, ta, student } = await courseWithStaff();
     const outsider = await ctx.newPrincipal('student');
-    expect((await courses.findFor(ta.principal, course.slug, 'readAll')).id).toBe(course.id);
-    expect((await courses.findFor(ta.principal, course.slug, 'regrade')).id).toBe(course.id);
+    expect((await access.findFor(ta.principal, course.slug, 'readAll')).id).toBe(course.id);
+    expect((await access.findFor(ta.principal, course.slug, 'regrade')).id).toBe(course.id);
     for (const capability of ['publish', 'manageMembers', 'manageKeys', 'manageWebhooks', 'editCourse', 'manageLmsStudents'] as const) {
-      await expect(courses.findFor(ta.principal, course.slug, capability)).rejects.toThrow(ForbiddenError);
+      await expect(access.findFor(ta.principal, course.slug, capability)).rejects.toThrow(ForbiddenError);
     }
-    await expect(courses.findFor(ta.principal, course.slug, 'publish')).rejects.toThrow(`a teaching assistant of course "${course.slug}" may not publish exercise versions or make one current`);
-    await expect(courses.findFor(student.principal, course.slug, 'readAll')).rejects.toThrow(/^a student of course .* may not read every submission/);
-    await expect(courses.findFor(outsider.principal, course.slug, 'view')).rejects.toThrow(NotFoundError);
-    expect(await courses.staffCourseIds(ta.principal)).toEqual(new Set([course.id]));
-    expect(await courses.staffCourseIds(student.principal)).toEqual(new Set());
+    await expect(access.findFor(ta.principal, course.slug, 'publish')).rejects.toThrow(`a teaching assistant of course "${course.slug}" may not publish exercise versions or make one current`);
+    await expect(access.findFor(student.principal, course.slug, 'readAll')).rejects.toThrow(/^a student of course .* may not read every submission/);
+    await expect(access.findFor(outsider.principal, course.slug, 'view')).rejects.toThrow(NotFoundError);
+    expect(await access.staffCourseIds(ta.principal)).toEqual(new Set([course.id]));
+    expect(await access.staffCourseIds(student.principal)).toEqual(new Set());
   });
 
   it('creates, enrols, changes and leaves alone as asked, finding people by external id or by email in any case', async () => {

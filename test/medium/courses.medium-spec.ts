@@ -1,5 +1,6 @@
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../src/common/errors/domain-errors';
+import { AccessPolicy } from '../../src/access/access-policy';
 import { CoursesService } from '../../src/courses/courses.service';
 import { type MediumContext, startMedium } from './medium.factory';
 
@@ -7,10 +8,12 @@ import { type MediumContext, startMedium } from './medium.factory';
 describe('CoursesService', () => {
   let ctx: MediumContext;
   let courses: CoursesService;
+  let access: AccessPolicy;
 
   beforeAll(async () => {
     ctx = await startMedium();
     courses = ctx.get(CoursesService);
+    access = ctx.get(AccessPolicy);
   });
 
   afterAll(async () => {
@@ -27,7 +30,7 @@ describe('CoursesService', () => {
 
     const enrolments = await ctx.prisma.enrolment.findMany({ where: { course: { slug: { in: [taught.slug, administered.slug] } } }, include: { course: true } });
     expect(enrolments.map((e) => ({ course: e.course.slug, userId: e.userId, role: e.role }))).toEqual([{ course: taught.slug, userId: instructor.userId, role: 'instructor' }]);
-    expect(await courses.canReadAll(instructor.principal, enrolments[0].courseId)).toBe(true);
+    expect(await access.canReadAll(instructor.principal, enrolments[0].courseId)).toBe(true);
   });
 
   it('refuses a second course with a taken slug as a conflict on the slug field', async () => {
@@ -48,12 +51,12 @@ describe('CoursesService', () => {
     const lms = await ctx.newPrincipal('lms', { courseId: course.id });
     await ctx.data.enrol(course.id, student.userId, 'student');
 
-    await expect(courses.findVisible(outsider.principal, course.slug)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(courses.findVisible(outsider.principal, 'no-such-course-at-all')).rejects.toBeInstanceOf(NotFoundError);
-    expect((await courses.findVisible(student.principal, course.slug)).id).toBe(course.id);
-    expect((await courses.findVisible(admin.principal, other.slug)).id).toBe(other.id);
-    expect((await courses.findVisible(lms.principal, course.slug)).id).toBe(course.id);
-    await expect(courses.findVisible(lms.principal, other.slug)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(access.findVisible(outsider.principal, course.slug)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(access.findVisible(outsider.principal, 'no-such-course-at-all')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await access.findVisible(student.principal, course.slug)).id).toBe(course.id);
+    expect((await access.findVisible(admin.principal, other.slug)).id).toBe(other.id);
+    expect((await access.findVisible(lms.principal, course.slug)).id).toBe(course.id);
+    await expect(access.findVisible(lms.principal, other.slug)).rejects.toBeInstanceOf(NotFoundError);
 
     const listed = async (who: { principal: typeof admin.principal }) => (await courses.list(who.principal)).map((c) => c.slug).filter((s) => [course.slug, other.slug].includes(s));
     expect(await listed(student)).toEqual([course.slug]);
@@ -70,11 +73,11 @@ describe('CoursesService', () => {
     await ctx.data.enrol(course.id, student.userId, 'student');
     await ctx.data.enrol(course.id, instructor.userId, 'instructor');
 
-    await expect(courses.findFor(student.principal, course.slug, 'readAll')).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await courses.findFor(instructor.principal, course.slug, 'readAll')).id).toBe(course.id);
-    expect((await courses.findFor(lms.principal, course.slug, 'readAll')).id).toBe(course.id);
-    expect((await courses.findFor(instructor.principal, course.slug, 'publish')).id).toBe(course.id);
-    await expect(courses.findFor(lms.principal, course.slug, 'publish')).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(access.findFor(student.principal, course.slug, 'readAll')).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await access.findFor(instructor.principal, course.slug, 'readAll')).id).toBe(course.id);
+    expect((await access.findFor(lms.principal, course.slug, 'readAll')).id).toBe(course.id);
+    expect((await access.findFor(instructor.principal, course.slug, 'publish')).id).toBe(course.id);
+    await expect(access.findFor(lms.principal, course.slug, 'publish')).rejects.toBeInstanceOf(ForbiddenError);
     await expect(courses.update(student.principal, course.slug, { title: 'Mine now' })).rejects.toBeInstanceOf(ForbiddenError);
     expect(await courses.update(instructor.principal, course.slug, { gradebookPolicy: 'latest' })).toMatchObject({ slug: course.slug, gradebookPolicy: 'latest' });
   });
@@ -131,5 +134,52 @@ describe('CoursesService', () => {
     await courses.ensureLmsStudent(lms!, course.slug, { externalId: 'ada', displayName: 'Ada' });
     const studentKey = await courses.issueLmsStudentKey(lms!, course.slug, 'ada');
     expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: course.id });
+  });
+
+  it('revokes one sign-in key of an LMS student with the keys made from it, or all of them, and ends them with the enrolment', async () => {
+    const course = await ctx.data.newCourse();
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    const keys = ctx.get(ApiKeysService);
+    const { student } = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId: 'lin', displayName: 'Lin' });
+    const link = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+    const madeWithLink = await keys.issue(student.id, 'made with the link', { courseId: course.id, issuedByKeyId: link.id });
+    const madeFromThat = await keys.issue(student.id, 'made with that', { courseId: course.id, issuedByKeyId: madeWithLink.id });
+    const otherLink = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+
+    expect(await courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin', link.id)).toEqual({ revoked: 3 });
+    for (const secret of [link.secret, madeWithLink.secret, madeFromThat.secret]) expect(await keys.authenticate(secret)).toBeNull();
+    expect(await keys.authenticate(otherLink.secret)).toMatchObject({ userId: student.id });
+    await expect(courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      constructor: NotFoundError,
+      problems: [{ field: 'keyId' }],
+    });
+    await expect(courses.revokeLmsStudentKeys(lms.principal, course.slug, 'nobody')).rejects.toMatchObject({ constructor: NotFoundError, problems: [{ field: 'externalId' }] });
+    expect(await courses.revokeLmsStudentKeys(lms.principal, course.slug, 'lin')).toEqual({ revoked: 1 });
+
+    const again = await courses.issueLmsStudentKey(lms.principal, course.slug, 'lin');
+    const admin = await ctx.newPrincipal('admin');
+    await courses.unenrol(admin.principal, course.slug, student.id);
+    expect(await keys.authenticate(again.secret)).toBeNull();
+    // Removed from the roster: the LMS cannot bring them back by itself, nor get them a key.
+    await expect(courses.ensureLmsStudent(lms.principal, course.slug, { externalId: 'lin', displayName: 'Lin' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(courses.issueLmsStudentKey(lms.principal, course.slug, 'lin')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('takes the LMS student\'s name and email from the LMS each time, and refuses an email another user has', async () => {
+    const course = await ctx.data.newCourse();
+    const lms = await ctx.newPrincipal('lms', { courseId: course.id });
+    const externalId = `lms-${Math.random().toString(36).slice(2, 8)}`;
+    const { student } = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId, displayName: 'Ada' });
+    const email = `${externalId}@example.edu`;
+    expect(await courses.ensureLmsStudent(lms.principal, course.slug, { externalId, displayName: 'Ada Lovelace', email })).toMatchObject({
+      created: false,
+      student: { id: student.id, displayName: 'Ada Lovelace', email },
+    });
+    const other = await courses.ensureLmsStudent(lms.principal, course.slug, { externalId: `${externalId}-2`, displayName: 'Other' });
+    await expect(courses.ensureLmsStudent(lms.principal, course.slug, { externalId: `${externalId}-2`, displayName: 'Other', email })).rejects.toMatchObject({
+      constructor: ConflictError,
+      problems: [{ field: 'email' }],
+    });
+    expect(await ctx.prisma.user.findUniqueOrThrow({ where: { id: other.student.id } })).toMatchObject({ email: null });
   });
 });

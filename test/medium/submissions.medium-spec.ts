@@ -2,6 +2,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { CoursesService } from '../../src/courses/courses.service';
 import { GRADING_QUEUE, GradingJob } from '../../src/queue/queues';
 import { RegradesService } from '../../src/submissions/regrades.service';
+import { SubmissionRepository } from '../../src/submissions/submission.repository';
 import { SubmissionsService } from '../../src/submissions/submissions.service';
 import { type MediumContext, startMedium } from './medium.factory';
 
@@ -173,5 +174,53 @@ describe('SubmissionsService', () => {
     // The stored score stays on the submission while it waits: it is what the gradebook shows.
     expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id: other } })).toMatchObject({ status: 'queued', score: 1 });
     expect(await ctx.prisma.regradeItem.findMany({ where: { regradeId: regrade.id } })).toEqual([expect.objectContaining({ submissionId: other, state: 'pending', previousScore: 1 })]);
+  });
+
+  it('shows the code with a diff to the same student\'s previous submission of the exercise, none for the first, and nothing to a classmate', async () => {
+    const { exercise, student, classmate, instructor } = await newClass();
+    const first = (await submissions.create(student.principal, { exercise, files: solution('print(1)\n') })).id;
+    await submissions.create(classmate.principal, { exercise, files: solution('print("other")\n') });
+    const second = (await submissions.create(student.principal, { exercise, files: solution('print(2)\n') })).id;
+
+    expect(await submissions.code(student.principal, first)).toMatchObject({ id: first, files: solution('print(1)\n'), previous: null, diff: null });
+    const code = await submissions.code(instructor.principal, second);
+    expect(code).toMatchObject({ id: second, exercise, studentId: student.userId, files: solution('print(2)\n'), previous: { id: first } });
+    expect(code.diff).toHaveLength(1);
+    expect(code.diff![0]).toMatchObject({ file: 'solution.py', status: 'changed' });
+    await expect(submissions.code(classmate.principal, second)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lists the regrades of a version newest first, and finds one only under its own version', async () => {
+    const { course, version, exercise, student, instructor } = await newClass();
+    const { id } = await submissions.create(student.principal, { exercise, files: solution() });
+    await graded(id);
+    const [, exerciseSlug] = exercise.split('/');
+    const regrades = ctx.get(RegradesService);
+    const first = await regrades.start(instructor.principal, course.slug, exerciseSlug, version.number);
+    await ctx.prisma.submission.update({ where: { id }, data: { status: 'graded' } });
+    const second = await regrades.start(instructor.principal, course.slug, exerciseSlug, version.number);
+
+    expect((await regrades.list(instructor.principal, course.slug, exerciseSlug, version.number)).map((r) => r.id)).toEqual([second.id, first.id]);
+    expect(await regrades.get(instructor.principal, course.slug, exerciseSlug, version.number, first.id)).toMatchObject({ id: first.id, total: 1, pending: 1, done: false });
+    await expect(regrades.get(instructor.principal, course.slug, exerciseSlug, version.number + 1, first.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(regrades.get(instructor.principal, course.slug, exerciseSlug, version.number, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(regrades.list(student.principal, course.slug, exerciseSlug, version.number)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  describe('SubmissionRepository', () => {
+    it('reads a submission with its course and only its latest grading run with its tests; null for none', async () => {
+      const { course, exercise, student } = await newClass();
+      const { id } = await submissions.create(student.principal, { exercise, files: solution() });
+      const repository = ctx.get(SubmissionRepository);
+      expect((await repository.getWithLatestResult(id))?.results).toEqual([]);
+      await graded(id, 1);
+      await graded(id, 2);
+
+      const read = await repository.getWithLatestResult(id);
+      expect(read?.exerciseVersion.exercise.course.id).toBe(course.id);
+      expect(read?.results.map((r) => r.run)).toEqual([2]);
+      expect(read?.results[0].tests.map((t) => t.name).sort()).toEqual(['hidden one', 'visible of run 2']);
+      expect(await repository.getWithLatestResult('00000000-0000-4000-8000-000000000000')).toBeNull();
+    });
   });
 });

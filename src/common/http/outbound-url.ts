@@ -4,6 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress, LookupOneOptions } from 'node:dns';
 import { parseAllowList } from '../net/allow-list';
 import { embeddedIpv4, formatIp, inRange, parseIp, parseRange, type IpRange, type ParsedIp } from '../net/ip-address';
+import { within } from '../time/within';
 
 /**
  * Requests memgrade makes to addresses users give it (webhook receivers, LMS endpoints) must not
@@ -160,19 +161,11 @@ export class OutboundPolicy {
       return [{ address: '127.0.0.1', family: 4 }];
     }
     let addresses: ResolvedAddress[];
-    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await Promise.race([
-        this.resolver(hostname),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.resolveTimeoutMs} ms`)), this.resolveTimeoutMs);
-        }),
-      ]);
+      addresses = await within(this.resolver(hostname), this.resolveTimeoutMs, 'DNS');
     } catch (error) {
       const code = (error as { code?: string }).code;
       throw new OutboundUrlError(`names a host that does not resolve (${hostname}: ${code ?? (error as Error).message})`, 'unresolvable');
-    } finally {
-      clearTimeout(timer);
     }
     if (!addresses.length) throw new OutboundUrlError(`names a host that does not resolve (${hostname}: no addresses)`, 'unresolvable');
     for (const { address } of addresses) this.refuseIfBlocked(hostname, address);

@@ -8,8 +8,8 @@ export type CourseActor = 'admin' | 'lms' | CourseRole;
 
 /**
  * Every access rule of a course in one place: what may be done, and by whom. Services ask
- * `CoursesService.findFor(principal, slug, capability)` or `can(...)`; no other code compares
- * course roles. A teaching assistant reads and regrades what the staff read, but does not change
+ * `AccessPolicy.findFor(principal, slug, capability)` or `can(...)` (access-policy.ts); no other
+ * code compares course roles. A teaching assistant reads and regrades what the staff read, but does not change
  * what students are graded against, who is on the roster, or what talks to the outside (keys,
  * webhooks, the LMS).
  */

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+
+/** The queries of exercises as the API reads them: a course's exercises, their versions, the current one. */
+@Injectable()
+export class ExerciseRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The course's exercises whose current version is valid, by slug, with that version. */
+  published(courseId: string) {
+    return this.prisma.exercise.findMany({ where: { courseId, currentVersion: { status: 'valid' } }, include: { currentVersion: true }, orderBy: { slug: 'asc' } });
+  }
+
+  /**
+   * The exercise with every version, newest first, in one snapshot: the current version and the
+   * versions' statuses change together (a validation stores both in one transaction), and two reads
+   * apart could show a valid newest version that is not current yet.
+   */
+  withVersions(courseId: string, slug: string) {
+    return this.prisma.$transaction(
+      (tx) => tx.exercise.findUnique({ where: { courseId_slug: { courseId, slug } }, include: { versions: { orderBy: { number: 'desc' } } } }),
+      { isolationLevel: 'RepeatableRead' },
+    );
+  }
+
+  /** The current version's id, exercise, status, score and spec, without its files (only the worker reads those). */
+  async currentVersionToSubmitTo(courseId: string, slug: string) {
+    const exercise = await this.prisma.exercise.findUnique({
+      where: { courseId_slug: { courseId, slug } },
+      select: { currentVersion: { select: { id: true, exerciseId: true, status: true, maxScore: true, spec: true } } },
+    });
+    return exercise?.currentVersion ?? null;
+  }
+
+  /** The exercise with its current version (files included). */
+  withCurrentVersion(courseId: string, slug: string) {
+    return this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId, slug } }, include: { currentVersion: true } });
+  }
+
+  find(courseId: string, slug: string) {
+    return this.prisma.exercise.findUnique({ where: { courseId_slug: { courseId, slug } } });
+  }
+
+  /** Version `number` of the exercise. */
+  version(exerciseId: string, number: number) {
+    return this.prisma.exerciseVersion.findUnique({ where: { exerciseId_number: { exerciseId, number } } });
+  }
+
+  /** Version `number` of the course's exercise `slug`; null when either does not exist. */
+  versionBySlug(courseId: string, slug: string, number: number) {
+    return this.prisma.exerciseVersion.findFirst({ where: { number, exercise: { courseId, slug } } });
+  }
+
+  /** Makes the version current, the exercise's title following it. */
+  async makeCurrent(exerciseId: string, versionId: string, title: string): Promise<void> {
+    await this.prisma.exercise.update({ where: { id: exerciseId }, data: { currentVersionId: versionId, title } });
+  }
+
+  /** The course's exercise `slug`, made (titled `title`) when it does not exist yet. */
+  ensure(courseId: string, slug: string, title: string) {
+    return this.prisma.exercise.upsert({ where: { courseId_slug: { courseId, slug } }, create: { courseId, slug, title }, update: {} });
+  }
+
+  /** The exercise's version with this content, if it was published before. */
+  versionWithContent(exerciseId: string, contentHash: string) {
+    return this.prisma.exerciseVersion.findUnique({ where: { exerciseId_contentHash: { exerciseId, contentHash } } });
+  }
+
+  /** The number of the exercise's newest version, or 0 for none. */
+  async lastVersionNumber(exerciseId: string): Promise<number> {
+    const last = await this.prisma.exerciseVersion.findFirst({ where: { exerciseId }, orderBy: { number: 'desc' }, select: { number: true } });
+    return last?.number ?? 0;
+  }
+
+  /** A new version (pending validation); a unique violation when its number or content was taken meanwhile. */
+  createVersion(data: { exerciseId: string; number: number; contentHash: string; spec: object; files: Record<string, string>; maxScore: number }) {
+    return this.prisma.exerciseVersion.create({ data });
+  }
+}
