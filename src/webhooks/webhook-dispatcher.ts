@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { within } from '../common/time/within';
 import { PrismaService } from '../database/prisma.service';
 import { type DomainEvent, DomainEventType, type EventSubscriber, type SubmissionGradedEvent } from '../events/domain-events';
 import { OutboxService } from '../events/outbox.service';
@@ -98,20 +99,16 @@ export class WebhookDispatcher implements EventSubscriber, OnModuleInit {
    */
   async enqueue(deliveryIds: string[]): Promise<boolean> {
     if (!deliveryIds.length) return true;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      await within(
         this.queue.addBulk(deliveryIds.map((deliveryId) => ({ name: WebhookJob.deliver, data: { deliveryId }, opts: { jobId: deliveryId } }))),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${WEBHOOK_ENQUEUE_TIMEOUT_MS} ms`)), WEBHOOK_ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
+        WEBHOOK_ENQUEUE_TIMEOUT_MS,
+        'Redis',
+      );
       return true;
     } catch (error) {
-      this.logger.warn(`could not queue ${deliveryIds.length} webhook deliveries; the sweeper will: ${(error as Error).message}`);
+      this.logger.warn({ deliveries: deliveryIds.length, error: (error as Error).message }, 'could not queue webhook deliveries; the sweeper will');
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
