@@ -35,7 +35,8 @@ def _undumpable():
 
 
 def _warm(preload):
-    from . import _trusted, api, child, cycles, errors, evidence, guard, instructor, memory, probes, refcount, scan, sizes  # noqa: F401
+    from . import (_trusted, api, child, cycles, errors, evidence, guard, instructor, memory,  # noqa: F401
+                   probes, refcount, scan, sizes)
     try:
         import prctl  # noqa: F401
         import seccomp  # noqa: F401

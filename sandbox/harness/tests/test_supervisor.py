@@ -400,7 +400,7 @@ def _():
             plan["amplified"] = []
         # No answer() in the probe test: it scores nothing (grader_error), but its process ran.
         r = grade("cache", self.PROBE, plan_patch=patch, tests={"test_probe.py": tests})
-        line = [l for l in r.doc["student_output"]["stdout"].splitlines() if l.startswith("PROBE ")][0]
+        line = [s for s in r.doc["student_output"]["stdout"].splitlines() if s.startswith("PROBE ")][0]
         info = json.loads(line[6:])
         self.assertEqual((info["uid"], info["euid"], info["gid"], info["groups"]), (TEST_UID, TEST_UID, TEST_UID, []))
         self.assertEqual(int(info["CapEff"], 16), 0)
