@@ -119,7 +119,7 @@ def load_measurement_tools():
     import tracemalloc
     tm = tracemalloc
     try:
-        import memory_profiler
+        import memory_profiler  # pyright: ignore[reportMissingImports] - only in the image (python3-memory-profiler)
         mp_memory_usage = memory_profiler.memory_usage
     except Exception:  # pragma: no cover - the image always has it
         mp_memory_usage = None

@@ -23,6 +23,11 @@ def _text(b):
     return b.decode("utf-8", errors="replace")
 
 
+def _dict(v) -> dict:
+    """*v* when a child sent an object there, else an empty one."""
+    return v if isinstance(v, dict) else {}
+
+
 class StudentRuns:
     """Runs the student's processes; *zygote* is a callable giving the ready zygote or None."""
 
@@ -43,7 +48,7 @@ class StudentRuns:
                          cwd=self.student_dir, tmpdir=self.scratch, zygote=self.zygote())
 
     # ------------------------------------------------------------ the import check
-    def check(self):
+    def check(self) -> dict:
         """Parse, scan and import the student's files: {"ok": True} or {"ok": False, "kind", "message", …}."""
         defaults = self.plan["defaults"]
         out = self._child({"mode": "check"}, time_limit_s=defaults["time_limit_s"],
@@ -52,16 +57,15 @@ class StudentRuns:
         self.timings.process("import check", out)
         self.findings.channel("import check", out)
         scan = out.first("scan") if not out.channel_error else None
-        files = (scan or {}).get("files", {}) if isinstance((scan or {}).get("files", {}), dict) else {}
+        files = _dict(scan.get("files") if scan is not None else None)
         for fname in self.plan["student_files"]:
-            entry = files.get(fname) if isinstance(files.get(fname), dict) else {}
-            self.findings.add_scan_flags(entry.get("flags", []))
+            self.findings.add_scan_flags(_dict(files.get(fname)).get("flags", []))
         for fname in self.plan["student_files"]:
-            entry = files.get(fname) if isinstance(files.get(fname), dict) else {}
+            entry = _dict(files.get(fname))
             if entry.get("error"):
                 return {"ok": False, "kind": "syntax", "message": str(entry["error"])}
         missing = [f for f in self.plan["student_files"]
-                   if isinstance(files.get(f), dict) and not files[f].get("present")]
+                   if isinstance(files.get(f), dict) and not _dict(files.get(f)).get("present")]
         imp = out.first("import") if not out.channel_error else None
         if missing and (imp is None or imp.get("ok")):
             return {"ok": False, "kind": "missing", "message": "missing from your submission: %s" % ", ".join(missing)}

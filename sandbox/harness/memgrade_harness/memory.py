@@ -38,6 +38,8 @@ MAX_SAMPLES = 400
 class Measurement:
     """One measured call: ``peak_mib`` above ``baseline_mib``; ``samples`` [(t_s, mib_above_baseline)]."""
 
+    retained_mib: float     # tracemalloc only: what the call still held when it returned
+
     def __init__(self, method, peak_mib, baseline_mib, samples=None, retval=None, duration_s=None,
                  top=None, sampled_peak_mib=None):
         self.method = method
@@ -171,7 +173,7 @@ def _measure_tracemalloc(fn, top=5):
         dur = _trusted.perf_counter() - t0
         current1, peak = _trusted.tmf("get_traced_memory")()
         sites = []
-        if top:
+        if top and before is not None:
             after = _trusted.tmf("take_snapshot")()
             if filters:
                 after = after.filter_traces(filters)

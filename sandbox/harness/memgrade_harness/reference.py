@@ -4,8 +4,10 @@ with the student's side."""
 
 import threading
 import time
+from typing import Optional
 
 from .children import run_child
+from .procs import Outcome
 
 REFERENCE_HEADROOM_MIB = 256
 
@@ -26,8 +28,8 @@ class ReferenceRun:
         self.timings, self.findings = timings, findings
         self.tests = {}
         self.workloads = {}
-        self.outcome = None
-        self.error = None
+        self.outcome: Optional[Outcome] = None
+        self.error: Optional[str] = None
         self._thread = None
 
     def _config(self):

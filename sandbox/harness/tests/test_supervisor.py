@@ -216,7 +216,9 @@ class CpuTime(unittest.TestCase):
         started = time.process_time()
         while time.process_time() - started < 0.3:
             pass
-        used = procs.cpu_seconds(os.getpid()) - before
+        after = procs.cpu_seconds(os.getpid())
+        assert before is not None and after is not None     # this process is alive
+        used = after - before
         self.assertGreater(used, 0.2)
         self.assertLess(used, 1.0)
         self.assertIsNone(procs.cpu_seconds(2 ** 22 + 1))
