@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything `npm start` and `npm test` share: npm dependencies, the Prisma client, the build,
-# the configuration check, Postgres, Redis, migrations, the Docker engine and the sandbox image.
+# the configuration check, Postgres, Redis, migrations, flake8 (for `npm run lint:harness`), the Docker
+# engine and the sandbox image.
 # Each step is skipped when it is already done.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +40,7 @@ node web/build.mjs --if-changed
 node dist/config/config.check.js
 
 bash scripts/services-up.sh
+bash scripts/python-lint-up.sh
 node dist/database/migrate.cli.js >&2
 bash scripts/docker-up.sh
 export SANDBOX_IMAGE="${SANDBOX_IMAGE:-$(bash scripts/sandbox-image.sh)}"

@@ -30,6 +30,6 @@ def record(**measurements):
     context().record(measurements)
 
 
-__all__ = ["test", "student", "reference", "answer", "rng", "refcount", "cycles", "memory", "sizes", "Probe", "ProbeStr",
-           "ProbeList", "ProbeDict", "probe", "probe_str", "fail", "record", "MemgradeFailure",
+__all__ = ["test", "student", "reference", "answer", "rng", "refcount", "cycles", "memory", "sizes", "Probe",
+           "ProbeStr", "ProbeList", "ProbeDict", "probe", "probe_str", "fail", "record", "MemgradeFailure",
            "StudentError", "HarnessUsageError", "HARNESS_VERSION"]

@@ -7,7 +7,7 @@ module attributes with these snapshots (``changed_attributes``) to report tamper
 
 This makes the in-process results tamper-*resistant*, not tamper-proof: code running in the
 same interpreter can still reach harness objects through frames or the collector.  The
-verdicts that matter are backed out of process (see supervisor.py / amplify.py).
+verdicts that matter are backed out of process (see judge.py).
 """
 
 import builtins
@@ -59,6 +59,27 @@ _type = type
 _id = id
 _len = len
 
+
+class collector_paused:
+    """``with collector_paused():`` — the cycle collector is off inside the block and back to what
+    it was after it, whatever the block raised.  A plain class on the references above, not
+    ``contextlib.contextmanager``: its ``__exit__`` lives in the stdlib's ``contextlib``, which
+    student code can import and patch; this one is harness code (trusted by the audit hook by code
+    object, like every function here)."""
+
+    __slots__ = ("_was",)
+
+    def __enter__(self):
+        self._was = gc_isenabled()
+        gc_disable()
+        return self
+
+    def __exit__(self, *exc):
+        if self._was:
+            gc_enable()
+        return False
+
+
 tm = None          # filled by load_measurement_tools()
 mp_memory_usage = None
 _snapshot = {}     # (module name, attribute) -> object, for changed_attributes()
@@ -98,7 +119,7 @@ def load_measurement_tools():
     import tracemalloc
     tm = tracemalloc
     try:
-        import memory_profiler
+        import memory_profiler  # pyright: ignore[reportMissingImports] - only in the image (python3-memory-profiler)
         mp_memory_usage = memory_profiler.memory_usage
     except Exception:  # pragma: no cover - the image always has it
         mp_memory_usage = None
@@ -138,6 +159,7 @@ def changed_attributes():
 
 
 _MISSING = object()
+
 
 # --- reading this process's memory from /proc (independent of psutil / memory_profiler) ---
 

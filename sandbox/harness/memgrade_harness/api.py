@@ -135,6 +135,8 @@ def student(name="solution"):
         _loaded[name] = err
         raise err
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise HarnessUsageError("student(%r): %s cannot be loaded as a module" % (name, fname))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     from ._trusted import perf_counter

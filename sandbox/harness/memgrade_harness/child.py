@@ -398,6 +398,7 @@ def main():
     _prepare(cfg, phases)
     channel.send({"type": "ready", "timings": phases})
     mode = cfg["mode"]
+    result: dict
     if mode == "check":
         result = run_check(cfg, channel)
     elif mode == "test":

@@ -37,8 +37,8 @@ def reference(task, runs, drop):
     for _ in range(runs):
         doc = supervise(task, secrets.token_bytes(32), drop=drop)
         if doc["status"] != "ok":
-            raise SystemExit("reference run failed: %s %s" % (doc["status"], doc.get("error") or
-                                                               [t["message"] for t in doc["tests"]]))
+            why = doc.get("error") or [t["message"] for t in doc["tests"]]
+            raise SystemExit("reference run failed: %s %s" % (doc["status"], why))
         for t in doc["tests"]:
             for k, v in t["measurements"].items():
                 if k.startswith("memory") and isinstance(v, dict) and "key" in v:

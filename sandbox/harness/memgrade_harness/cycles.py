@@ -67,29 +67,27 @@ def assert_freed_by_refcount(build):
     >>> cycles.assert_freed_by_refcount(lambda: m.make_tree(depth=5))
     """
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
-    try:
-        root, nodes, refs, kinds = _track(build)
-        n = len(refs)
-        del root, nodes
-        alive = [w() for w in refs]
-        survivors = [o for o in alive if o is not None]
-        del alive
-        example = None
-        if survivors:
-            ids = {id(o) for o in survivors}
-            example = find_cycle(survivors[0], ids)
-        k = len(survivors)
-        del survivors
-    finally:
-        _trusted.gc_collect()
-        if was:
-            _trusted.gc_enable()
+    with _trusted.collector_paused():
+        try:
+            root, nodes, refs, kinds = _track(build)
+            n = len(refs)
+            del root, nodes
+            alive = [w() for w in refs]
+            survivors = [o for o in alive if o is not None]
+            del alive
+            example = None
+            if survivors:
+                ids = {id(o) for o in survivors}
+                example = find_cycle(survivors[0], ids)
+            k = len(survivors)
+            del survivors
+        finally:
+            _trusted.gc_collect()
     context().record({"objects": n, "alive_after_del": k, "types": dict(kinds)})
     if k:
         msg = ("%s is kept alive by reference cycles: %d of its %d objects (%s) survived after the last "
-               "reference was dropped; only the cycle collector would free them." % (_describe(build), k, n, _names(kinds)))
+               "reference was dropped; only the cycle collector would free them."
+               % (_describe(build), k, n, _names(kinds)))
         if example:
             msg += " One cycle: %s." % example
         msg += " Use weakref (e.g. weakref.ref or WeakValueDictionary) for back-references."
@@ -104,9 +102,7 @@ def assert_collected_by_gc(build, require_cycle=True):
     >>> cycles.assert_collected_by_gc(lambda: m.make_graph(10))
     """
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
-    try:
+    with _trusted.collector_paused():
         root, nodes, refs, kinds = _track(build)
         n = len(refs)
         del root, nodes
@@ -118,31 +114,24 @@ def assert_collected_by_gc(build, require_cycle=True):
         holder = describe_holder(survivors[0]) if survivors else None
         k = len(survivors)
         del survivors
-    finally:
-        if was:
-            _trusted.gc_enable()
     context().record({"objects": n, "alive_after_del": after_del, "alive_after_collect": k,
                       "collected_by_gc": found})
     if k:
         raise MemgradeFailure("%s is not garbage: %d of its %d objects are still alive after gc.collect(); %s." % (
             _describe(build), k, n, holder))
     if require_cycle and after_del == 0:
-        raise MemgradeFailure("%s was freed by reference counting alone: it contains no reference cycle." % _describe(build))
+        raise MemgradeFailure("%s was freed by reference counting alone: it contains no reference cycle."
+                              % _describe(build))
 
 
 def collected_count(build):
     """What gc.collect() reports after the structure from ``build()`` is dropped (after a
     flushing collection).  Includes anything else that became garbage: compare with ``>=``."""
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
-    try:
+    with _trusted.collector_paused():
         root = build()
         del root
         return _trusted.gc_collect()
-    finally:
-        if was:
-            _trusted.gc_enable()
 
 
 def assert_gc_finds_at_least(build, n):
@@ -154,7 +143,7 @@ def assert_gc_finds_at_least(build, n):
     context().record({"collected_by_gc": found, "expected_at_least": n})
     if found < n:
         raise MemgradeFailure("the cycle collector found %d unreachable objects after %s was dropped; "
-                              "expected at least %d." % (found, _describe(build).replace("the structure", "the structure"), n))
+                              "expected at least %d." % (found, _describe(build), n))
 
 
 def assert_finalizers_ran(build, cls, at_least=1, collect=True):
@@ -174,18 +163,15 @@ def assert_finalizers_ran(build, cls, at_least=1, collect=True):
         return _orig(self)
 
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
-    setattr(cls, "__del__", counting_del)
-    try:
-        root = build()
-        del root
-        if collect:
-            _trusted.gc_collect()
-    finally:
-        setattr(cls, "__del__", original)
-        if was:
-            _trusted.gc_enable()
+    with _trusted.collector_paused():
+        setattr(cls, "__del__", counting_del)
+        try:
+            root = build()
+            del root
+            if collect:
+                _trusted.gc_collect()
+        finally:
+            setattr(cls, "__del__", original)
     context().record({"finalizers_ran": calls[0], "expected_at_least": at_least})
     if calls[0] < at_least:
         raise MemgradeFailure("%s.__del__ ran %d time(s); expected at least %d once the structure was dropped%s." % (
@@ -200,8 +186,7 @@ def assert_no_uncollectable(build=None):
     garbage = _trusted.gc_garbage
     start = len(garbage)
     if build is not None:
-        root = build()
-        del root
+        build()         # the structure is dropped as soon as it is built
     _trusted.gc_collect()
     new = garbage[start:]
     context().record({"uncollectable": len(new)})

@@ -22,6 +22,7 @@ recursively; it never calls a student's ``__eq__`` (the judge never holds a stud
 import hashlib
 import math
 import random as _random
+from typing import Any
 
 MAX_ANSWERS = 200
 MAX_DEPTH = 20
@@ -92,7 +93,7 @@ def clear_answers():
     _answers.clear()
 
 
-def plain(value, _depth=0, _budget=None):
+def plain(value, _depth=0, _budget=None) -> Any:     # JSON data: its shape is the value's
     """JSON data for *value*, by exact type.  Anything else (a subclass, an object with its own
     ``__eq__``) becomes ``{"!unrepresentable": "<type name>"}``, which no reference answer equals."""
     if _budget is None:

@@ -237,9 +237,9 @@ def block_signal_functions(student_files):
 
 def make_undumpable():
     """Non-dumpable and no_new_privs (the latter is required for an unprivileged seccomp filter)."""
-    done = {"dumpable": False, "no_new_privs": False}
+    done: dict[str, object] = {"dumpable": False, "no_new_privs": False}
     try:
-        import prctl
+        import prctl  # pyright: ignore[reportMissingImports] - only in the image (python3-prctl)
         prctl.set_dumpable(False)
         done["dumpable"] = True
         prctl.set_no_new_privs(True)
@@ -284,7 +284,7 @@ def seccomp_filter(processes=False):
     *processes*: let it fork (a test process: memory_profiler samples the plot from a forked
     monitor).  Workload processes never may: the judge reads the memory of that one process."""
     try:
-        import seccomp
+        import seccomp  # pyright: ignore[reportMissingImports] - only in the image (python3-seccomp)
     except ImportError:
         return False
     pid = os.getpid()

@@ -38,6 +38,8 @@ MAX_SAMPLES = 400
 class Measurement:
     """One measured call: ``peak_mib`` above ``baseline_mib``; ``samples`` [(t_s, mib_above_baseline)]."""
 
+    retained_mib: float     # tracemalloc only: what the call still held when it returned
+
     def __init__(self, method, peak_mib, baseline_mib, samples=None, retval=None, duration_s=None,
                  top=None, sampled_peak_mib=None):
         self.method = method
@@ -171,7 +173,7 @@ def _measure_tracemalloc(fn, top=5):
         dur = _trusted.perf_counter() - t0
         current1, peak = _trusted.tmf("get_traced_memory")()
         sites = []
-        if top:
+        if top and before is not None:
             after = _trusted.tmf("take_snapshot")()
             if filters:
                 after = after.filter_traces(filters)
@@ -252,15 +254,15 @@ def assert_peak_below(fn, absolute_mib=None, relative_to_reference=None, key=Non
     limits = _budget(method, absolute_mib, relative_to_reference, ref_value, tolerance)
     rec = m.as_dict()
     rec["key"] = key
-    rec["limit_mib"] = round(min(l[1] for l in limits), 3)
-    rec["limit_with_tolerance_mib"] = round(min(l[2] for l in limits), 3)
+    rec["limit_mib"] = round(min(limit[1] for limit in limits), 3)
+    rec["limit_with_tolerance_mib"] = round(min(limit[2] for limit in limits), 3)
     if ref_value is not None:
         rec["reference_peak_mib"] = ref_value
     if ctx.memory_mib:
         rec["ceiling_mib"] = ctx.memory_mib
     ctx.record({"memory": rec} if "memory" not in ctx.measurements else {"memory": rec})
     label = what or "the call"
-    for kind, nominal, hard in sorted(limits, key=lambda l: l[2]):
+    for kind, nominal, hard in sorted(limits, key=lambda limit: limit[2]):
         if m.peak_mib > hard and ctx.observe_only:
             # The reference run shares one process between tests: a peak there is not a verdict.
             ctx.note("reference run: %s peaked at %s (limit %s)" % (label, fmt_mib(m.peak_mib), fmt_mib(nominal)))
@@ -273,7 +275,8 @@ def assert_peak_below(fn, absolute_mib=None, relative_to_reference=None, key=Non
                 msg = "%s used %s at its peak; the limit is %s" % (label, fmt_mib(m.peak_mib), fmt_mib(nominal))
             if m.top and m.top[0]["kib"] >= 0.1 * m.peak_mib * 1024:
                 s = m.top[0]
-                msg += ". Most memory still held when it returned was allocated at %s, line %d (%s)" % (s["file"], s["line"], fmt_mib(s["kib"] / 1024.0))
+                msg += (". Most memory still held when it returned was allocated at %s, line %d (%s)"
+                        % (s["file"], s["line"], fmt_mib(s["kib"] / 1024.0)))
             raise MemgradeFailure(msg + ".", measurements=rec)
     return m
 

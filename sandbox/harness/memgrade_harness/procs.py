@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Optional
 
 import json
 
@@ -46,22 +47,22 @@ def child_env(tmpdir):
 
 class Outcome:
     def __init__(self):
-        self.messages = []
-        self.channel_error = None
+        self.messages: list[dict] = []
+        self.channel_error: Optional[str] = None
         self.stdout = b""
         self.stderr = b""
         self.stdout_bytes = 0
         self.stderr_bytes = 0
-        self.exit_code = None
-        self.signal = None
+        self.exit_code: Optional[int] = None
+        self.signal: Optional[int] = None
         self.maxrss_kib = 0
         self.utime = 0.0
         self.stime = 0.0
-        self.timed_out = None       # None, "startup", "run" (CPU time) or "wall" (clock)
+        self.timed_out: Optional[str] = None    # None, "startup", "run" (CPU time) or "wall" (clock)
         self.wall_s = 0.0
-        self.run_s = None           # from "ready" to exit
-        self.startup_s = None       # from the request to "ready" (fork or exec, preload, hardening)
-        self.spawn_s = None         # from the request until the process existed
+        self.run_s: Optional[float] = None      # from "ready" to exit
+        self.startup_s: Optional[float] = None  # from the request to "ready" (fork or exec, preload, hardening)
+        self.spawn_s: Optional[float] = None    # from the request until the process existed
         self.killed_by_supervisor = False
 
     def first(self, mtype):
@@ -154,8 +155,8 @@ class Zygote:
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.started = time.monotonic()
         self.ready_s = None
-        self.proc = subprocess.Popen([sys.executable, "-B", "-s", "-m", "memgrade_harness.zygote", str(theirs.fileno())],
-                                     stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), close_fds=True,
+        argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness.zygote", str(theirs.fileno())]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), close_fds=True,
                                      env=child_env(tmpdir), cwd=tmpdir)
         theirs.close()
         self._sock.send(json.dumps({"preload": list(preload)}).encode())
@@ -243,17 +244,7 @@ def timeout_message(out, time_limit_s):
     return "did not finish within the time limit of %s s" % time_limit_s
 
 
-def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap=65536,
-        cwd=None, tmpdir="/tmp", rlimits=None, drop=True, zygote=None):
-    """Run ``python3 -m memgrade_harness.<module>`` under *uid* (forked by *zygote* when given, a
-    fresh interpreter otherwise); return an Outcome.
-
-    *config* (a dict) is written as one JSON line on the child's stdin, which the child
-    closes after reading."""
-    out = Outcome()
-    r_res, w_res = os.pipe()
-    cfg = dict(config)
-    cfg["result_fd"] = 3 if zygote is not None else w_res
+def _limits(startup_limit_s, time_limit_s, rlimits):
     limits = {
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_FSIZE: 64 << 20,
@@ -262,7 +253,12 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
     }
     if rlimits:
         limits.update(rlimits)
+    return limits
 
+
+def _preexec(limits, drop, uid, gid):
+    """What a fresh interpreter's process does between fork and exec: its own session, the
+    rlimits, umask 077 and, with *drop*, the student's uid and gid with no groups."""
     def preexec():
         os.setsid()
         for res, val in limits.items():
@@ -277,205 +273,271 @@ def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap
             os.setgroups([])
             os.setresgid(gid, gid, gid)
             os.setresuid(uid, uid, uid)
+    return preexec
 
+
+class _Started:
+    """A started child: its pid, the judge's ends of its stdout and stderr, and how to reap it
+    (``reap()`` -> (pid or 0, wait status, rusage) as ``os.wait4(pid, WNOHANG)``)."""
+
+    def __init__(self, pid, streams, reap, spawned_at):
+        self.pid, self.streams, self.reap = pid, streams, reap
+        self.spawned_at = spawned_at        # when the process existed (monotonic)
+
+
+def _fork_from_zygote(zygote, request, line, w_res):
+    """The child forked by the run's zygote, given its four descriptors (stdin, stdout, stderr and
+    the message pipe as fd 3); *line* (its config) goes to its stdin."""
+    r_in, w_in = os.pipe()
+    r_out, w_out = os.pipe()
+    r_err, w_err = os.pipe()
+    try:
+        pid = zygote.fork(request, [r_in, w_out, w_err, w_res])
+    finally:
+        for fd in (r_in, w_out, w_err, w_res):
+            os.close(fd)
+    spawned_at = time.monotonic()
+    _write_all(w_in, line)
+    os.close(w_in)
+
+    def reap():
+        reply = zygote.wait(pid)
+        if not reply.get("done"):
+            return 0, None, None
+        return pid, reply["status"], _Usage(reply["maxrss_kib"], reply["utime"], reply["stime"])
+    return _Started(pid, [r_out, r_err], reap, spawned_at)
+
+
+def _exec_fresh(module, line, w_res, preexec, env, cwd):
+    """The child as a fresh interpreter (fork + exec), the message pipe passed as *w_res*."""
+    argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, pass_fds=(w_res,), close_fds=True,
+                            preexec_fn=preexec, env=env, cwd=cwd)
+    os.close(w_res)
+    spawned_at = time.monotonic()
+    stdin, stdout, stderr = proc.stdin, proc.stdout, proc.stderr
+    assert stdin is not None and stdout is not None and stderr is not None   # all three are PIPE
+    try:
+        stdin.write(line)
+        stdin.close()
+    except OSError:
+        pass
+    streams = [os.dup(stdout.fileno()), os.dup(stderr.fileno())]
+    stdout.close()
+    stderr.close()
+    proc.returncode = -1  # reaped by wait4, in the watch loop
+    pid = proc.pid
+
+    def reap():
+        return os.wait4(pid, os.WNOHANG)
+    return _Started(pid, streams, reap, spawned_at)
+
+
+class _Watch:
+    """The judge's side of one running child: reads its three pipes (output capped, messages
+    parsed with bounds), keeps its time limits, and stops it and the student uid's leftovers."""
+
+    def __init__(self, out, started, r_res, start, time_limit_s, startup_limit_s, output_cap, drop, uid):
+        self.out, self.pid, self.reap = out, started.pid, started.reap
+        self.start, self.time_limit_s, self.startup_limit_s = start, time_limit_s, startup_limit_s
+        self.output_cap, self.drop, self.uid = output_cap, drop, uid
+        self.fds = {started.streams[0]: "stdout", started.streams[1]: "stderr", r_res: "result"}
+        for fd in self.fds:
+            os.set_blocking(fd, False)
+        self.bufs = {"stdout": bytearray(), "stderr": bytearray()}
+        self.totals = {"stdout": 0, "stderr": 0}
+        self.res_buf = bytearray()
+        self.parse_pos = 0
+        self.ready_at = None
+        self.cpu_at_ready = None
+        self.queued_at_ready = None
+        self.exited = False
+        self.status = None
+        self.rusage = None
+        self.drain_until = None
+
+    def parse_results(self):
+        out = self.out
+        if out.channel_error:
+            return
+        while self.parse_pos < len(self.res_buf):
+            end = self.res_buf.find(b"\n", self.parse_pos)
+            if end < 0:
+                if len(self.res_buf) - self.parse_pos > MAX_MESSAGE_BYTES:
+                    out.channel_error = "a message longer than %d bytes" % MAX_MESSAGE_BYTES
+                return
+            try:
+                doc = parse_message(bytes(self.res_buf[self.parse_pos:end]))
+            except (ValueError, RecursionError) as exc:
+                out.channel_error = "unreadable message: %s" % str(exc)[:200]
+                return
+            self.parse_pos = end + 1
+            out.messages.append(doc)
+            if doc.get("type") == "ready" and self.ready_at is None:
+                self.ready_at = time.monotonic()
+                self.cpu_at_ready = cpu_seconds(self.pid)
+                self.queued_at_ready = run_queue_seconds(self.pid)
+                out.startup_s = self.ready_at - self.start
+            if len(out.messages) > MAX_MESSAGES:
+                out.channel_error = "too many messages"
+                return
+
+    def deadline(self):
+        if self.ready_at is None:
+            return self.start + self.startup_limit_s
+        return self.ready_at + WALL_FACTOR * self.time_limit_s
+
+    def over_limit(self, now):
+        """None, or which limit the child is past: "startup", "wall" (clock) or "run" (CPU time)."""
+        if self.ready_at is None:
+            return "startup" if now >= self.deadline() else None
+        if now >= self.deadline():
+            waited = run_queue_seconds(self.pid)
+            queued = self.queued_at_ready
+            starved = waited - queued if waited is not None and queued is not None else 0.0
+            if now - starved >= self.deadline():
+                return "wall"
+        if self.cpu_at_ready is not None:
+            used = cpu_seconds(self.pid)
+            if used is not None and used - self.cpu_at_ready >= self.time_limit_s:
+                return "run"
+        return None
+
+    def _kill_leftovers(self):
+        if self.drop:
+            kill_uid_processes(self.uid)
+
+    def _select_timeout(self, now):
+        """How long to wait on the pipes this round; stops the child on its limit."""
+        if not self.exited:
+            over = self.over_limit(now)
+            if over:
+                self.out.timed_out = over
+                self.out.killed_by_supervisor = True
+                _kill_group(self.pid)
+                self._kill_leftovers()
+                self.drain_until = now + 1.0
+            remaining = self.deadline() - now
+            # Past the clock's stop, a starved process is looked at again every 50 ms.
+            return remaining if 0.0 < remaining < 0.05 else 0.05
+        if self.drain_until is None:
+            self.drain_until = now + 0.5
+        elif self.fds:
+            # Something still holds the pipes: a process forked late. Keep killing.
+            self._kill_leftovers()
+        return max(0.0, min(self.drain_until - now, 0.05))
+
+    def _read(self, fd):
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            del self.fds[fd]
+            return
+        name = self.fds[fd]
+        if name == "result":
+            if len(self.res_buf) < (16 << 20):
+                self.res_buf.extend(chunk)
+            else:
+                self.out.channel_error = "result channel overflow"
+            self.parse_results()
+        else:
+            self.totals[name] += len(chunk)
+            room = self.output_cap - len(self.bufs[name])
+            if room > 0:
+                self.bufs[name].extend(chunk[:room])
+
+    def _try_reap(self):
+        try:
+            wpid, self.status, self.rusage = self.reap()
+        except ChildProcessError:
+            wpid = self.pid
+        if wpid == self.pid:
+            self.exited = True
+            end = time.monotonic()
+            # Anything the student left behind (daemons holding our pipes) goes now.
+            _kill_group(self.pid)
+            self._kill_leftovers()
+            if self.ready_at is not None:
+                self.out.run_s = end - self.ready_at
+
+    def loop(self):
+        """Until the child has exited and its pipes are drained (or the drain time is over)."""
+        while True:
+            now = time.monotonic()
+            if self.exited and (not self.fds or (self.drain_until is not None and now >= self.drain_until)):
+                break
+            timeout = self._select_timeout(now)
+            try:
+                if self.fds:
+                    readable, _, _ = select.select(list(self.fds), [], [], timeout)
+                else:
+                    time.sleep(min(timeout, 0.005))
+                    readable = []
+            except InterruptedError:
+                readable = []
+            for fd in readable:
+                self._read(fd)
+            if not self.exited:
+                self._try_reap()
+
+    def finish(self, streams, r_res):
+        """Close the judge's ends and fill in the Outcome."""
+        out = self.out
+        for fd in list(streams) + [r_res]:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        out.wall_s = time.monotonic() - self.start
+        if self.status is not None:
+            if os.WIFSIGNALED(self.status):
+                out.signal = os.WTERMSIG(self.status)
+            else:
+                out.exit_code = os.WEXITSTATUS(self.status)
+        if self.rusage is not None:
+            out.maxrss_kib = self.rusage.ru_maxrss
+            out.utime = self.rusage.ru_utime
+            out.stime = self.rusage.ru_stime
+        if not out.channel_error and self.parse_pos < len(self.res_buf):
+            out.channel_error = "truncated data on the message channel"
+        out.stdout = bytes(self.bufs["stdout"])
+        out.stderr = bytes(self.bufs["stderr"])
+        out.stdout_bytes = self.totals["stdout"]
+        out.stderr_bytes = self.totals["stderr"]
+        return out
+
+
+def run(module, config, uid, gid, time_limit_s, startup_limit_s=30.0, output_cap=65536,
+        cwd=None, tmpdir="/tmp", rlimits=None, drop=True, zygote=None):
+    """Run ``python3 -m memgrade_harness.<module>`` under *uid* (forked by *zygote* when given, a
+    fresh interpreter otherwise); return an Outcome.
+
+    *config* (a dict) is written as one JSON line on the child's stdin, which the child
+    closes after reading."""
+    out = Outcome()
+    r_res, w_res = os.pipe()
+    cfg = dict(config, result_fd=3 if zygote is not None else w_res)
+    limits = _limits(startup_limit_s, time_limit_s, rlimits)
     if drop:
         kill_uid_processes(uid)   # nothing of the student's may outlive into the next process
     start = time.monotonic()
     line = json.dumps(cfg).encode("utf-8") + b"\n"
     if zygote is not None:
-        r_in, w_in = os.pipe()
-        r_out, w_out = os.pipe()
-        r_err, w_err = os.pipe()
-        try:
-            pid = zygote.fork({"uid": uid, "gid": gid, "drop": drop, "env": child_env(tmpdir),
-                               "cwd": cwd or tmpdir, "rlimits": [[k, v] for k, v in limits.items()],
-                               "keep_clear_refs": config.get("mode") in ("test", "check", "reference")},
-                              [r_in, w_out, w_err, w_res])
-        finally:
-            for fd in (r_in, w_out, w_err, w_res):
-                os.close(fd)
-        out.spawn_s = time.monotonic() - start
-        _write_all(w_in, line)
-        os.close(w_in)
-        streams = [r_out, r_err]
-
-        def reap():
-            reply = zygote.wait(pid)
-            if not reply.get("done"):
-                return 0, None, None
-            return pid, reply["status"], _Usage(reply["maxrss_kib"], reply["utime"], reply["stime"])
+        request = {"uid": uid, "gid": gid, "drop": drop, "env": child_env(tmpdir),
+                   "cwd": cwd or tmpdir, "rlimits": [[k, v] for k, v in limits.items()],
+                   "keep_clear_refs": config.get("mode") in ("test", "check", "reference")}
+        started = _fork_from_zygote(zygote, request, line, w_res)
     else:
-        argv = [sys.executable, "-B", "-s", "-m", "memgrade_harness." + module]
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, pass_fds=(w_res,), close_fds=True,
-                                preexec_fn=preexec, env=child_env(tmpdir), cwd=cwd or tmpdir)
-        os.close(w_res)
-        pid = proc.pid
-        out.spawn_s = time.monotonic() - start
-        try:
-            proc.stdin.write(line)
-            proc.stdin.close()
-        except OSError:
-            pass
-        streams = [os.dup(proc.stdout.fileno()), os.dup(proc.stderr.fileno())]
-        proc.stdout.close()
-        proc.stderr.close()
-        proc.returncode = -1  # reaped below, by wait4
-
-        def reap():
-            return os.wait4(pid, os.WNOHANG)
-    fds = {streams[0]: "stdout", streams[1]: "stderr", r_res: "result"}
-    for fd in fds:
-        os.set_blocking(fd, False)
-    bufs = {"stdout": bytearray(), "stderr": bytearray()}
-    totals = {"stdout": 0, "stderr": 0}
-    res_buf = bytearray()
-    parse_pos = [0]
-    ready_at = [None]
-    cpu_at_ready = [None]
-    queued_at_ready = [None]
-    exited = False
-    status = None
-    rusage = None
-    drain_until = None
-
-    def parse_results():
-        if out.channel_error:
-            return
-        while parse_pos[0] < len(res_buf):
-            end = res_buf.find(b"\n", parse_pos[0])
-            if end < 0:
-                if len(res_buf) - parse_pos[0] > MAX_MESSAGE_BYTES:
-                    out.channel_error = "a message longer than %d bytes" % MAX_MESSAGE_BYTES
-                return
-            try:
-                doc = parse_message(bytes(res_buf[parse_pos[0]:end]))
-            except (ValueError, RecursionError) as exc:
-                out.channel_error = "unreadable message: %s" % str(exc)[:200]
-                return
-            parse_pos[0] = end + 1
-            out.messages.append(doc)
-            if isinstance(doc, dict) and doc.get("type") == "ready" and ready_at[0] is None:
-                ready_at[0] = time.monotonic()
-                cpu_at_ready[0] = cpu_seconds(pid)
-                queued_at_ready[0] = run_queue_seconds(pid)
-                out.startup_s = ready_at[0] - start
-            if len(out.messages) > MAX_MESSAGES:
-                out.channel_error = "too many messages"
-                return
-
-    def deadline():
-        if ready_at[0] is None:
-            return start + startup_limit_s
-        return ready_at[0] + WALL_FACTOR * time_limit_s
-
-    def over_limit(now):
-        if ready_at[0] is None:
-            return "startup" if now >= deadline() else None
-        if now >= deadline():
-            waited = run_queue_seconds(pid)
-            starved = waited - queued_at_ready[0] if waited is not None and queued_at_ready[0] is not None else 0.0
-            if now - starved >= deadline():
-                return "wall"
-        if cpu_at_ready[0] is not None:
-            used = cpu_seconds(pid)
-            if used is not None and used - cpu_at_ready[0] >= time_limit_s:
-                return "run"
-        return None
-
-    while True:
-        now = time.monotonic()
-        if exited and (not fds or (drain_until is not None and now >= drain_until)):
-            break
-        if not exited:
-            over = over_limit(now)
-            if over:
-                out.timed_out = over
-                out.killed_by_supervisor = True
-                _kill_group(pid)
-                if drop:
-                    kill_uid_processes(uid)
-                drain_until = now + 1.0
-            remaining = deadline() - now
-            # Past the clock's stop, a starved process is looked at again every 50 ms.
-            timeout = remaining if 0.0 < remaining < 0.05 else 0.05
-        else:
-            if drain_until is None:
-                drain_until = now + 0.5
-            elif fds and drop:
-                # Something still holds the pipes: a process forked late. Keep killing.
-                kill_uid_processes(uid)
-            timeout = max(0.0, min(drain_until - now, 0.05))
-        try:
-            if fds:
-                readable, _, _ = select.select(list(fds), [], [], timeout)
-            else:
-                time.sleep(min(timeout, 0.005))
-                readable = []
-        except InterruptedError:
-            readable = []
-        for fd in readable:
-            try:
-                chunk = os.read(fd, 65536)
-            except BlockingIOError:
-                continue
-            except OSError:
-                chunk = b""
-            if not chunk:
-                del fds[fd]
-                continue
-            name = fds[fd]
-            if name == "result":
-                if len(res_buf) < (16 << 20):
-                    res_buf.extend(chunk)
-                else:
-                    out.channel_error = "result channel overflow"
-                parse_results()
-            else:
-                totals[name] += len(chunk)
-                room = output_cap - len(bufs[name])
-                if room > 0:
-                    bufs[name].extend(chunk[:room])
-        if not exited:
-            try:
-                wpid, status, rusage = reap()
-            except ChildProcessError:
-                wpid = pid
-            if wpid == pid:
-                exited = True
-                end = time.monotonic()
-                # Anything the student left behind (daemons holding our pipes) goes now.
-                _kill_group(pid)
-                if drop:
-                    kill_uid_processes(uid)
-                if ready_at[0] is not None:
-                    out.run_s = end - ready_at[0]
-    for fd in streams:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    try:
-        os.close(r_res)
-    except OSError:
-        pass
-    out.wall_s = time.monotonic() - start
-    if status is not None:
-        if os.WIFSIGNALED(status):
-            out.signal = os.WTERMSIG(status)
-        else:
-            out.exit_code = os.WEXITSTATUS(status)
-    if rusage is not None:
-        out.maxrss_kib = rusage.ru_maxrss
-        out.utime = rusage.ru_utime
-        out.stime = rusage.ru_stime
-    if not out.channel_error and parse_pos[0] < len(res_buf):
-        out.channel_error = "truncated data on the message channel"
-    out.stdout = bytes(bufs["stdout"])
-    out.stderr = bytes(bufs["stderr"])
-    out.stdout_bytes = totals["stdout"]
-    out.stderr_bytes = totals["stderr"]
-    return out
+        started = _exec_fresh(module, line, w_res, _preexec(limits, drop, uid, gid), child_env(tmpdir), cwd or tmpdir)
+    out.spawn_s = started.spawned_at - start
+    watch = _Watch(out, started, r_res, start, time_limit_s, startup_limit_s, output_cap, drop, uid)
+    watch.loop()
+    return watch.finish(started.streams, r_res)
 
 
 def _write_all(fd, data):

@@ -53,16 +53,11 @@ def delta(fn, make=None, warmup=1):
         del r
     obj = mk(0)
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
-    try:
+    with _trusted.collector_paused():
         before = _trusted.getrefcount(obj)
         r = fn(obj)
         del r
         after = _trusted.getrefcount(obj)
-    finally:
-        if was:
-            _trusted.gc_enable()
     return after - before
 
 
@@ -91,11 +86,9 @@ def count_leaks(fn, calls=100, make=None, warmup=1):
         r = fn(mk(-1 - i))
         del r
     _trusted.gc_collect()
-    was = _trusted.gc_isenabled()
-    _trusted.gc_disable()
     refs = []
     first_delta = None
-    try:
+    with _trusted.collector_paused():
         for i in range(calls):
             obj = mk(i)
             refs.append(_weak(obj))
@@ -106,9 +99,6 @@ def count_leaks(fn, calls=100, make=None, warmup=1):
                 first_delta = _trusted.getrefcount(obj) - before
             del obj
         kept = sum(1 for w in refs if w() is not None)
-    finally:
-        if was:
-            _trusted.gc_enable()
     _trusted.gc_collect()
     alive = [w() for w in refs]
     survivors = [o for o in alive if o is not None]
@@ -133,8 +123,9 @@ def assert_no_leak(fn, calls=100, make=None, warmup=1, allow=0):
     if res["leaked"] > allow:
         where = describe_holder(example, ignore=())
         del example
-        msg = "%s keeps a reference to its argument: %d of %d objects passed to it are still alive after the calls (refcount delta %+d per call); %s." % (
-            describe(fn), res["leaked"], calls, res["refcount_delta"] or 0, where)
+        msg = ("%s keeps a reference to its argument: %d of %d objects passed to it are still alive after the calls "
+               "(refcount delta %+d per call); %s."
+               % (describe(fn), res["leaked"], calls, res["refcount_delta"] or 0, where))
         raise MemgradeFailure(msg, measurements=res)
     del example
 

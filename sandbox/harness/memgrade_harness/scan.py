@@ -219,6 +219,12 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_FunctionDef(self, node):
+        self._visit_function(node)
+
+    def visit_AsyncFunctionDef(self, node):
+        self._visit_function(node)
+
+    def _visit_function(self, node):
         # Code that answers every question with "yes": the classic way to fool equality checks.
         if node.name == "__getattr__" and node.col_offset == 0:
             self.flag(node, "medium", "module-getattr",
@@ -226,8 +232,6 @@ class _Scanner(ast.NodeVisitor):
         if node.name in ("__eq__", "__contains__") and _returns_only_true(node):
             self.flag(node, "medium", "equals-everything", "%s always returns True" % node.name)
         self.generic_visit(node)
-
-    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 def _returns_only_true(func):

@@ -72,7 +72,8 @@ def assert_deep_size_below(obj, max_bytes, what="the structure"):
     n = deep_size(obj)
     context().record({"deep_size_bytes": n, "max_bytes": max_bytes})
     if n > max_bytes:
-        raise MemgradeFailure("%s takes %s bytes (deep size); the limit is %s bytes." % (what, format(n, ","), format(max_bytes, ",")))
+        raise MemgradeFailure("%s takes %s bytes (deep size); the limit is %s bytes."
+                              % (what, format(n, ","), format(max_bytes, ",")))
     return n
 
 
@@ -134,4 +135,5 @@ def assert_uses_slots(cls, sample=None):
         raise MemgradeFailure("%s does not define __slots__ (missing in: %s), so each instance carries a __dict__." % (
             cls.__name__, ", ".join(missing)))
     if has_dict:
-        raise MemgradeFailure("instances of %s still have a __dict__ (is '__dict__' listed in __slots__?)." % cls.__name__)
+        raise MemgradeFailure("instances of %s still have a __dict__ (is '__dict__' listed in __slots__?)."
+                              % cls.__name__)

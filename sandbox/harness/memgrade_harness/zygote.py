@@ -27,7 +27,7 @@ MAX_MESSAGE = 1 << 16
 
 def _undumpable():
     try:
-        import prctl
+        import prctl  # pyright: ignore[reportMissingImports] - only in the image (python3-prctl)
         prctl.set_dumpable(False)
     except (ImportError, OSError, AttributeError):
         import ctypes
@@ -35,10 +35,11 @@ def _undumpable():
 
 
 def _warm(preload):
-    from . import _trusted, api, child, cycles, errors, evidence, guard, instructor, memory, probes, refcount, scan, sizes  # noqa: F401
+    from . import (_trusted, api, child, cycles, errors, evidence, guard, instructor, memory,  # noqa: F401
+                   probes, refcount, scan, sizes)
     try:
-        import prctl  # noqa: F401
-        import seccomp  # noqa: F401
+        import prctl  # noqa: F401 # pyright: ignore[reportMissingImports] - only in the image
+        import seccomp  # noqa: F401 # pyright: ignore[reportMissingImports] - only in the image
     except ImportError:
         pass
     _trusted.load_measurement_tools()

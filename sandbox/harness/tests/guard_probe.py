@@ -61,11 +61,12 @@ def main():
     sys.meta_path.insert(0, modules)
     state = guard.harden({path: "solution.py"}, modules.trusted_codes, cfg.get("allow") or (),
                          processes=bool(cfg.get("processes")))
-    import instr
+    import instr  # pyright: ignore[reportMissingImports] - served by InstructorModules above
     spec = importlib.util.spec_from_file_location("solution", path)
+    assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules["solution"] = mod
-    results = {"hardened": state, "import_blocked": None}
+    results: dict[str, object] = {"hardened": state, "import_blocked": None}
     try:
         spec.loader.exec_module(mod)
     except guard.BlockedOperation as exc:
@@ -74,6 +75,7 @@ def main():
     checks = {}
     for name in sorted(n for n in vars(mod) if n.startswith("t_") and n != "t_raise_for_harness"):
         before = len(guard.blocked())
+        entry: dict[str, object]
         try:
             value = getattr(mod, name)()
             entry = {"ok": repr(value)[:300]}

@@ -92,6 +92,12 @@ class Plain(unittest.TestCase):
         self.assertEqual(plain(list(range(200000)))[-1], {UNREP: "too large"})
 
 
+def _how(difference):
+    """How a difference differs ("missing", "extra", "differs"); there must be one."""
+    assert difference is not None
+    return difference[3]
+
+
 def _innermost(v):
     while isinstance(v, list) and v:
         v = v[0]
@@ -132,9 +138,9 @@ class Differences(unittest.TestCase):
         self.assertIsNone(first_difference(exp, [["a", 1], ["a", 2], ["b", "x"]]))
         self.assertEqual(first_difference(exp, [["a", 1], ["b", "x"], ["a", 2.0]]), ("a", 2, 2.0, "differs"))
         self.assertEqual(first_difference(exp, [["a", 1], ["b", "x"]]), ("a", 2, None, "missing"))
-        self.assertEqual(first_difference(exp, exp + [["c", 0]])[3], "extra")
-        self.assertEqual(first_difference(exp, [])[3], "missing")
-        self.assertEqual(first_difference(exp, ["junk", ["a"], [1, 2], None])[3], "missing")
+        self.assertEqual(_how(first_difference(exp, exp + [["c", 0]])), "extra")
+        self.assertEqual(_how(first_difference(exp, [])), "missing")
+        self.assertEqual(_how(first_difference(exp, ["junk", ["a"], [1, 2], None])), "missing")
 
     def test_describe(self):
         self.assertIn("not a plain value", evidence.describe({UNREP: "Anything"}))

@@ -4,8 +4,8 @@ for this run's seed, the kernel's memory figures of workloads — and hidden mat
 import os
 import unittest
 
-from helpers import attack_dir, grade, make_task, needs_root, run_supervisor
-from memgrade_harness import judge as judgemod
+from helpers import attack_dir, grade, make_task, run_supervisor
+from memgrade_harness import taskdir
 
 
 class Answers(unittest.TestCase):
@@ -58,7 +58,8 @@ def _():
 
     def test_no_answers_and_no_backing_is_a_grader_error(self):
         def patch(plan):
-            plan["tests"] = [{"module": "test_bare", "name": n} for n in ("checks but tells the judge nothing", "answers")]
+            plan["tests"] = [{"module": "test_bare", "name": n}
+                             for n in ("checks but tells the judge nothing", "answers")]
             plan["amplified"] = []
         r = grade("cache", "correct.py", plan_patch=patch, tests={"test_bare.py": self.TESTS})
         t = r.test("checks but tells the judge nothing")
@@ -125,21 +126,21 @@ def size():
         self.assertFalse(visible["hidden"])
 
     def test_line_numbers_stay_true(self):
-        stripped = judgemod.strip_other_tests(self.TESTS, "secret")
+        stripped = taskdir.strip_other_tests(self.TESTS, "secret")
         self.assertEqual(len(stripped.splitlines()), len(self.TESTS.splitlines()))
         self.assertNotIn("VISIBLE", stripped)
         for a, b in zip(self.TESTS.splitlines(), stripped.splitlines()):
             if "SECRET" in a or "secret" in a:
                 self.assertEqual(a, b)
         compile(stripped, "x", "exec")
-        self.assertNotIn("MARKER", judgemod.strip_other_tests(self.TESTS, None))
+        self.assertNotIn("MARKER", taskdir.strip_other_tests(self.TESTS, None))
 
     def test_stripping_keywords_and_attribute_decorators(self):
         src = ('import memgrade_harness as mh\n\n@mh.test(name="a")\ndef _():\n    A = 1\n\n\n'
                '@mh.test("b", points=2)\ndef _():\n    B = 2\n')
-        self.assertNotIn("B = 2", judgemod.strip_other_tests(src, "a"))
-        self.assertIn("A = 1", judgemod.strip_other_tests(src, "a"))
-        self.assertNotIn("A = 1", judgemod.strip_other_tests(src, "b"))
+        self.assertNotIn("B = 2", taskdir.strip_other_tests(src, "a"))
+        self.assertIn("A = 1", taskdir.strip_other_tests(src, "a"))
+        self.assertNotIn("A = 1", taskdir.strip_other_tests(src, "b"))
 
     def test_other_tests_reference_figures_are_not_sent(self):
         # plan.json "reference" figures are keyed by test name: a hidden test's figures name it.

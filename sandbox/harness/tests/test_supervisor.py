@@ -216,7 +216,9 @@ class CpuTime(unittest.TestCase):
         started = time.process_time()
         while time.process_time() - started < 0.3:
             pass
-        used = procs.cpu_seconds(os.getpid()) - before
+        after = procs.cpu_seconds(os.getpid())
+        assert before is not None and after is not None     # this process is alive
+        used = after - before
         self.assertGreater(used, 0.2)
         self.assertLess(used, 1.0)
         self.assertIsNone(procs.cpu_seconds(2 ** 22 + 1))
@@ -400,7 +402,7 @@ def _():
             plan["amplified"] = []
         # No answer() in the probe test: it scores nothing (grader_error), but its process ran.
         r = grade("cache", self.PROBE, plan_patch=patch, tests={"test_probe.py": tests})
-        line = [l for l in r.doc["student_output"]["stdout"].splitlines() if l.startswith("PROBE ")][0]
+        line = [s for s in r.doc["student_output"]["stdout"].splitlines() if s.startswith("PROBE ")][0]
         info = json.loads(line[6:])
         self.assertEqual((info["uid"], info["euid"], info["gid"], info["groups"]), (TEST_UID, TEST_UID, TEST_UID, []))
         self.assertEqual(int(info["CapEff"], 16), 0)

@@ -102,7 +102,8 @@ class Processes(unittest.TestCase):
         line = fixture_line("daemon.py", "os.fork()")
         self.assertIn("solution.py, line %d: os.fork() is not available in submissions" % line,
                       r.doc["tests"][0]["message"])
-        self.assertEqual([(f["file"], f["line"]) for f in r.flags("blocked", "blocked-os.fork")], [("solution.py", line)])
+        self.assertEqual([(f["file"], f["line"]) for f in r.flags("blocked", "blocked-os.fork")],
+                         [("solution.py", line)])
         self.assertTrue(r.flags("static", "fork"))
 
     # Student code cannot fork any more; the instructor's code still may (a test process may

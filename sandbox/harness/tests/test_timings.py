@@ -1,7 +1,6 @@
 """Where a run's time goes (the document's ``timings``) and what makes it short: one zygote for
 both lanes, the harness's code objects found once in the zygote."""
 
-import os
 import subprocess
 import sys
 import unittest
@@ -15,7 +14,8 @@ class Timings(unittest.TestCase):
         t = d["timings"]
         labels = [p["label"] for p in t["processes"] if p["lane"] == "student"]
         tests = ["test %d" % (i + 1) for i in range(len(d["tests"]))]
-        checks = ["check %s (%s)" % (c["id"], phase) for c in d["out_of_process"] for phase in ("baseline", "amplified")]
+        checks = ["check %s (%s)" % (c["id"], phase)
+                  for c in d["out_of_process"] for phase in ("baseline", "amplified")]
         self.assertEqual(labels, ["import check"] + tests + checks)
         self.assertEqual([p["label"] for p in t["processes"] if p["lane"] == "reference"], ["reference"])
         for p in t["processes"]:

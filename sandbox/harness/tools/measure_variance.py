@@ -63,7 +63,8 @@ def main():
     for name, code in WORKLOADS.items():
         if args.only and name not in args.only:
             continue
-        for method, warm in (("rss", "default"), ("tracemalloc", "default")) + ((("rss", "cold"),) if args.cold else ()):
+        kinds = (("rss", "default"), ("tracemalloc", "default")) + ((("rss", "cold"),) if args.cold else ())
+        for method, warm in kinds:
             vals = [run_one(code, method, warm, args.uid) for _ in range(args.runs)]
             peaks = [v["peak"] for v in vals]
             case = "%s/%s/%s" % (name, method, warm)
@@ -71,12 +72,13 @@ def main():
                  "stdev": statistics.pstdev(peaks), "spread": max(peaks) - min(peaks)}
             if method == "rss":
                 sampled = [v["sampled"] for v in vals]
-                s["sampled_min"], s["sampled_median"], s["sampled_max"] = min(sampled), statistics.median(sampled), max(sampled)
+                s["sampled_min"], s["sampled_median"], s["sampled_max"] = (min(sampled), statistics.median(sampled),
+                                                                           max(sampled))
             summary[case] = s
+            sampled_note = ("   (memory_profiler samples: %.3f / %.3f / %.3f)"
+                            % (s["sampled_min"], s["sampled_median"], s["sampled_max"]) if method == "rss" else "")
             print("%-32s min %8.3f  med %8.3f  max %8.3f  sd %6.3f  spread %6.3f%s" % (
-                case, s["min"], s["median"], s["max"], s["stdev"], s["spread"],
-                "   (memory_profiler samples: %.3f / %.3f / %.3f)" % (s["sampled_min"], s["sampled_median"], s["sampled_max"]) if method == "rss" else ""),
-                flush=True)
+                case, s["min"], s["median"], s["max"], s["stdev"], s["spread"], sampled_note), flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1, sort_keys=True)

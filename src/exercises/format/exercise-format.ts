@@ -135,7 +135,14 @@ function reasonOf(issue: z.core.$ZodIssue): string {
     case 'invalid_type': {
       const input = (issue as { input?: unknown }).input;
       if (input === undefined) return `is required (${issue.expected})`;
+      if (issue.expected === 'int') return 'must be a whole number';
       return `must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected} (it is ${input === null ? 'null' : Array.isArray(input) ? 'a list' : `a ${typeof input}`})`;
+    }
+    case 'invalid_union': {
+      // A discriminated union (the workload's kind) whose discriminator matched no option.
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length) return `must be one of ${options.map((o) => `"${String(o)}"`).join(', ')}`;
+      return issue.message.replace(/^Invalid input: /, '');
     }
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (a typo?)`;
