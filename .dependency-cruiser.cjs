@@ -3,7 +3,8 @@
  * as docs/architecture.md draws it. There is no folder cycle, and none is tolerated.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const domains = '(access|admin-queues|analytics|backpressure|courses|deadlines|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics|try-runs)';
+const domains =
+  '(access|admin-queues|analytics|backpressure|courses|deadlines|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics|try-runs)';
 
 module.exports = {
   forbidden: [

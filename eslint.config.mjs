@@ -1,14 +1,26 @@
 // `npm run lint` (part of `npm run check`), at zero warnings. typescript-eslint's recommended
 // type-checked rules, less the ones the code as it is breaks in more than a handful of places
 // (each is named below with how often; turn one on in the commit that fixes those places).
-// README "Checks" says why there is no formatter yet.
+// Formatting is Prettier's (npm run check:format), so no formatting rule is on here.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'src/generated/', 'web/dist/', 'web/src/generated/', 'node_modules/', '.memgrade/', 'coverage/', 'test-artifacts/', 'sandbox/', 'exercises/', 'test/fixtures/'],
+    ignores: [
+      'dist/',
+      'src/generated/',
+      'web/dist/',
+      'web/src/generated/',
+      'node_modules/',
+      '.memgrade/',
+      'coverage/',
+      'test-artifacts/',
+      'sandbox/',
+      'exercises/',
+      'test/fixtures/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

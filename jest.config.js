@@ -2,14 +2,17 @@
 // against real Postgres and Redis, one database per Jest worker cloned from a template migrated once
 // (test/medium/global-setup.ts); e2e specs in test/ against real Postgres, Redis, Docker and
 // Chromium (prepared once by test/setup/global-setup.ts). Nest 12 ships ESM, so swc compiles it too.
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],

@@ -70,12 +70,37 @@ async function measure(label: string, entry: string): Promise<Measured> {
   // A graded submission with a stored result, as a student reads it after grading.
   const owner = students[0];
   const graded = await prisma.submission.create({
-    data: { exerciseVersionId: version.id, userId: owner.id, files: { 'solution.py': 'print(1)\n' }, maxScore: 1, status: 'graded', verdict: 'ok', score: 1, durationMs: 1200, startedAt: new Date(), finishedAt: new Date() },
+    data: {
+      exerciseVersionId: version.id,
+      userId: owner.id,
+      files: { 'solution.py': 'print(1)\n' },
+      maxScore: 1,
+      status: 'graded',
+      verdict: 'ok',
+      score: 1,
+      durationMs: 1200,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
   });
   await prisma.gradingResult.create({
     data: {
-      submissionId: graded.id, run: 1, verdict: 'ok', score: 1, maxScore: 1, exitCode: 0, wallMs: 1100, stdout: '', stderr: '', flags: [], report: {},
-      tests: { create: [{ position: 0, name: 'solution.py imports without an error', score: 1, maxScore: 1, passed: true, message: 'imported', hidden: false, measurements: { duration_ms: 40 } }] },
+      submissionId: graded.id,
+      run: 1,
+      verdict: 'ok',
+      score: 1,
+      maxScore: 1,
+      exitCode: 0,
+      wallMs: 1100,
+      stdout: '',
+      stderr: '',
+      flags: [],
+      report: {},
+      tests: {
+        create: [
+          { position: 0, name: 'solution.py imports without an error', score: 1, maxScore: 1, passed: true, message: 'imported', hidden: false, measurements: { duration_ms: 40 } },
+        ],
+      },
     },
   });
   await prisma.$disconnect();
@@ -85,7 +110,13 @@ async function measure(label: string, entry: string): Promise<Measured> {
   const api = spawn(process.execPath, [...profile, entry], {
     cwd: ROOT,
     env: {
-      ...process.env, DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production',
+      ...process.env,
+      DATABASE_URL,
+      REDIS_URL,
+      PORT: String(PORT),
+      PUBLISH_CATALOG: 'false',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production',
       MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
       // The per-key limit would answer 429 long before the API's own limit shows.
       SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
@@ -163,7 +194,9 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) for (const [label, entry] of builds) measured.push(await measure(rounds > 1 ? `${label} #${round + 1}` : label, entry));
 
   console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process, no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`);
-  console.log(`${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`);
+  console.log(
+    `${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`,
+  );
   for (let i = 0; i < measured[0].results.length; i++) {
     for (const m of measured) {
       const [route, r] = m.results[i];
@@ -174,7 +207,10 @@ async function main(): Promise<void> {
     }
   }
   console.log('');
-  for (const m of measured) console.log(`${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`);
+  for (const m of measured)
+    console.log(
+      `${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`,
+    );
 }
 
 main().catch((error) => {

@@ -75,12 +75,21 @@ async function main(): Promise<void> {
 
   // Through the platform (API and worker processes): what grading adds around the harness.
   // BASELINE_DIST=<another build's dist/> measures that build first, for a before/after table.
-  const builds: [string, string | undefined][] = process.env.BASELINE_DIST ? [['before', resolve(process.env.BASELINE_DIST)], ['after', undefined]] : [['', undefined]];
+  const builds: [string, string | undefined][] = process.env.BASELINE_DIST
+    ? [
+        ['before', resolve(process.env.BASELINE_DIST)],
+        ['after', undefined],
+      ]
+    : [['', undefined]];
   const measured = [];
   for (const [label, dist] of builds) measured.push({ label, ...(await measurePlatformShare(shareDir, shareExercises, RUNS, dist)) });
   const ms = (value: number) => `${(value / 1000).toFixed(3).padStart(7)}`;
-  console.log(`\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured[0].settings})`);
-  console.log(`${'exercise'.padEnd(24)} ${'build'.padEnd(7)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`);
+  console.log(
+    `\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured[0].settings})`,
+  );
+  console.log(
+    `${'exercise'.padEnd(24)} ${'build'.padEnd(7)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`,
+  );
   for (let i = 0; i < shareExercises.length; i++) {
     for (const m of measured) {
       const r = m.rows[i];

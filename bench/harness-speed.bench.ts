@@ -133,9 +133,13 @@ async function main(): Promise<void> {
   console.log(`grading the reference (submit → graded through the sandbox, p50 of ${RUNS}), before = ${BASELINE_IMAGE}, after = ${currentImage}`);
   console.log(`${'exercise'.padEnd(24)} ${'before'.padStart(8)} ${'after'.padStart(8)} ${'gain'.padStart(6)}  ${'harness before/after'.padStart(17)}  full marks`);
   for (const row of rows) console.log(row);
-  console.log(`${'catalog median'.padEnd(24)} ${s(median(medians.before))} s ${s(median(medians.after))} s${mismatches ? `   (${mismatches} exercise(s) with differing scores)` : ''}`);
+  console.log(
+    `${'catalog median'.padEnd(24)} ${s(median(medians.before))} s ${s(median(medians.after))} s${mismatches ? `   (${mismatches} exercise(s) with differing scores)` : ''}`,
+  );
   if (process.env.BREAKDOWN !== '0') {
-    console.log(`\nwhere the time goes (after; medians in ms): container = run wall − harness duration; judge = interpreter start + imports; cpu = the container's CPU time (cgroup)`);
+    console.log(
+      `\nwhere the time goes (after; medians in ms): container = run wall − harness duration; judge = interpreter start + imports; cpu = the container's CPU time (cgroup)`,
+    );
     console.log(
       `${'exercise'.padEnd(24)} ${['contnr', 'judge', 'prep', 'zygote', 'check', 'tests', 't.strt', 't.run', 't.imp', 'checks', 'r.zyg', 'ref', 'r.wait', 'decide', 'total', 'cpu'].map((h) => h.padStart(6)).join(' ')}`,
     );

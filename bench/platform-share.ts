@@ -64,8 +64,15 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
   await data.enrol(course.id, student.id, 'student');
 
   const env = {
-    DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', NODE_ENV: 'production',
-    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000', WORKER_METRICS_PORT: '0',
+    DATABASE_URL,
+    REDIS_URL,
+    PORT: String(PORT),
+    PUBLISH_CATALOG: 'false',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    NODE_ENV: 'production',
+    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
+    WORKER_METRICS_PORT: '0',
     // One at a time, so neither priorities nor the queued limit come in.
     SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
   };
@@ -113,7 +120,16 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
         });
       }
       const p50 = (key: keyof Omit<ShareRow, 'slug'>) => median(samples.map((s) => s[key]));
-      rows.push({ slug, endToEnd: p50('endToEnd'), harness: p50('harness'), share: p50('share'), accept: p50('accept'), queue: p50('queue'), sandbox: p50('sandbox'), event: p50('event') });
+      rows.push({
+        slug,
+        endToEnd: p50('endToEnd'),
+        harness: p50('harness'),
+        share: p50('share'),
+        accept: p50('accept'),
+        queue: p50('queue'),
+        sandbox: p50('sandbox'),
+        event: p50('event'),
+      });
     }
   } finally {
     for (const proc of procs.reverse()) await kill(proc, 'SIGTERM');

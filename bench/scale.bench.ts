@@ -89,9 +89,16 @@ async function main(): Promise<void> {
   }
 
   const env = {
-    DATABASE_URL, REDIS_URL, PORT: String(PORT), PUBLISH_CATALOG: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', NODE_ENV: 'production',
-    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
-    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? 'auto', WORKER_METRICS_PORT: '0',
+    DATABASE_URL,
+    REDIS_URL,
+    PORT: String(PORT),
+    PUBLISH_CATALOG: 'false',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    NODE_ENV: 'production',
+    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
+    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? 'auto',
+    WORKER_METRICS_PORT: '0',
   };
   const url = `http://127.0.0.1:${PORT}`;
   const procs: Proc[] = [];
@@ -157,7 +164,8 @@ async function main(): Promise<void> {
   const [one, two, raw] = phases;
   console.log(`\nscale-out: ${burst.length} catalog references (${slugs.length} exercises × ${REPEAT}) as one burst, ${CORES} cores, WORKER_CONCURRENCY=${env.WORKER_CONCURRENCY}`);
   console.log(`${'phase'.padEnd(44)} ${'graded'.padStart(6)} ${'seconds'.padStart(8)} ${'per min'.padStart(8)}  worker RSS MiB`);
-  for (const p of phases) console.log(`${p.name.padEnd(44)} ${String(p.graded).padStart(6)} ${p.seconds.toFixed(1).padStart(8)} ${p.perMinute.toFixed(1).padStart(8)}  ${p.workerRssMiB ?? '–'}`);
+  for (const p of phases)
+    console.log(`${p.name.padEnd(44)} ${String(p.graded).padStart(6)} ${p.seconds.toFixed(1).padStart(8)} ${p.perMinute.toFixed(1).padStart(8)}  ${p.workerRssMiB ?? '–'}`);
   console.log(`\ntwo workers on two engines ÷ one: ${(two.perMinute / one.perMinute).toFixed(2)}× (target ≥ 1.8×; both engines share this machine's ${CORES} cores)`);
   console.log(`one worker ÷ raw parallel docker run at concurrency ${CORES}: ${(one.perMinute / raw.perMinute).toFixed(2)}× (target ≥ 0.9×)`);
 }
@@ -195,11 +203,47 @@ async function rawDockerRuns(burst: BurstItem[], concurrency: number): Promise<P
         const task = tasks[next++];
         const key = randomBytes(32).toString('hex');
         const args = [
-          'run', '--rm', '-i', '--network', 'none', '--read-only', '--init', '--user', '0:0',
-          '--cap-drop', 'ALL', '--cap-add', 'SETUID', '--cap-add', 'SETGID', '--cap-add', 'KILL', '--security-opt', 'no-new-privileges',
-          '--tmpfs', '/tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777', '--memory', `${task.limits.memoryMiB}m`, '--memory-swap', `${task.limits.memoryMiB}m`,
-          '--cpus', String(task.limits.cpus), '--pids-limit', String(task.limits.pids), '--log-driver', 'none', '-v', `${join(task.dir, 'task')}:${HARNESS_TASK_DIR}:ro`, '-w', HARNESS_TASK_DIR,
-          image, 'python3', '-m', 'memgrade_harness', '--task', HARNESS_TASK_DIR,
+          'run',
+          '--rm',
+          '-i',
+          '--network',
+          'none',
+          '--read-only',
+          '--init',
+          '--user',
+          '0:0',
+          '--cap-drop',
+          'ALL',
+          '--cap-add',
+          'SETUID',
+          '--cap-add',
+          'SETGID',
+          '--cap-add',
+          'KILL',
+          '--security-opt',
+          'no-new-privileges',
+          '--tmpfs',
+          '/tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777',
+          '--memory',
+          `${task.limits.memoryMiB}m`,
+          '--memory-swap',
+          `${task.limits.memoryMiB}m`,
+          '--cpus',
+          String(task.limits.cpus),
+          '--pids-limit',
+          String(task.limits.pids),
+          '--log-driver',
+          'none',
+          '-v',
+          `${join(task.dir, 'task')}:${HARNESS_TASK_DIR}:ro`,
+          '-w',
+          HARNESS_TASK_DIR,
+          image,
+          'python3',
+          '-m',
+          'memgrade_harness',
+          '--task',
+          HARNESS_TASK_DIR,
         ];
         const stdout = await new Promise<Buffer>((resolveRun) => {
           const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'ignore'] });

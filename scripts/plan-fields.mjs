@@ -11,11 +11,15 @@ const source = 'sandbox/harness/memgrade_harness/plan_fields.json';
 const target = 'src/exercises/format/plan-fields.generated.ts';
 const fields = JSON.parse(readFileSync(join(root, source), 'utf8'));
 delete fields['//'];
-const text = `// Generated from ${source} by scripts/plan-fields.mjs (npm run plan-fields): do not edit.\n` +
-  `export const PLAN_FIELDS = ${JSON.stringify(fields, null, 2)} as const;\n`;
+const text =
+  `// Generated from ${source} by scripts/plan-fields.mjs (npm run plan-fields): do not edit.\n` + `export const PLAN_FIELDS = ${JSON.stringify(fields, null, 2)} as const;\n`;
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(join(root, target), 'utf8'); } catch { /* missing: out of date */ }
+  try {
+    current = readFileSync(join(root, target), 'utf8');
+  } catch {
+    /* missing: out of date */
+  }
   if (current !== text) {
     console.error(`${target} is out of date with ${source}: run npm run plan-fields`);
     process.exit(1);

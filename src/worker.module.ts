@@ -19,7 +19,21 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), OutboundHttpModule, WorkerLoggingModule, DatabaseModule, RedisModule, EventsModule, OutboxRelayModule, QueueModule, GradingModule, WebhookDeliveryModule, LtiWorkerModule, WorkerMetricsModule, BackpressureWorkerModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        OutboundHttpModule,
+        WorkerLoggingModule,
+        DatabaseModule,
+        RedisModule,
+        EventsModule,
+        OutboxRelayModule,
+        QueueModule,
+        GradingModule,
+        WebhookDeliveryModule,
+        LtiWorkerModule,
+        WorkerMetricsModule,
+        BackpressureWorkerModule,
+      ],
     };
   }
 }

@@ -66,6 +66,8 @@ const WHO: Record<CourseActor, string> = {
 
 /** "a teaching assistant of course "x" may not publish …: only its admin and instructors may" */
 export function refusal(actor: CourseActor, capability: CourseCapability, slug: string): string {
-  const allowed = (COURSE_CAPABILITIES[capability] as readonly CourseActor[]).map((a) => (a === 'lms' ? 'its lms key' : a === 'admin' ? 'an admin' : `its ${a === 'ta' ? 'teaching assistants' : `${a}s`}`));
+  const allowed = (COURSE_CAPABILITIES[capability] as readonly CourseActor[]).map((a) =>
+    a === 'lms' ? 'its lms key' : a === 'admin' ? 'an admin' : `its ${a === 'ta' ? 'teaching assistants' : `${a}s`}`,
+  );
   return `${WHO[actor]} of course "${slug}" may not ${DOING[capability]}: only ${allowed.join(', ')} may`;
 }

@@ -46,7 +46,15 @@ export class ApiKeysService {
   async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date; issuedByKeyId?: string } = {}): Promise<IssuedKey> {
     const secret = options.secret ?? newApiKeySecret();
     const key = await this.prisma.apiKey.create({
-      data: { userId, name, courseId: options.courseId, prefix: displayPrefix(secret), hash: hashApiKey(secret), expiresAt: options.expiresAt, issuedByKeyId: options.issuedByKeyId },
+      data: {
+        userId,
+        name,
+        courseId: options.courseId,
+        prefix: displayPrefix(secret),
+        hash: hashApiKey(secret),
+        expiresAt: options.expiresAt,
+        issuedByKeyId: options.issuedByKeyId,
+      },
     });
     return { id: key.id, secret };
   }

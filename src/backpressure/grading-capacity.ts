@@ -29,7 +29,9 @@ export class GradingCapacityReporter implements OnApplicationBootstrap, OnApplic
     const worker = this.moduleRef.get(GradingProcessor, { strict: false }).worker;
     const report = () => {
       if (this.stopped) return;
-      this.inFlight = this.redis.client.set(this.key, String(worker.concurrency), 'EX', TTL_SECONDS).catch((error: Error) => this.logger.debug(`capacity not written: ${error.message}`));
+      this.inFlight = this.redis.client
+        .set(this.key, String(worker.concurrency), 'EX', TTL_SECONDS)
+        .catch((error: Error) => this.logger.debug(`capacity not written: ${error.message}`));
     };
     report();
     this.timer = setInterval(report, INTERVAL_MS);

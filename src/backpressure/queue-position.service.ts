@@ -57,7 +57,13 @@ export class QueuePositionService {
       this.cachedCapacity(),
       this.cachedRecentGradingMs(),
     ]);
-    const [rank, waitLength, waitIndex, active, delayed] = (line ?? []).map(([error, value]) => (error ? null : value)) as [number | null, number, number | null, number, string | null];
+    const [rank, waitLength, waitIndex, active, delayed] = (line ?? []).map(([error, value]) => (error ? null : value)) as [
+      number | null,
+      number,
+      number | null,
+      number,
+      string | null,
+    ];
     let ahead: number | null = null;
     // The wait list is pushed on the left and taken from the right: the job at index i has (length - 1 - i) before it.
     if (waitIndex !== null) ahead = waitLength - 1 - waitIndex;

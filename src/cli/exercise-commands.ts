@@ -15,8 +15,10 @@ import type { ExerciseVersion, PublishedVersion } from './api-views';
 export async function validateCommand(dir: string, run: boolean, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const parsed = loadExerciseFolder(resolve(dir)); // throws ExerciseFormatError with every problem
   const { spec } = parsed;
-  out.write(`${parsed.slug}: "${spec.title}", ${spec.tests.length} tests, ${maxScoreOf(spec)} points, ` +
-    `limits ${spec.limits.memoryMiB} MiB / ${spec.limits.timeSeconds} s, content ${parsed.contentHash.slice(0, 12)}\n`);
+  out.write(
+    `${parsed.slug}: "${spec.title}", ${spec.tests.length} tests, ${maxScoreOf(spec)} points, ` +
+      `limits ${spec.limits.memoryMiB} MiB / ${spec.limits.timeSeconds} s, content ${parsed.contentHash.slice(0, 12)}\n`,
+  );
   for (const test of spec.tests) out.write(`  ${String(test.points).padStart(3)}  ${test.name}${test.hidden ? ' (hidden)' : ''}\n`);
   out.write('format: ok\n');
   if (!run) return 0;
@@ -40,19 +42,12 @@ export async function validateCommand(dir: string, run: boolean, out: NodeJS.Wri
 /** `memgrade publish <dir> --course <c> [--wait]`: uploads the folder; with --wait, follows its validation. */
 export async function publishCommand(api: ApiClient, dir: string, course: string, wait: boolean, out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const parsed = loadExerciseFolder(resolve(dir));
-  const published = await api.request<PublishedVersion>(
-    'POST',
-    `/api/v1/courses/${encodeURIComponent(course)}/exercises`,
-    { slug: parsed.slug, files: parsed.files },
-  );
+  const published = await api.request<PublishedVersion>('POST', `/api/v1/courses/${encodeURIComponent(course)}/exercises`, { slug: parsed.slug, files: parsed.files });
   out.write(`${published.exercise} version ${published.version}: ${published.created ? 'published' : 'unchanged'}, ${published.status}\n`);
   if (!wait || published.status !== 'pending') return published.status === 'invalid' ? 1 : 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
-    const versions = await api.request<ExerciseVersion[]>(
-      'GET',
-      `/api/v1/courses/${encodeURIComponent(course)}/exercises/${parsed.slug}/versions`,
-    );
+    const versions = await api.request<ExerciseVersion[]>('GET', `/api/v1/courses/${encodeURIComponent(course)}/exercises/${parsed.slug}/versions`);
     const version = versions.find((v) => v.number === published.version);
     if (!version || version.status === 'pending') {
       out.write('.');
@@ -67,14 +62,20 @@ export async function publishCommand(api: ApiClient, dir: string, course: string
 }
 
 function printReport(report: ValidationReport, out: NodeJS.WriteStream): void {
-  for (const [name, solution] of [['reference', report.reference], ['starter', report.starter], ['wrong', report.wrong]] as const) {
+  for (const [name, solution] of [
+    ['reference', report.reference],
+    ['starter', report.starter],
+    ['wrong', report.wrong],
+  ] as const) {
     if (!solution) continue;
     out.write(`${name}: ${solution.score} / ${solution.maxScore}\n`);
     for (const test of solution.tests) out.write(`  ${test.passed ? 'PASS' : 'FAIL'}  ${test.name}${test.passed ? '' : `: ${test.message.split('\n')[0]}`}\n`);
   }
   for (const nothing of report.nulls ?? []) out.write(`null submission (${nothing.name}): ${nothing.score} / ${nothing.maxScore}\n`);
   for (const m of report.margins ?? []) {
-    out.write(`budget ${m.check} (${m.kind}_growth_mib ${m.budgetMiB}): reference grew ${m.growthMiB.min}–${m.growthMiB.max} MiB, margin ${m.marginMiB.toFixed(2)} MiB = ${(m.marginMiB / m.spreadMiB).toFixed(1)} spreads\n`);
+    out.write(
+      `budget ${m.check} (${m.kind}_growth_mib ${m.budgetMiB}): reference grew ${m.growthMiB.min}–${m.growthMiB.max} MiB, margin ${m.marginMiB.toFixed(2)} MiB = ${(m.marginMiB / m.spreadMiB).toFixed(1)} spreads\n`,
+    );
   }
   for (const problem of report.problems) out.write(`problem: ${problem}\n`);
 }

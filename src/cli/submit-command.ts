@@ -32,9 +32,7 @@ async function follow(api: ApiClient, id: string, out: NodeJS.WriteStream): Prom
   let status = 'queued';
   let frame = 0;
   const tty = !!out.isTTY;
-  const spinner = tty
-    ? setInterval(() => out.write(`\r${SPINNER[frame++ % SPINNER.length]} ${status} ${((Date.now() - started) / 1000).toFixed(1)} s   `), 100)
-    : undefined;
+  const spinner = tty ? setInterval(() => out.write(`\r${SPINNER[frame++ % SPINNER.length]} ${status} ${((Date.now() - started) / 1000).toFixed(1)} s   `), 100) : undefined;
   try {
     const response = await api.fetch('GET', `/api/v1/submissions/${id}/events`, undefined, { Accept: 'text/event-stream' });
     const decoder = new TextDecoder();

@@ -37,7 +37,10 @@ export const configSchema = z.object({
     .default(2)
     .transform((value) => (value === 'auto' ? autoWorkerConcurrency(thisHost()) : value)),
   /** Publish the shipped catalog (exercises/) as course python-memory when the API starts. */
-  PUBLISH_CATALOG: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((value) => value === 'true'),
+  PUBLISH_CATALOG: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
   /** Submissions one API key may create per minute (429 with Retry-After beyond). */
   SUBMISSION_RATE_LIMIT_PER_MINUTE: integer(1, 100_000).default(30),
   /**
@@ -102,7 +105,10 @@ export const configSchema = z.object({
   /** LTI 1.3: the public base URL of memgrade as platforms reach it (e.g. https://memgrade.example.edu); empty means "from the request". */
   LTI_PUBLIC_URL: url(['http:', 'https:']).optional(),
   /** LTI 1.3: the course platforms registered dynamically belong to. */
-  LTI_REGISTRATION_COURSE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a course slug').default('python-memory'),
+  LTI_REGISTRATION_COURSE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a course slug')
+    .default('python-memory'),
   /** LTI 1.3: when set, dynamic registration needs ?secret=<this> in its URL. */
   LTI_REGISTRATION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** LTI 1.3: how long a launch's browser session (and the API key it hands to the pages) lasts. */

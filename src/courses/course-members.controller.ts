@@ -67,7 +67,11 @@ export class CourseMembersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a member (their keys for this course end with it; instructors, admins)' })
   @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('userId', uuidPipe('userId')) userId: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug', slugPipe('course')) slug: string,
+    @Param('userId', uuidPipe('userId')) userId: string,
+  ): Promise<void> {
     await this.members.remove(principal, slug, userId);
   }
 }

@@ -70,7 +70,10 @@ export class CourseMembersService {
       return await this.repository.transaction((tx) => this.applyIn(tx, course, actor, callerId, request));
     } catch (error) {
       // The same person added twice at the same moment: the loser is told to look again.
-      if (isUniqueViolation(error)) throw new ConflictError('this person was added by another request at the same moment; reload the roster', [{ field: request.email ? 'email' : 'externalId', reason: 'was just taken by another request' }]);
+      if (isUniqueViolation(error))
+        throw new ConflictError('this person was added by another request at the same moment; reload the roster', [
+          { field: request.email ? 'email' : 'externalId', reason: 'was just taken by another request' },
+        ]);
       throw error;
     }
   }
@@ -106,7 +109,8 @@ export class CourseMembersService {
   /** The user the request names, or null for a person memgrade does not know yet. */
   private async findPerson(tx: Db, course: Course, request: MemberRequest): Promise<User | null> {
     if (request.userId) {
-      if (request.email || request.externalId || request.displayName) throw InvalidInputError.field('userId', 'names an existing user: leave email, externalId and displayName out');
+      if (request.email || request.externalId || request.displayName)
+        throw InvalidInputError.field('userId', 'names an existing user: leave email, externalId and displayName out');
       const user = await this.repository.userById(request.userId, tx);
       if (!user) throw InvalidInputError.field('userId', 'is not the id of a user');
       return refuseLms(user, 'userId');
@@ -115,7 +119,9 @@ export class CourseMembersService {
     const byExternalId = request.externalId ? await this.repository.userByExternalId(course.id, request.externalId, tx) : null;
     const byEmail = request.email ? await this.repository.userByEmail(request.email, tx) : null;
     if (byExternalId && byEmail && byExternalId.id !== byEmail.id) {
-      throw new ConflictError('the email and the external id name two different users', [{ field: 'email', reason: `belongs to another user than external id "${request.externalId}"` }]);
+      throw new ConflictError('the email and the external id name two different users', [
+        { field: 'email', reason: `belongs to another user than external id "${request.externalId}"` },
+      ]);
     }
     const user = byExternalId ?? byEmail;
     return user ? refuseLms(user, byExternalId ? 'externalId' : 'email') : null;

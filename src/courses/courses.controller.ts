@@ -92,7 +92,11 @@ export class CoursesController {
   @Post(':courseSlug/students/:externalId/keys')
   @ApiOperation({ summary: "An API key for an LMS student, for the LMS's sign-in link (shown once)" })
   @ApiCreatedResponse({ type: IssuedKeyView })
-  issueStudentKey(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('externalId', externalIdPipe('externalId')) externalId: string): Promise<IssuedKeyView> {
+  issueStudentKey(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug', slugPipe('course')) slug: string,
+    @Param('externalId', externalIdPipe('externalId')) externalId: string,
+  ): Promise<IssuedKeyView> {
     return this.courses.issueLmsStudentKey(principal, slug, externalId);
   }
 
@@ -100,7 +104,11 @@ export class CoursesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke every sign-in key issued for an LMS student in this course' })
   @ApiOkResponse({ type: RevokedKeysView })
-  revokeStudentKeys(@CurrentPrincipal() principal: Principal, @Param('courseSlug', slugPipe('course')) slug: string, @Param('externalId', externalIdPipe('externalId')) externalId: string): Promise<RevokedKeysView> {
+  revokeStudentKeys(
+    @CurrentPrincipal() principal: Principal,
+    @Param('courseSlug', slugPipe('course')) slug: string,
+    @Param('externalId', externalIdPipe('externalId')) externalId: string,
+  ): Promise<RevokedKeysView> {
     return this.courses.revokeLmsStudentKeys(principal, slug, externalId);
   }
 

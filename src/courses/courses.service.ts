@@ -157,13 +157,15 @@ export class CoursesService {
     const user = await this.repository.lmsStudent(course.id, externalId);
     if (!user) throw new NotFoundError(`no student "${externalId}" in course "${course.slug}"`, [{ field: 'externalId', reason: 'is not a student of this course' }]);
     if (keyId && !(await this.repository.isKeyOf(keyId, user.id, course.id))) {
-      throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [{ field: 'keyId', reason: 'no such sign-in key of this student' }]);
+      throw new NotFoundError(`key ${keyId} is not a sign-in key of student "${externalId}" in course "${course.slug}"`, [
+        { field: 'keyId', reason: 'no such sign-in key of this student' },
+      ]);
     }
     // One link: it and the keys its holder made with it (POST /keys), and theirs, all bound to the course.
     let ids: string[] | undefined;
     if (keyId) {
       ids = [keyId];
-      for (let frontier = [keyId]; frontier.length; ) {
+      for (let frontier = [keyId]; frontier.length;) {
         frontier = await this.repository.keysIssuedBy(frontier, ids, user.id, course.id);
         ids.push(...frontier);
       }

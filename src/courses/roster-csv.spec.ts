@@ -50,6 +50,13 @@ describe('parseRosterCsv', () => {
   it(`refuses more than ${ROSTER_IMPORT_MAX_ROWS} rows with a 413 naming csv`, () => {
     const many = ['email', ...Array.from({ length: ROSTER_IMPORT_MAX_ROWS + 1 }, (_, i) => `p${i}@example.edu`)].join('\n');
     expect(problemOf(many)).toMatchObject({ type: PayloadTooLargeError.name, field: 'csv', reason: expect.stringMatching(/more than 1000 rows/) });
-    expect(parseRosterCsv(many.split('\n').slice(0, ROSTER_IMPORT_MAX_ROWS + 1).join('\n'))).toHaveLength(ROSTER_IMPORT_MAX_ROWS);
+    expect(
+      parseRosterCsv(
+        many
+          .split('\n')
+          .slice(0, ROSTER_IMPORT_MAX_ROWS + 1)
+          .join('\n'),
+      ),
+    ).toHaveLength(ROSTER_IMPORT_MAX_ROWS);
   });
 });

@@ -77,11 +77,16 @@ function headerOf(cells: string[]): RosterColumn[] {
   for (const cell of cells) {
     const name = cell.toLowerCase().replace(/[\s-]+/g, '_');
     const column = HEADER_NAMES[name];
-    if (!column) throw InvalidInputError.field('csv', `has the column "${cell.slice(0, 60)}" in its header, which is not one of email, external_id, name, role (the first row must be the header)`);
+    if (!column)
+      throw InvalidInputError.field(
+        'csv',
+        `has the column "${cell.slice(0, 60)}" in its header, which is not one of email, external_id, name, role (the first row must be the header)`,
+      );
     if (columns.includes(column)) throw InvalidInputError.field('csv', `names the column "${cell.slice(0, 60)}" twice in its header`);
     columns.push(column);
   }
-  if (!columns.includes('email') && !columns.includes('externalId')) throw InvalidInputError.field('csv', 'has no email or external_id column in its header: each person needs one of them');
+  if (!columns.includes('email') && !columns.includes('externalId'))
+    throw InvalidInputError.field('csv', 'has no email or external_id column in its header: each person needs one of them');
   return columns;
 }
 

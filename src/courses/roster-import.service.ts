@@ -47,7 +47,12 @@ export class RosterImportService {
       }
       const repeated = identities(checked).find((id) => seen.has(id));
       if (repeated !== undefined) {
-        report.push({ ...base, outcome: 'error', field: repeated.startsWith('email:') ? 'email' : 'external_id', reason: `names the same person as line ${seen.get(repeated)}: each person once per file` });
+        report.push({
+          ...base,
+          outcome: 'error',
+          field: repeated.startsWith('email:') ? 'email' : 'external_id',
+          reason: `names the same person as line ${seen.get(repeated)}: each person once per file`,
+        });
         continue;
       }
       for (const id of identities(checked)) seen.set(id, row.row);
@@ -78,7 +83,8 @@ function requestOf(row: RosterCsvRow): MemberRequest | { field: string; reason: 
   return { email: row.email ?? undefined, externalId: row.externalId ?? undefined, displayName: row.name ?? undefined, role };
 }
 
-const identities = (request: MemberRequest) => [request.email ? `email:${request.email.toLowerCase()}` : null, request.externalId ? `ext:${request.externalId}` : null].filter((id): id is string => !!id);
+const identities = (request: MemberRequest) =>
+  [request.email ? `email:${request.email.toLowerCase()}` : null, request.externalId ? `ext:${request.externalId}` : null].filter((id): id is string => !!id);
 
 /** The CSV column for a field of the member request. */
 function columnOf(field: string | undefined): string | undefined {

@@ -21,7 +21,8 @@ const UNAVAILABLE_MESSAGE =
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } }; cause?: unknown };
-    if (typeof candidate.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(candidate.code) || UNAVAILABLE_CODES.has(candidate.code) || candidate.code.startsWith('08'))) return true;
+    if (typeof candidate.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(candidate.code) || UNAVAILABLE_CODES.has(candidate.code) || candidate.code.startsWith('08')))
+      return true;
     const adapter = candidate.meta?.driverAdapterError?.cause;
     if (typeof adapter?.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(adapter.kind)) return true;
     if (typeof adapter?.originalCode === 'string' && (UNAVAILABLE_CODES.has(adapter.originalCode) || adapter.originalCode.startsWith('08'))) return true;
@@ -36,5 +37,7 @@ export function isRedisUnavailable(error: unknown): boolean {
   const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: string };
   if (name === 'MaxRetriesPerRequestError') return true;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code) && /redis/i.test(String(message))) return true;
-  return typeof message === 'string' && /Connection is closed|Stream isn't writeable and enableOfflineQueue options is false|Reached the max retries per request limit/i.test(message);
+  return (
+    typeof message === 'string' && /Connection is closed|Stream isn't writeable and enableOfflineQueue options is false|Reached the max retries per request limit/i.test(message)
+  );
 }

@@ -13,7 +13,13 @@ interface SettingsRow {
 }
 
 export const toSettings = (row: SettingsRow | null): DeadlineSettings | null =>
-  row && { dueAt: row.dueAt, latePolicy: row.latePolicy, penaltyPercentPerDay: row.penaltyPercentPerDay, penaltyFloorPercent: row.penaltyFloorPercent, maxAttempts: row.maxAttempts };
+  row && {
+    dueAt: row.dueAt,
+    latePolicy: row.latePolicy,
+    penaltyPercentPerDay: row.penaltyPercentPerDay,
+    penaltyFloorPercent: row.penaltyFloorPercent,
+    maxAttempts: row.maxAttempts,
+  };
 
 /** The policy of one student on one exercise. */
 export async function loadPolicy(db: Db, exerciseId: string, userId: string | null): Promise<EffectivePolicy> {

@@ -41,7 +41,9 @@ export class DeadlinesController {
   }
 
   @Get('exercises/:exerciseSlug/deadline-status')
-  @ApiOperation({ summary: 'A student\'s standing: due date, late policy, attempts used and left, whether a submission now is accepted or late (students: their own; staff: ?student=)' })
+  @ApiOperation({
+    summary: "A student's standing: due date, late policy, attempts used and left, whether a submission now is accepted or late (students: their own; staff: ?student=)",
+  })
   @ApiOkResponse({ type: DeadlineStatusView })
   status(
     @CurrentPrincipal() principal: Principal,

@@ -50,10 +50,7 @@ export class DeadlinesService {
 
   async courseDeadlines(principal: Principal, courseSlug: string): Promise<CourseDeadlinesView> {
     const course = await this.access.findFor(principal, courseSlug, 'readAll');
-    const [courseDefault, exercises] = await Promise.all([
-      this.repository.courseDefault(course.id),
-      this.repository.exercisesWithDeadlines(course.id),
-    ]);
+    const [courseDefault, exercises] = await Promise.all([this.repository.courseDefault(course.id), this.repository.exercisesWithDeadlines(course.id)]);
     const base = toSettings(courseDefault);
     return {
       course: course.slug,
@@ -107,7 +104,8 @@ export class DeadlinesService {
   async removeExtension(principal: Principal, courseSlug: string, exerciseSlug: string, userId: string): Promise<void> {
     const course = await this.access.findFor(principal, courseSlug, 'editCourse');
     const exercise = await this.exerciseOf(course, exerciseSlug);
-    if (!(await this.repository.removeExtension(exercise.id, userId))) throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
+    if (!(await this.repository.removeExtension(exercise.id, userId)))
+      throw new NotFoundError(`student ${userId} has no extension on exercise "${exercise.slug}"`, [{ field: 'userId', reason: 'has no extension on this exercise' }]);
   }
 
   /**
@@ -133,7 +131,8 @@ export class DeadlinesService {
 
   private async exerciseOf(course: Course, exerciseSlug: string) {
     const exercise = await this.repository.exercise(course.id, exerciseSlug);
-    if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: `no exercise "${exerciseSlug}" in course "${course.slug}"` }]);
+    if (!exercise)
+      throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: `no exercise "${exerciseSlug}" in course "${course.slug}"` }]);
     return exercise;
   }
 

@@ -15,7 +15,7 @@ export class GradebookController {
   constructor(private readonly gradebook: GradebookService) {}
 
   @Get()
-  @ApiOperation({ summary: "Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)" })
+  @ApiOperation({ summary: 'Every enrolled student × exercise: the counting score (best or latest), as JSON or CSV (course staff)' })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
     description: 'JSON (the default), or CSV with ?format=csv or Accept: text/csv (a download: one row per student, a column per exercise)',

@@ -86,7 +86,17 @@ describe('gradebook CSV', () => {
           displayName: 'Jane',
           externalId: null,
           grades: {
-            a: { score: 1.6, maxScore: 2, submissionId: 's1', submittedAt: '2026-01-03T00:00:00.000Z', late: true, daysLate: 2, penaltyPercent: 20, rawScore: 2, flagSeverity: 'low' },
+            a: {
+              score: 1.6,
+              maxScore: 2,
+              submissionId: 's1',
+              submittedAt: '2026-01-03T00:00:00.000Z',
+              late: true,
+              daysLate: 2,
+              penaltyPercent: 20,
+              rawScore: 2,
+              flagSeverity: 'low',
+            },
             b: { score: 1, maxScore: 3, submissionId: 's2', submittedAt: '2026-01-01T00:00:00.000Z' },
           },
           total: 2.6,

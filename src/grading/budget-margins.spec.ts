@@ -7,8 +7,14 @@ const run = (checks: object[]): GradeOutcome =>
 describe('budget margins', () => {
   it("measures each budget against the reference's highest growth and its spread", () => {
     const margins = budgetMargins([
-      run([{ id: 'rss', growth_mib: 1.0, max_growth_mib: 20 }, { id: 'cycle', growth_mib: 40, max_growth_mib: 100, min_growth_mib: 30 }]),
-      run([{ id: 'rss', growth_mib: 2.0, max_growth_mib: 20 }, { id: 'cycle', growth_mib: 41, max_growth_mib: 100, min_growth_mib: 30 }]),
+      run([
+        { id: 'rss', growth_mib: 1.0, max_growth_mib: 20 },
+        { id: 'cycle', growth_mib: 40, max_growth_mib: 100, min_growth_mib: 30 },
+      ]),
+      run([
+        { id: 'rss', growth_mib: 2.0, max_growth_mib: 20 },
+        { id: 'cycle', growth_mib: 41, max_growth_mib: 100, min_growth_mib: 30 },
+      ]),
     ]);
     expect(margins).toEqual([
       { check: 'rss', kind: 'max', budgetMiB: 20, growthMiB: { min: 1, max: 2 }, spreadMiB: 1, marginMiB: 18 },

@@ -100,12 +100,28 @@ export async function validateExercise(
     const measuring: GradeOutcome[] = await step(() => Promise.all(Array.from({ length: REFERENCE_RUNS }, () => run('reference', {}))));
     const referenceFigures = referenceFiguresOf(measuring);
     const margins = budgetMargins(measuring);
-    const reference = await step(async () => summarise(await run('reference', referenceFigures)), (r) => r);
-    const starter = await step(async () => summarise(await run('starter', referenceFigures)), (r) => r);
-    const wrong = hasWrong ? await step(async () => summarise(await run('wrong', referenceFigures)), (r) => r) : undefined;
+    const reference = await step(
+      async () => summarise(await run('reference', referenceFigures)),
+      (r) => r,
+    );
+    const starter = await step(
+      async () => summarise(await run('starter', referenceFigures)),
+      (r) => r,
+    );
+    const wrong = hasWrong
+      ? await step(
+          async () => summarise(await run('wrong', referenceFigures)),
+          (r) => r,
+        )
+      : undefined;
     const nulls: (SolutionReport & { name: string })[] = [];
     for (const [i, nothing] of nothings.entries()) {
-      nulls.push(await step(async () => ({ name: nothing.name, ...summarise(await run(`null-${i}`, referenceFigures, nothing.files)) }), (r) => r));
+      nulls.push(
+        await step(
+          async () => ({ name: nothing.name, ...summarise(await run(`null-${i}`, referenceFigures, nothing.files)) }),
+          (r) => r,
+        ),
+      );
     }
     await onProgress(steps.map((s) => ({ ...s })));
 
@@ -125,12 +141,25 @@ export async function validateExercise(
     }
     for (const nothing of nulls) {
       const earning = nothing.tests.filter((t) => t.score > 0).map((t) => `"${t.name}" (${t.score})`);
-      if (earning.length) problems.push(`a submission that solves nothing (${nothing.name}) earns points in ${earning.join(', ')}: those tests need evidence the judge checks (answer() values, or an out-of-process check)`);
+      if (earning.length)
+        problems.push(
+          `a submission that solves nothing (${nothing.name}) earns points in ${earning.join(', ')}: those tests need evidence the judge checks (answer() values, or an out-of-process check)`,
+        );
     }
     return {
       status: problems.length ? 'invalid' : 'valid',
       referenceFigures,
-      report: { checkedAt: new Date().toISOString(), durationMs: Date.now() - started, referenceRuns: REFERENCE_RUNS, reference, starter, ...(wrong ? { wrong } : {}), margins, nulls, problems },
+      report: {
+        checkedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        referenceRuns: REFERENCE_RUNS,
+        reference,
+        starter,
+        ...(wrong ? { wrong } : {}),
+        margins,
+        nulls,
+        problems,
+      },
     };
   } catch (error) {
     if (!(error instanceof ExerciseDefectError)) throw error;

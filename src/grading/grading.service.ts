@@ -50,10 +50,7 @@ export class GradingService {
     }
   }
 
-  private async run(
-    submission: NonNullable<Awaited<ReturnType<typeof this.findForGrading>>>,
-    startedAt: Date,
-  ): Promise<GradeRunResult> {
+  private async run(submission: NonNullable<Awaited<ReturnType<typeof this.findForGrading>>>, startedAt: Date): Promise<GradeRunResult> {
     const submissionId = submission.id;
     await this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;

@@ -61,23 +61,21 @@ function gradedRun(input: GradeInput, run: SandboxRunResult, doc: HarnessResult)
   const hiddenByName = new Map(input.spec.tests.map((test) => [test.name, test.hidden]));
   return {
     verdict: verdictOf(doc),
-    tests: doc.tests.map(
-      (test): TestOutcome => ({
-        name: test.name,
-        score: test.score,
-        maxScore: test.max_score,
-        passed: test.passed,
-        message: test.message ?? '',
-        hidden: test.hidden ?? hiddenByName.get(test.name) ?? false,
-        detail: test.detail,
-        measurements: {
-          ...(test.measurements ?? {}),
-          ...(test.status ? { status: test.status } : {}),
-          ...(test.duration_ms === undefined ? {} : { duration_ms: test.duration_ms }),
-          ...(test.evidence ? { evidence: test.evidence } : {}),
-        },
-      }),
-    ),
+    tests: doc.tests.map((test): TestOutcome => ({
+      name: test.name,
+      score: test.score,
+      maxScore: test.max_score,
+      passed: test.passed,
+      message: test.message ?? '',
+      hidden: test.hidden ?? hiddenByName.get(test.name) ?? false,
+      detail: test.detail,
+      measurements: {
+        ...(test.measurements ?? {}),
+        ...(test.status ? { status: test.status } : {}),
+        ...(test.duration_ms === undefined ? {} : { duration_ms: test.duration_ms }),
+        ...(test.evidence ? { evidence: test.evidence } : {}),
+      },
+    })),
     exitCode: run.exitCode,
     wallMs: run.wallMs,
     peakMemoryBytes: run.peakMemoryBytes,

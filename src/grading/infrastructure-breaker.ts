@@ -125,7 +125,10 @@ async function failureOf(check: () => Promise<unknown>, what: string): Promise<s
     await within(check(), PROBE_TIMEOUT_MS, what);
     return null;
   } catch (error) {
-    const lines = ((error as Error).message || String(error)).split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = ((error as Error).message || String(error))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     return lines.at(-1) ?? 'unknown error';
   }
 }

@@ -47,7 +47,14 @@ function stubs(source: string, body: string): string {
   const lines = ['import sys', ''];
   for (const name of functions) lines.push(`def ${name}(*args, **kwargs):`, `    ${body}`, '');
   for (const name of classes) {
-    lines.push(`class ${name}:`, '    def __init__(self, *args, **kwargs):', `        ${body}`, '    def __getattr__(self, name):', `        return lambda *args, **kwargs: ${body === 'return None' ? 'None' : '(_ for _ in ()).throw(SystemExit(0))'}`, '');
+    lines.push(
+      `class ${name}:`,
+      '    def __init__(self, *args, **kwargs):',
+      `        ${body}`,
+      '    def __getattr__(self, name):',
+      `        return lambda *args, **kwargs: ${body === 'return None' ? 'None' : '(_ for _ in ()).throw(SystemExit(0))'}`,
+      '',
+    );
   }
   return lines.join('\n');
 }

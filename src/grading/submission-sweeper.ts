@@ -39,7 +39,12 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.stop = this.redis.everyExclusively(LOCK_KEY, SWEEP_EVERY_MS, () => this.sweep(), (error) => this.logger.warn(`sweep skipped: ${error.message}`));
+    this.stop = this.redis.everyExclusively(
+      LOCK_KEY,
+      SWEEP_EVERY_MS,
+      () => this.sweep(),
+      (error) => this.logger.warn(`sweep skipped: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {

@@ -36,7 +36,9 @@ describe('tryRunRequest', () => {
 
 describe('lastExceptionLine', () => {
   it('takes the last line of a traceback', () => {
-    expect(lastExceptionLine('Traceback (most recent call last):\n  File "/task/solution.py", line 2, in <module>\n    1/0\nZeroDivisionError: division by zero\n')).toBe('ZeroDivisionError: division by zero');
+    expect(lastExceptionLine('Traceback (most recent call last):\n  File "/task/solution.py", line 2, in <module>\n    1/0\nZeroDivisionError: division by zero\n')).toBe(
+      'ZeroDivisionError: division by zero',
+    );
   });
   it('finds a syntax error, which has no traceback header', () => {
     expect(lastExceptionLine('  File "/task/solution.py", line 2\n    def broken(:\n               ^\nSyntaxError: invalid syntax\n')).toBe('SyntaxError: invalid syntax');
@@ -61,6 +63,9 @@ describe('describeTryRun', () => {
     expect(result.summary).toMatch(/^Python could not read the code \(solution\.py, line 2\): SyntaxError: invalid syntax/);
   });
   it('does not blame the student for a sandbox failure', () => {
-    expect(describeTryRun(run({ verdict: 'sandbox_error', exitCode: null, peakMemoryBytes: null }), payload)).toMatchObject({ outcome: 'sandbox_error', summary: expect.stringContaining('not your program’s fault') });
+    expect(describeTryRun(run({ verdict: 'sandbox_error', exitCode: null, peakMemoryBytes: null }), payload)).toMatchObject({
+      outcome: 'sandbox_error',
+      summary: expect.stringContaining('not your program’s fault'),
+    });
   });
 });

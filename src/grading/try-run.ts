@@ -26,7 +26,10 @@ const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning
 /** The last line of a Python traceback in stderr, if the program died of one. */
 export function lastExceptionLine(stderr: string): string | null {
   if (!stderr.includes('Traceback (most recent call last)') && !SYNTAX.test(stderr.split('\n').find((line) => SYNTAX.test(line)) ?? '')) return null;
-  const lines = stderr.split('\n').map((line) => line.trimEnd()).filter((line) => line.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0);
   for (let i = lines.length - 1; i >= 0; i--) {
     if (EXCEPTION_LINE.test(lines[i].trim())) return lines[i].trim().slice(0, 500);
   }

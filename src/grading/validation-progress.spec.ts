@@ -2,13 +2,29 @@ import { validateExercise, type ValidationStep } from './exercise-validation';
 import type { GradeInput, GradeOutcome } from './grade-outcome';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 
-const spec = { title: 't', statement: 's', studentFiles: ['solution.py'], tests: [{ name: 'only', points: 2, hidden: false }], limits: { memoryMiB: 256, timeSeconds: 30 } } as unknown as ExerciseSpec;
+const spec = {
+  title: 't',
+  statement: 's',
+  studentFiles: ['solution.py'],
+  tests: [{ name: 'only', points: 2, hidden: false }],
+  limits: { memoryMiB: 256, timeSeconds: 30 },
+} as unknown as ExerciseSpec;
 const files = { 'reference/solution.py': 'def f():\n    return 1\n', 'starter/solution.py': 'def f():\n    pass\n', 'wrong/solution.py': 'def f():\n    return 2\n' };
 
 /** A grader in the sandbox's place: the reference earns both points, everything else none. */
 const grade = async (input: GradeInput): Promise<GradeOutcome> => {
   const full = input.studentFiles['solution.py'] === files['reference/solution.py'];
-  return { verdict: 'ok', tests: [{ name: 'only', score: full ? 2 : 0, maxScore: 2, passed: full, message: '', hidden: false }], exitCode: 0, wallMs: 1, peakMemoryBytes: null, stdout: '', stderr: '', flags: [], report: {} };
+  return {
+    verdict: 'ok',
+    tests: [{ name: 'only', score: full ? 2 : 0, maxScore: 2, passed: full, message: '', hidden: false }],
+    exitCode: 0,
+    wallMs: 1,
+    peakMemoryBytes: null,
+    stdout: '',
+    stderr: '',
+    flags: [],
+    report: {},
+  };
 };
 
 describe('validation progress', () => {
@@ -23,7 +39,11 @@ describe('validation progress', () => {
     seen.slice(0, -1).forEach((steps, i) => expect(steps.map((s) => s.state)).toEqual(names.map((_, j) => (j < i ? 'done' : j === i ? 'running' : 'waiting'))));
     const last = seen[seen.length - 1];
     expect(last.every((s) => s.state === 'done')).toBe(true);
-    expect(last.slice(1, 4).map((s) => [s.name, s.score, s.maxScore])).toEqual([['reference', 2, 2], ['starter', 0, 2], ['wrong', 0, 2]]);
+    expect(last.slice(1, 4).map((s) => [s.name, s.score, s.maxScore])).toEqual([
+      ['reference', 2, 2],
+      ['starter', 0, 2],
+      ['wrong', 0, 2],
+    ]);
     expect(outcome.status).toBe('valid');
     expect(await validateExercise('ex', spec, files, grade)).toMatchObject({ status: 'valid', report: { problems: [] } });
   });

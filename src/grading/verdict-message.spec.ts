@@ -4,9 +4,7 @@ const limits = { memoryMiB: 64, timeSeconds: 5, cpus: 1, pids: 64, outputBytes: 
 
 describe('verdictMessage', () => {
   it('names the limit and the peak for memory', () => {
-    expect(verdictMessage({ verdict: 'memory_limit', exitCode: 137, limits, peakMemoryBytes: 64 * 2 ** 20, stderr: '' })).toContain(
-      'limit of 64 MiB (peak 64.0 MiB)',
-    );
+    expect(verdictMessage({ verdict: 'memory_limit', exitCode: 137, limits, peakMemoryBytes: 64 * 2 ** 20, stderr: '' })).toContain('limit of 64 MiB (peak 64.0 MiB)');
   });
 
   it('names the time limit', () => {

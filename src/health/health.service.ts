@@ -29,10 +29,7 @@ export class HealthService {
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [postgres, redis] = await Promise.all([
-      timed('postgres', () => this.prisma.$queryRaw`SELECT 1`),
-      timed('redis', () => this.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([timed('postgres', () => this.prisma.$queryRaw`SELECT 1`), timed('redis', () => this.redis.ping())]);
     const docker = redis.status === 'up' ? await this.dockerFromHeartbeats() : { status: 'unknown' as const, error: 'redis is down' };
     const status = postgres.status === 'down' || redis.status === 'down' ? 'down' : docker.status === 'up' ? 'ok' : 'degraded';
     return { status, checks: { postgres, redis, docker } };

@@ -30,8 +30,7 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
           quietReqLogger: true,
           redact: ['req.headers.authorization', 'req.headers.cookie'],
           autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
         },
       }),
     }),

@@ -34,11 +34,7 @@ export function peekIssuer(idToken: string): { iss: unknown; aud: string[] } {
  * platform's JWKS, iss, aud (and azp when there are several audiences or azp is given), exp and iat,
  * then message type, version and the required claims. Every failure names its reason.
  */
-export async function verifyLaunchToken(
-  idToken: string,
-  platform: { issuer: string; clientId: string; jwksUrl: string },
-  policy: OutboundPolicy,
-): Promise<LaunchClaims> {
+export async function verifyLaunchToken(idToken: string, platform: { issuer: string; clientId: string; jwksUrl: string }, policy: OutboundPolicy): Promise<LaunchClaims> {
   // Checked here for a clear refusal even while jose's copy of the keys is fresh; jose's fetch goes
   // through the same policy, connected to the address it checks (platform-jwks.ts).
   try {

@@ -56,7 +56,10 @@ export class LtiDeepLinkingService {
       600,
     );
     // One response per deep-linking launch.
-    const { count } = await this.prisma.ltiSession.updateMany({ where: { id: session.id, endedAt: null }, data: { deepLinking: { ...context, csrf: `used-${randomBytes(8).toString('hex')}` } } });
+    const { count } = await this.prisma.ltiSession.updateMany({
+      where: { id: session.id, endedAt: null },
+      data: { deepLinking: { ...context, csrf: `used-${randomBytes(8).toString('hex')}` } },
+    });
     if (!count) throw new LtiLaunchError('this deep-linking session has ended');
     return { returnUrl: context.returnUrl, jwt, count: items.length };
   }

@@ -31,8 +31,11 @@ export class LtiGradeListener implements EventSubscriber, OnModuleInit, OnApplic
 
   onModuleInit(): void {
     this.outbox.subscribe(this);
-    this.stopSweeping = this.redis.everyExclusively(SWEEP_LOCK, this.config.values.LTI_SCORE_SWEEP_SECONDS * 1000, () => this.sweep(), (error) =>
-      this.logger.warn(`LTI sweep skipped: ${error.message}`),
+    this.stopSweeping = this.redis.everyExclusively(
+      SWEEP_LOCK,
+      this.config.values.LTI_SCORE_SWEEP_SECONDS * 1000,
+      () => this.sweep(),
+      (error) => this.logger.warn(`LTI sweep skipped: ${error.message}`),
     );
   }
 

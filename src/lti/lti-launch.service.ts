@@ -150,7 +150,11 @@ export class LtiLaunchService {
   }
 
   /** An instructor opened a link bound to nothing: a page to pick its exercise (answered at POST /lti/bind). */
-  private async bindingLaunch(platform: LtiPlatform, claims: LaunchClaims, link: { resourceLinkId: string; title: string | null; lineItemUrl: string | null }): Promise<LaunchOutcome> {
+  private async bindingLaunch(
+    platform: LtiPlatform,
+    claims: LaunchClaims,
+    link: { resourceLinkId: string; title: string | null; lineItemUrl: string | null },
+  ): Promise<LaunchOutcome> {
     const context = await this.upsertContext(platform, claims);
     const person = await this.users.upsert(personOf(platform, claims), platform.courseId, 'instructor');
     const csrf = randomBytes(24).toString('base64url');
@@ -167,12 +171,22 @@ export class LtiLaunchService {
     if (!current || !pending?.bind) throw new LtiLaunchError('no link to bind in this browser: open the link from the LMS again');
     if (typeof form.csrf !== 'string' || form.csrf !== pending.csrf) throw new LtiLaunchError('the form does not belong to this launch');
     if (typeof form.exercise !== 'string') throw new LtiLaunchError('pick an exercise');
-    const exercise = await this.prisma.exercise.findFirst({ where: { courseId: current.courseId, slug: form.exercise, currentVersionId: { not: null } }, include: { course: true } });
+    const exercise = await this.prisma.exercise.findFirst({
+      where: { courseId: current.courseId, slug: form.exercise, currentVersionId: { not: null } },
+      include: { course: true },
+    });
     if (!exercise) throw new LtiLaunchError('the exercise picked is not a published exercise of this course');
     const { bind } = pending;
     const resourceLink = await this.prisma.ltiResourceLink.upsert({
       where: { platformId_resourceLinkId: { platformId: current.platformId, resourceLinkId: bind.resourceLinkId } },
-      create: { platformId: current.platformId, resourceLinkId: bind.resourceLinkId, contextId: bind.contextId, exerciseId: exercise.id, title: bind.title, lineItemUrl: bind.lineItemUrl },
+      create: {
+        platformId: current.platformId,
+        resourceLinkId: bind.resourceLinkId,
+        contextId: bind.contextId,
+        exerciseId: exercise.id,
+        title: bind.title,
+        lineItemUrl: bind.lineItemUrl,
+      },
       update: { exerciseId: exercise.id },
     });
     await this.prisma.ltiResourceLinkUser.upsert({
@@ -238,7 +252,9 @@ export class LtiLaunchService {
     }
     const bound = await this.prisma.ltiResourceLink.findUnique({ where: { platformId_resourceLinkId: { platformId: platform.id, resourceLinkId } }, include: { exercise: true } });
     if (bound) return bound.exercise;
-    throw new UnboundLinkError(`this link is not bound to an exercise yet: ask your instructor to open it once and choose one, or add it through the LMS's "add activity" (deep linking), give it the custom parameter ${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>, or launch /lti/launch?${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>`);
+    throw new UnboundLinkError(
+      `this link is not bound to an exercise yet: ask your instructor to open it once and choose one, or add it through the LMS's "add activity" (deep linking), give it the custom parameter ${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>, or launch /lti/launch?${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>`,
+    );
   }
 }
 

@@ -8,10 +8,7 @@ import type { Exercise } from '../generated/prisma/client';
  */
 export function sendPage(response: Response, status: number, title: string, body: string, script?: string): void {
   const nonce = randomBytes(16).toString('base64');
-  response.setHeader(
-    'Content-Security-Policy',
-    `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *; base-uri 'none'; frame-ancestors *`,
-  );
+  response.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *; base-uri 'none'; frame-ancestors *`);
   response.setHeader('Cache-Control', 'no-store');
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Referrer-Policy', 'no-referrer');
@@ -26,7 +23,12 @@ export function sendPage(response: Response, status: number, title: string, body
 }
 
 export function errorPage(response: Response, reason: string, status = 400): void {
-  sendPage(response, status, 'This LTI launch was refused', `<p id="reason">${escapeHtml(reason)}</p><p>Nothing was signed in. Go back to your LMS and open the activity again; if it keeps failing, tell your instructor what this page says.</p>`);
+  sendPage(
+    response,
+    status,
+    'This LTI launch was refused',
+    `<p id="reason">${escapeHtml(reason)}</p><p>Nothing was signed in. Go back to your LMS and open the activity again; if it keeps failing, tell your instructor what this page says.</p>`,
+  );
 }
 
 /** After a resource-link launch: on to the exercise page, with the session's API key in the fragment (never sent to a server). */
@@ -39,7 +41,9 @@ export function launchedPage(response: Response, target: string): void {
 /** An instructor's first launch of a link bound to no exercise: pick the one it opens. */
 export function bindPage(response: Response, exercises: Exercise[], csrf: string): void {
   const items = exercises.length
-    ? exercises.map((e) => `<li><label><input type="radio" name="exercise" value="${escapeHtml(e.slug)}" required> ${escapeHtml(e.title)} <code>${escapeHtml(e.slug)}</code></label></li>`).join('')
+    ? exercises
+        .map((e) => `<li><label><input type="radio" name="exercise" value="${escapeHtml(e.slug)}" required> ${escapeHtml(e.title)} <code>${escapeHtml(e.slug)}</code></label></li>`)
+        .join('')
     : '<li>This course has no published exercise yet.</li>';
   sendPage(
     response,
@@ -52,7 +56,9 @@ export function bindPage(response: Response, exercises: Exercise[], csrf: string
 export function deepLinkingPage(response: Response, exercises: Exercise[], csrf: string, acceptMultiple: boolean): void {
   const type = acceptMultiple ? 'checkbox' : 'radio';
   const items = exercises.length
-    ? exercises.map((e) => `<li><label><input type="${type}" name="exercise" value="${escapeHtml(e.slug)}"> ${escapeHtml(e.title)} <code>${escapeHtml(e.slug)}</code></label></li>`).join('')
+    ? exercises
+        .map((e) => `<li><label><input type="${type}" name="exercise" value="${escapeHtml(e.slug)}"> ${escapeHtml(e.title)} <code>${escapeHtml(e.slug)}</code></label></li>`)
+        .join('')
     : '<li>This course has no published exercise yet.</li>';
   sendPage(
     response,

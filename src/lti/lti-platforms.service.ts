@@ -27,7 +27,9 @@ export class LtiPlatformsService {
       return await this.prisma.ltiPlatform.create({ data: { ...data, deploymentIds: [...new Set(data.deploymentIds)] }, include: { course: { select: { slug: true } } } });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(`a platform with issuer "${data.issuer}" and client id "${data.clientId}" is already registered`, [{ field: 'clientId', reason: 'is already registered for this issuer' }]);
+        throw new ConflictError(`a platform with issuer "${data.issuer}" and client id "${data.clientId}" is already registered`, [
+          { field: 'clientId', reason: 'is already registered for this issuer' },
+        ]);
       }
       throw error;
     }
@@ -68,7 +70,8 @@ export class LtiPlatformsService {
   async acceptDeployment(platform: LtiPlatform, deploymentId: string): Promise<boolean> {
     if (platform.deploymentIds.includes(deploymentId)) return true;
     if (platform.deploymentIds.length) return false;
-    await this.prisma.$executeRaw`UPDATE lti_platforms SET deployment_ids = array_append(coalesce(deployment_ids, '{}'), ${deploymentId}) WHERE id = ${platform.id}::uuid AND NOT (${deploymentId} = ANY(coalesce(deployment_ids, '{}')))`;
+    await this.prisma
+      .$executeRaw`UPDATE lti_platforms SET deployment_ids = array_append(coalesce(deployment_ids, '{}'), ${deploymentId}) WHERE id = ${platform.id}::uuid AND NOT (${deploymentId} = ANY(coalesce(deployment_ids, '{}')))`;
     return true;
   }
 

@@ -66,9 +66,11 @@ export class LtiRegistrationService {
     }
     const configUrl = httpUrl(query.openid_configuration);
     if (!configUrl) throw new LtiLaunchError('missing openid_configuration: open this URL from the LMS’s “register a tool” page');
-    const { body: platform } = await platformRequest<PlatformConfiguration>(this.outbound, 'openid configuration', configUrl, { headers: { Accept: 'application/json' } }).catch((error: Error) => {
-      throw new LtiLaunchError(error.message);
-    });
+    const { body: platform } = await platformRequest<PlatformConfiguration>(this.outbound, 'openid configuration', configUrl, { headers: { Accept: 'application/json' } }).catch(
+      (error: Error) => {
+        throw new LtiLaunchError(error.message);
+      },
+    );
     const issuer = typeof platform.issuer === 'string' ? platform.issuer : null;
     if (!issuer) throw new LtiLaunchError('the platform’s configuration has no issuer');
     // §3.5.1: the configuration must come from the issuer's own host.
@@ -79,7 +81,12 @@ export class LtiRegistrationService {
       jwksUrl: httpUrl(platform.jwks_uri),
       registration: httpUrl(platform.registration_endpoint),
     };
-    for (const [name, value] of Object.entries({ authorization_endpoint: endpoints.authLoginUrl, token_endpoint: endpoints.tokenUrl, jwks_uri: endpoints.jwksUrl, registration_endpoint: endpoints.registration })) {
+    for (const [name, value] of Object.entries({
+      authorization_endpoint: endpoints.authLoginUrl,
+      token_endpoint: endpoints.tokenUrl,
+      jwks_uri: endpoints.jwksUrl,
+      registration_endpoint: endpoints.registration,
+    })) {
       if (!value) throw new LtiLaunchError(`the platform’s configuration has no usable ${name}`);
     }
     const course = await this.prisma.course.findUnique({ where: { slug: this.config.values.LTI_REGISTRATION_COURSE } });
@@ -87,7 +94,8 @@ export class LtiRegistrationService {
     const scopes = Array.isArray(platform.scopes_supported) ? platform.scopes_supported.filter((s): s is string => typeof s === 'string') : undefined;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (typeof query.registration_token === 'string' && query.registration_token) headers.Authorization = `Bearer ${query.registration_token}`;
-    const { body: client } = await platformRequest<{ client_id?: unknown; 'https://purl.imsglobal.org/spec/lti-tool-configuration'?: { deployment_id?: unknown } }>(this.outbound, 
+    const { body: client } = await platformRequest<{ client_id?: unknown; 'https://purl.imsglobal.org/spec/lti-tool-configuration'?: { deployment_id?: unknown } }>(
+      this.outbound,
       'registration',
       endpoints.registration as string,
       { method: 'POST', headers, body: JSON.stringify(toolRegistration(urls, scopes)) },
@@ -119,4 +127,3 @@ function same(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
-

@@ -18,7 +18,14 @@ export function courseRoleOf(roles: readonly string[]): CourseRole | null {
 
 export const isTeachingAssistant = (roles: readonly string[]) => roles.map(roleName).some((name) => TEACHING_ASSISTANT.has(name));
 
-const TEACHING = new Set(['membership#Instructor', 'membership#ContentDeveloper', 'membership#Administrator', 'institution#Administrator', 'system#Administrator', 'institution#Faculty']);
+const TEACHING = new Set([
+  'membership#Instructor',
+  'membership#ContentDeveloper',
+  'membership#Administrator',
+  'institution#Administrator',
+  'system#Administrator',
+  'institution#Faculty',
+]);
 const TEACHING_ASSISTANT = new Set(['membership/Instructor#TeachingAssistant', 'membership#TeachingAssistant']);
 const LEARNING = new Set(['membership#Learner', 'membership/Learner#Learner', 'membership#Member', 'institution#Student', 'institution#Learner', 'membership#Mentor']);
 

@@ -88,7 +88,10 @@ export class LtiRosterService {
       }
       await this.prisma.ltiContext.update({ where: { id: context.id }, data: { rosterSyncedAt: new Date() } });
     }
-    const known = await this.prisma.ltiUser.findMany({ where: { platformId, user: { enrolments: { some: { courseId: platform.courseId } } } }, select: { sub: true, userId: true } });
+    const known = await this.prisma.ltiUser.findMany({
+      where: { platformId, user: { enrolments: { some: { courseId: platform.courseId } } } },
+      select: { sub: true, userId: true },
+    });
     // An empty roster is more likely a platform fault than a course nobody is in: remove nobody then.
     for (const person of active.size ? known : []) {
       if (active.has(person.sub)) continue;
@@ -104,7 +107,9 @@ export class LtiRosterService {
     const all: Member[] = [];
     let next: string | null = url;
     for (let page = 0; next && page < MAX_PAGES; page += 1) {
-      const { body, headers } = await platformRequest<{ members?: unknown }>(this.outbound, 'memberships', next, { headers: { Authorization: `Bearer ${token}`, Accept: MediaType.memberships } });
+      const { body, headers } = await platformRequest<{ members?: unknown }>(this.outbound, 'memberships', next, {
+        headers: { Authorization: `Bearer ${token}`, Accept: MediaType.memberships },
+      });
       if (!Array.isArray(body.members)) throw new LtiPlatformError(`memberships: ${next} answered without a members array`);
       all.push(...(body.members as Member[]));
       next = nextLink(headers.get('link'), next);

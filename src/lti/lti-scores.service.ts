@@ -229,10 +229,14 @@ export function commentOf(
   late: { daysLate: number; penaltyPercent: number } | null = null,
 ): string {
   const lines = result.tests.map((test, index) =>
-    test.hidden ? `${test.passed ? '✓' : '✗'} hidden test ${index + 1}: ${test.passed ? 'passed' : 'failed'}` : `${test.passed ? '✓' : '✗'} ${test.name}: ${fmt(test.score)}/${fmt(test.maxScore)}`,
+    test.hidden
+      ? `${test.passed ? '✓' : '✗'} hidden test ${index + 1}: ${test.passed ? 'passed' : 'failed'}`
+      : `${test.passed ? '✓' : '✗'} ${test.name}: ${fmt(test.score)}/${fmt(test.maxScore)}`,
   );
   const head = `memgrade: ${fmt(result.score)}/${fmt(result.maxScore)}${result.verdict === 'ok' ? '' : ` (${result.verdict.replace('_', ' ')})`}`;
-  const lateLine = late && `late by ${late.daysLate} day${late.daysLate === 1 ? '' : 's'}${late.penaltyPercent ? `: ${fmt(late.penaltyPercent)}% off, ${fmt(result.score * (1 - late.penaltyPercent / 100))} counts` : ''}`;
+  const lateLine =
+    late &&
+    `late by ${late.daysLate} day${late.daysLate === 1 ? '' : 's'}${late.penaltyPercent ? `: ${fmt(late.penaltyPercent)}% off, ${fmt(result.score * (1 - late.penaltyPercent / 100))} counts` : ''}`;
   const text = [head, ...(lateLine ? [lateLine] : []), ...lines].join('\n');
   return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
 }

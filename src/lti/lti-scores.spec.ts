@@ -3,7 +3,9 @@ import { commentOf, scoresUrl } from './lti-scores.service';
 describe('AGS score details', () => {
   it('posts scores to <line item>/scores, keeping the line item URL’s query', () => {
     expect(scoresUrl('https://lms.example.edu/api/lti/courses/1/line_items/7')).toBe('https://lms.example.edu/api/lti/courses/1/line_items/7/scores');
-    expect(scoresUrl('https://lms.example.edu/mod/lti/services.php/2/lineitems/5/lineitem?type_id=3')).toBe('https://lms.example.edu/mod/lti/services.php/2/lineitems/5/lineitem/scores?type_id=3');
+    expect(scoresUrl('https://lms.example.edu/mod/lti/services.php/2/lineitems/5/lineitem?type_id=3')).toBe(
+      'https://lms.example.edu/mod/lti/services.php/2/lineitems/5/lineitem/scores?type_id=3',
+    );
     expect(scoresUrl('https://lms.example.edu/li/9/')).toBe('https://lms.example.edu/li/9/scores');
   });
 

@@ -64,7 +64,10 @@ export class LtiSessionsService {
 
   /** Ends every session of a user in a course (they left the course's roster), or just one of them. */
   async endFor(userId: string, courseId: string, onlySessionId?: string): Promise<void> {
-    const sessions = await this.prisma.ltiSession.findMany({ where: { userId, courseId, endedAt: null, ...(onlySessionId ? { id: onlySessionId } : {}) }, select: { id: true, apiKeyId: true } });
+    const sessions = await this.prisma.ltiSession.findMany({
+      where: { userId, courseId, endedAt: null, ...(onlySessionId ? { id: onlySessionId } : {}) },
+      select: { id: true, apiKeyId: true },
+    });
     await this.revoke(sessions);
   }
 

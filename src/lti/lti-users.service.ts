@@ -27,7 +27,9 @@ export class LtiUsersService {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:lti-user:${person.platformId}:${person.sub}`}))`;
       let ltiUser = await tx.ltiUser.findUnique({ where: { platformId_sub: { platformId: person.platformId, sub: person.sub } }, include: { user: true } });
       if (!ltiUser) {
-        const user = await tx.user.create({ data: { role: role === 'instructor' ? 'instructor' : 'student', displayName, externalSource: `lti:${person.platformId}`, externalId: person.sub } });
+        const user = await tx.user.create({
+          data: { role: role === 'instructor' ? 'instructor' : 'student', displayName, externalSource: `lti:${person.platformId}`, externalId: person.sub },
+        });
         ltiUser = await tx.ltiUser.create({
           data: { platformId: person.platformId, sub: person.sub, userId: user.id, name: displayName, email: person.email ?? null, roles: person.roles },
           include: { user: true },

@@ -42,7 +42,10 @@ export class LtiController {
   @Get('register')
   @ApiOperation({ summary: 'LTI Dynamic Registration: the platform opens it in a window; registers memgrade and answers a page that tells the platform it is done' })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'an HTML page: registered (refusals: an HTML page naming the reason, with its 4xx status)', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'an HTML page: registered (refusals: an HTML page naming the reason, with its 4xx status)',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   async register(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response): Promise<void> {
     registeredPage(response, await this.registration.register(query, this.urls(request)));
   }
@@ -58,7 +61,7 @@ export class LtiController {
 
   /** OIDC third-party initiated login (GET or POST, LTI 1.3 Core §5.1.1). */
   @Get('login')
-  @ApiOperation({ summary: 'OIDC third-party initiated login (LTI 1.3 Core §5.1.1): on to the platform\'s authorization endpoint' })
+  @ApiOperation({ summary: "OIDC third-party initiated login (LTI 1.3 Core §5.1.1): on to the platform's authorization endpoint" })
   @ApiFoundResponse({ description: "a redirect (Location: the platform's authorization endpoint), with a state cookie" })
   loginGet(@Query() query: LoginParameters, @Req() request: Request, @Res() response: Response) {
     return this.login(query, request, response);
@@ -74,7 +77,10 @@ export class LtiController {
   @Post('launch')
   @ApiOperation({ summary: 'LTI launch (the platform posts the id_token): signs the person in and opens the exercise; deep linking or an unbound link answer a page to pick one' })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'an HTML page: on to the exercise (the API key in the fragment), or the exercise picker (refusals: an HTML page naming the reason)', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'an HTML page: on to the exercise (the API key in the fragment), or the exercise picker (refusals: an HTML page naming the reason)',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   async launch(@Body() body: { id_token?: unknown; state?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {
     const urls = this.urls(request);
     const outcome = await this.launches.launch(body, cookiesOf(request.headers.cookie));
@@ -105,7 +111,7 @@ export class LtiController {
   }
 
   @Post('deep-linking')
-  @ApiOperation({ summary: 'The deep-linking picker\'s answer: a page that posts the signed content items back to the platform' })
+  @ApiOperation({ summary: "The deep-linking picker's answer: a page that posts the signed content items back to the platform" })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'an HTML page with a form that posts the deep-linking response JWT to the platform', content: { 'text/html': { schema: { type: 'string' } } } })
   async deepLinkingReturn(@Body() body: { csrf?: unknown; exercise?: unknown }, @Req() request: Request, @Res() response: Response): Promise<void> {

@@ -35,7 +35,14 @@ describe('platformJwks: jose fetches the JWKS through the outbound policy, pinne
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => (requests.length = 0));
 
-  const sign = () => new SignJWT({ nonce: 'n-1' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://platform.test').setAudience('client-1').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+  const sign = () =>
+    new SignJWT({ nonce: 'n-1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer('https://platform.test')
+      .setAudience('client-1')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
   /** A policy that allows this machine's 127.0.0.1 and resolves names from a script of answers, one per lookup. */
   const scripted = (...answers: string[]) => {
     const lookups: string[] = [];

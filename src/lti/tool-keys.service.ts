@@ -58,12 +58,7 @@ export class ToolKeysService {
   /** A JWT signed with the active key (kid in the header). */
   async sign(payload: JWTPayload, lifetimeSeconds = 300): Promise<string> {
     const { kid, key } = await this.activeKey();
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: TOOL_KEY_ALG, kid, typ: 'JWT' })
-      .setIssuedAt()
-      .setExpirationTime(`${lifetimeSeconds}s`)
-      .setJti(randomUUID())
-      .sign(key);
+    return new SignJWT(payload).setProtectedHeader({ alg: TOOL_KEY_ALG, kid, typ: 'JWT' }).setIssuedAt().setExpirationTime(`${lifetimeSeconds}s`).setJti(randomUUID()).sign(key);
   }
 }
 

@@ -60,5 +60,17 @@ export const TRY_RUN_STALE_MS = 120_000;
 
 /** The result of a run that never ran (it waited too long, or the sandbox failed): nothing but why. */
 export function notRunResult(payload: TryRunPayload, outcome: 'expired' | 'sandbox_error', summary: string): TryRunResult {
-  return { outcome, summary, exitCode: null, stdout: '', stderr: '', stdoutTruncated: false, stderrTruncated: false, error: null, peakMemoryBytes: null, wallMs: 0, limits: payload.limits };
+  return {
+    outcome,
+    summary,
+    exitCode: null,
+    stdout: '',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    error: null,
+    peakMemoryBytes: null,
+    wallMs: 0,
+    limits: payload.limits,
+  };
 }

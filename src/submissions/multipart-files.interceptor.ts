@@ -39,7 +39,8 @@ export class MultipartFilesInterceptor implements NestInterceptor {
 
 function toDomainError(error: unknown): Error {
   const { code, field } = error as { code?: string; field?: string };
-  if (code === 'LIMIT_FILE_SIZE') return new PayloadTooLargeError(`a file is larger than ${MAX_FILE_BYTES} bytes`, [{ field: `files.${field ?? ''}`, reason: `must be at most ${MAX_FILE_BYTES} bytes` }]);
+  if (code === 'LIMIT_FILE_SIZE')
+    return new PayloadTooLargeError(`a file is larger than ${MAX_FILE_BYTES} bytes`, [{ field: `files.${field ?? ''}`, reason: `must be at most ${MAX_FILE_BYTES} bytes` }]);
   if (code?.startsWith('LIMIT_')) return InvalidInputError.field(field ?? 'files', `exceeds an upload limit (${code.toLowerCase()})`);
   return InvalidInputError.field('body', 'is not a well-formed multipart upload');
 }

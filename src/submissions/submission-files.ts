@@ -20,9 +20,7 @@ export function checkSubmissionFiles(files: Record<string, unknown>, expected: s
     } else if (content.includes('\u0000')) {
       problems.push({ field, reason: 'must be text (it contains a NUL byte)' });
     } else if (Buffer.byteLength(content, 'utf8') > MAX_FILE_BYTES) {
-      throw new PayloadTooLargeError(`${field} is larger than ${MAX_FILE_BYTES} bytes`, [
-        { field, reason: `must be at most ${MAX_FILE_BYTES} bytes` },
-      ]);
+      throw new PayloadTooLargeError(`${field} is larger than ${MAX_FILE_BYTES} bytes`, [{ field, reason: `must be at most ${MAX_FILE_BYTES} bytes` }]);
     }
   }
   for (const name of expected) {

@@ -58,7 +58,6 @@ export interface SubmissionView {
 
 type SubmissionWithResult = Submission & { results: (GradingResult & { tests: TestResult[] })[] };
 
-
 function studentMeasurements(measurements: unknown): unknown {
   // An evidence mark is for staff; the rest of the status (passed, failed, timeout …) is the student's.
   if (evidenceOf(measurements) === null) return measurements;

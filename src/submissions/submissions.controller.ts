@@ -50,7 +50,10 @@ export class SubmissionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "A submission with its status, verdict, score, per-test results and the student's output; staff also see flags and evidence marks; while queued, `queue` gives its position and estimated wait" })
+  @ApiOperation({
+    summary:
+      "A submission with its status, verdict, score, per-test results and the student's output; staff also see flags and evidence marks; while queued, `queue` gives its position and estimated wait",
+  })
   @ApiOkResponse({ type: SubmissionViewDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<SubmissionViewDto> {
     return this.submissions.get(principal, id);
@@ -67,7 +70,8 @@ export class SubmissionsController {
   @ApiOperation({ summary: 'Live status as Server-Sent Events ("status" events), ending after graded or error' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
-    description: 'a text/event-stream: one "status" event per status change, its data the submission as GET /api/v1/submissions/{id} answers it (without queue); the stream ends after graded or error',
+    description:
+      'a text/event-stream: one "status" event per status change, its data the submission as GET /api/v1/submissions/{id} answers it (without queue); the stream ends after graded or error',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   events(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Observable<MessageEvent>> {

@@ -86,7 +86,9 @@ export class SubmissionsService {
     const { course, version, spec } = await this.exercises.versionToSubmitTo(principal, dto.exercise);
     const userId = dto.student ? await this.courses.lmsStudentId(course, dto.student) : principal.userId;
     const files = checkSubmissionFiles(dto.files, spec.studentFiles);
-    const requestHash = createHash('sha256').update(JSON.stringify([dto.exercise, userId, files])).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([dto.exercise, userId, files]))
+      .digest('hex');
 
     if (idempotencyKey) {
       const earlier = await this.submissions.findByIdempotencyKey(principal.keyId, idempotencyKey);
@@ -100,7 +102,18 @@ export class SubmissionsService {
       // deadline and attempt-limit check (deadlines/), which may refuse it.
       const acceptedAt = new Date();
       submission = await this.submissions.createAdmitted(
-        { id, exerciseVersionId: version.id, userId, apiKeyId: principal.keyId, idempotencyKey, requestHash, files, maxScore: version.maxScore, jobId: gradingJobId(id), createdAt: acceptedAt },
+        {
+          id,
+          exerciseVersionId: version.id,
+          userId,
+          apiKeyId: principal.keyId,
+          idempotencyKey,
+          requestHash,
+          files,
+          maxScore: version.maxScore,
+          jobId: gradingJobId(id),
+          createdAt: acceptedAt,
+        },
         (tx) => this.deadlines.admitOrRefuse(tx, course.id, version.exerciseId, userId, acceptedAt),
       );
     } catch (error) {
@@ -164,12 +177,10 @@ export class SubmissionsService {
       where.exerciseVersion = { exercise: { courseId: principal.courseId! } };
     }
     // An lms key reads only the submissions of students on its course's roster now.
-    if (principal.role === 'lms') where.user = { enrolments: { some: { courseId: principal.courseId! } } }; else if (principal.role !== 'admin') {
+    if (principal.role === 'lms') where.user = { enrolments: { some: { courseId: principal.courseId! } } };
+    else if (principal.role !== 'admin') {
       // Own submissions, plus every submission of the courses one reads as staff (instructors, TAs).
-      where.OR = [
-        { userId: principal.userId },
-        { exerciseVersion: { exercise: { course: this.access.staffCoursesWhere(principal) } } },
-      ];
+      where.OR = [{ userId: principal.userId }, { exerciseVersion: { exercise: { course: this.access.staffCoursesWhere(principal) } } }];
     }
     if (query.flagged !== undefined || query.flagSeverity) await this.restrictToFlags(principal, query, where);
     if (query.student) {
@@ -254,9 +265,7 @@ export class SubmissionsService {
 
   private replay(earlier: { id: string; status: string; requestHash: string | null }, requestHash: string): CreatedSubmission {
     if (earlier.requestHash !== requestHash) {
-      throw new ConflictError('this Idempotency-Key was already used for a different submission', [
-        { field: 'Idempotency-Key', reason: 'was used before with a different body' },
-      ]);
+      throw new ConflictError('this Idempotency-Key was already used for a different submission', [{ field: 'Idempotency-Key', reason: 'was used before with a different body' }]);
     }
     return { id: earlier.id, status: earlier.status, replayed: true };
   }

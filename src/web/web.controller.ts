@@ -47,7 +47,7 @@ export class WebController {
   }
 
   @Get('assets/:name')
-  @ApiOperation({ summary: "A file of the web pages: the script and style bundles (their names carry a hash of their content: cached for a year), the icon" })
+  @ApiOperation({ summary: 'A file of the web pages: the script and style bundles (their names carry a hash of their content: cached for a year), the icon' })
   @ApiOkResponse({
     description: 'the file, gzip-encoded when the client accepts it',
     content: {

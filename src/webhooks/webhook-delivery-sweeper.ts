@@ -28,7 +28,12 @@ export class WebhookDeliverySweeper implements OnModuleInit, OnApplicationShutdo
   ) {}
 
   onModuleInit(): void {
-    this.stop = this.redis.everyExclusively(LOCK_KEY, SWEEP_EVERY_MS, () => this.sweep(), (error) => this.logger.warn(`webhook sweep skipped: ${error.message}`));
+    this.stop = this.redis.everyExclusively(
+      LOCK_KEY,
+      SWEEP_EVERY_MS,
+      () => this.sweep(),
+      (error) => this.logger.warn(`webhook sweep skipped: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {

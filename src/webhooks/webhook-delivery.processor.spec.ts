@@ -36,7 +36,11 @@ describe('WebhookDeliveryProcessor', () => {
   });
 
   const secret = 'whsec_unit';
-  function setUp(status: 'pending' | 'delivered' = 'pending', endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {}, policy = new OutboundPolicy({ allow: '127.0.0.1' })) {
+  function setUp(
+    status: 'pending' | 'delivered' = 'pending',
+    endpoint: Partial<{ active: boolean; revokedAt: Date | null }> = {},
+    policy = new OutboundPolicy({ allow: '127.0.0.1' }),
+  ) {
     const row = {
       id: 'd-1',
       event: 'submission.graded',
@@ -100,7 +104,14 @@ describe('WebhookDeliveryProcessor', () => {
     await expect(processor.process(job(0))).rejects.toThrow(UnrecoverableError);
     expect(received.length).toBe(before);
     expect(updates).toEqual([
-      expect.objectContaining({ data: expect.objectContaining({ status: 'failed', attempts: { increment: 1 }, lastStatusCode: null, lastError: expect.stringContaining('names 127.0.0.1, a loopback address') }) }),
+      expect.objectContaining({
+        data: expect.objectContaining({
+          status: 'failed',
+          attempts: { increment: 1 },
+          lastStatusCode: null,
+          lastError: expect.stringContaining('names 127.0.0.1, a loopback address'),
+        }),
+      }),
     ]);
   });
 

@@ -55,11 +55,7 @@ export class WebhooksController {
   @Get('webhooks/:id/deliveries/:deliveryId')
   @ApiOperation({ summary: 'One delivery with its JSON payload' })
   @ApiOkResponse({ type: WebhookDeliveryWithPayload })
-  delivery(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-    @Param('deliveryId') deliveryId: string,
-  ): Promise<WebhookDeliveryWithPayload> {
+  delivery(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<WebhookDeliveryWithPayload> {
     return this.webhooks.delivery(principal, id, deliveryId);
   }
 }

@@ -163,7 +163,9 @@ export const ACCESS: Record<string, AccessRow> = {
     expect: teachers(200),
   },
   'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/deadline-status': {
-    call: async (ctx, caller) => ({ path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/deadline-status${caller === 'lms' ? `?student=${await ctx.enrolledUser()}` : ''}` }),
+    call: async (ctx, caller) => ({
+      path: `/api/v1/courses/${ctx.course}/exercises/${ctx.exercise}/deadline-status${caller === 'lms' ? `?student=${await ctx.enrolledUser()}` : ''}`,
+    }),
     expect: { ...all(200), outsider: 404 },
   },
   'GET /api/v1/courses/{courseSlug}/exercises/{exerciseSlug}/extensions': {
@@ -201,7 +203,10 @@ export const ACCESS: Record<string, AccessRow> = {
   },
   'GET /api/v1/courses/{courseSlug}/webhooks': { call: (ctx) => ({ path: `/api/v1/courses/${ctx.course}/webhooks` }), expect: managers(200) },
   // An lms key sees only the endpoints it registered; this one is the instructor's. A TA is told it may not manage webhooks.
-  'GET /api/v1/webhooks/{id}': { call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}` }), expect: { admin: 200, instructor: 200, ta: 403, lms: 404, student: 404, outsider: 404 } },
+  'GET /api/v1/webhooks/{id}': {
+    call: (ctx) => ({ path: `/api/v1/webhooks/${ctx.webhookId}` }),
+    expect: { admin: 200, instructor: 200, ta: 403, lms: 404, student: 404, outsider: 404 },
+  },
   'DELETE /api/v1/webhooks/{id}': {
     call: async (ctx) => ({ path: `/api/v1/webhooks/${await ctx.freshWebhook()}` }),
     expect: { admin: 204, instructor: 204, ta: 403, lms: 404, student: 404, outsider: 404 },
@@ -219,7 +224,16 @@ export const ACCESS: Record<string, AccessRow> = {
   'POST /api/v1/lti/platforms': {
     call: (ctx) => ({
       path: '/api/v1/lti/platforms',
-      body: { name: 'LMS', issuer: 'https://lms.invalid', clientId: `c-${unique()}`, authLoginUrl: 'https://lms.invalid/auth', tokenUrl: 'https://lms.invalid/token', jwksUrl: 'https://lms.invalid/jwks', deploymentIds: ['1'], course: ctx.course },
+      body: {
+        name: 'LMS',
+        issuer: 'https://lms.invalid',
+        clientId: `c-${unique()}`,
+        authLoginUrl: 'https://lms.invalid/auth',
+        tokenUrl: 'https://lms.invalid/token',
+        jwksUrl: 'https://lms.invalid/jwks',
+        deploymentIds: ['1'],
+        course: ctx.course,
+      },
     }),
     expect: adminOnly(201),
   },

@@ -41,13 +41,23 @@ describe('every route with every role', () => {
     const lms = await http().post(`/api/v1/courses/${course.slug}/lms-keys`).set('Authorization', `Bearer ${keys.admin}`).send({ name: 'LMS' }).expect(201);
     keys.lms = lms.body.secret;
     users.lms = (await prisma.apiKey.findUniqueOrThrow({ where: { id: lms.body.id } })).userId;
-    await http().post(`/api/v1/courses/${course.slug}/students`).set('Authorization', `Bearer ${keys.lms}`).send({ externalId: 'ext-student', displayName: 'LMS student' }).expect(201);
+    await http()
+      .post(`/api/v1/courses/${course.slug}/students`)
+      .set('Authorization', `Bearer ${keys.lms}`)
+      .send({ externalId: 'ext-student', displayName: 'LMS student' })
+      .expect(201);
     const exercise = await data.newExercise(course.id);
-    const webhook = await http().post(`/api/v1/courses/${course.slug}/webhooks`).set('Authorization', `Bearer ${keys.instructor}`).send({ url: 'http://127.0.0.1:9/hook' }).expect(201);
+    const webhook = await http()
+      .post(`/api/v1/courses/${course.slug}/webhooks`)
+      .set('Authorization', `Bearer ${keys.instructor}`)
+      .send({ url: 'http://127.0.0.1:9/hook' })
+      .expect(201);
     const submission = await prisma.submission.create({
       data: { exerciseVersionId: exercise.version.id, userId: users.student, files: { 'solution.py': 'print(1)\n' }, maxScore: 1, status: 'graded', score: 1, verdict: 'ok' },
     });
-    const delivery = await prisma.webhookDelivery.create({ data: { endpointId: webhook.body.id, submissionId: submission.id, event: 'submission.graded', payload: {}, status: 'delivered' } });
+    const delivery = await prisma.webhookDelivery.create({
+      data: { endpointId: webhook.body.id, submissionId: submission.id, event: 'submission.graded', payload: {}, status: 'delivered' },
+    });
     const apiKeys = app.get(ApiKeysService);
     const regrade = await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise.slug}/versions/1/regrade`).set('Authorization', `Bearer ${keys.instructor}`).expect(202);
 
@@ -78,7 +88,13 @@ describe('every route with every role', () => {
         return user.id;
       },
       freshWebhook: async () =>
-        (await http().post(`/api/v1/courses/${course.slug}/webhooks`).set('Authorization', `Bearer ${keys.instructor}`).send({ url: `http://127.0.0.1:9/${Date.now()}${Math.random()}` }).expect(201)).body.id,
+        (
+          await http()
+            .post(`/api/v1/courses/${course.slug}/webhooks`)
+            .set('Authorization', `Bearer ${keys.instructor}`)
+            .send({ url: `http://127.0.0.1:9/${Date.now()}${Math.random()}` })
+            .expect(201)
+        ).body.id,
     };
   });
 
@@ -109,8 +125,11 @@ describe('every route with every role', () => {
       if (route === 'GET /health') continue;
       const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       const { path, body } = await row.call(ctx, 'admin');
-      const none = await request(app.getHttpServer())[method](path).send(body as object);
-      const unknown = await request(app.getHttpServer())[method](path).set('Authorization', 'Bearer mg_unknown').send(body as object);
+      const call = () => request(app.getHttpServer())[method](path);
+      const none = await call().send(body as object);
+      const unknown = await call()
+        .set('Authorization', 'Bearer mg_unknown')
+        .send(body as object);
       expect({ route, statuses: [none.status, unknown.status], error: none.body.error }).toEqual({ route, statuses: [401, 401], error: 'unauthenticated' });
     }
   });

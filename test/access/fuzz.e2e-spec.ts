@@ -20,7 +20,26 @@ function prng(seed: number) {
   return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
 }
 
-const BAD_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, true, false, '', ' ', 'x'.repeat(5000), [], [1, 2], {}, { a: { b: { c: 1 } } }, '\u0000', '😀'.repeat(50), '<script>', "' OR 1=1--"];
+const BAD_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  false,
+  '',
+  ' ',
+  'x'.repeat(5000),
+  [],
+  [1, 2],
+  {},
+  { a: { b: { c: 1 } } },
+  '\u0000',
+  '😀'.repeat(50),
+  '<script>',
+  "' OR 1=1--",
+];
 const BAD_SEGMENTS = ['x', '0', '-1', '99999999999999999999', '%00', '..%2F..%2Fetc', '%C3%BC', 'a'.repeat(300), randomUUID(), "'%20OR%201=1--", '%FF%FE', 'null'];
 
 function deep(depth: number): unknown {
@@ -155,7 +174,11 @@ describe('a few thousand malformed requests', () => {
         const optional = target.method === 'patch';
         // "proto" adds prototype keys (ignored by the API, never polluting) to a retyped field.
         if (mutation === 'retype' || mutation === 'proto' || (mutation === 'drop' && optional)) {
-          body[field] = random.pick(BAD_VALUES.filter((v) => typeof v !== 'string' || field === 'role' || field === 'gradebookPolicy' || field === 'userId' || field === 'url' || field === 'exercise' || field === 'slug'));
+          body[field] = random.pick(
+            BAD_VALUES.filter(
+              (v) => typeof v !== 'string' || field === 'role' || field === 'gradebookPolicy' || field === 'userId' || field === 'url' || field === 'exercise' || field === 'slug',
+            ),
+          );
         } else if (mutation === 'unknown') body[`extra_${i}`] = random.pick(BAD_VALUES);
         else if (mutation === 'drop') delete body[field];
         else if (mutation === 'deep') body[field] = deep(50 + Math.floor(random.next() * 500));
@@ -181,11 +204,25 @@ describe('a few thousand malformed requests', () => {
     }
 
     // Headers and query strings that are wrong in themselves.
-    for (const [name, value] of [['Idempotency-Key', 'has spaces'], ['Idempotency-Key', 'x'.repeat(500)], ['Content-Type', 'application/json; charset=latin-9'], ['Content-Type', 'multipart/form-data; boundary=x']] as const) {
+    for (const [name, value] of [
+      ['Idempotency-Key', 'has spaces'],
+      ['Idempotency-Key', 'x'.repeat(500)],
+      ['Content-Type', 'application/json; charset=latin-9'],
+      ['Content-Type', 'multipart/form-data; boundary=x'],
+    ] as const) {
       const response = await request(app.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${keys[2]}`).set(name, value).send('{"exercise": 1}');
       record(`POST /api/v1/submissions with ${name}: ${value.slice(0, 40)}`, response.status, response.body);
     }
-    const queries: Record<string, string>[] = [{ limit: '0' }, { limit: '1000' }, { limit: 'abc' }, { status: 'done' }, { course: '../x' }, { exercise: 'x' }, { student: 'nope' }, { cursor: 'Zm9v' }];
+    const queries: Record<string, string>[] = [
+      { limit: '0' },
+      { limit: '1000' },
+      { limit: 'abc' },
+      { status: 'done' },
+      { course: '../x' },
+      { exercise: 'x' },
+      { student: 'nope' },
+      { cursor: 'Zm9v' },
+    ];
     for (const query of queries) {
       const response = await request(app.getHttpServer()).get('/api/v1/submissions').set('Authorization', `Bearer ${keys[0]}`).query(query);
       record(`GET /api/v1/submissions?${new URLSearchParams(query)}`, response.status, response.body);

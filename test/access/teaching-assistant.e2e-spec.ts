@@ -51,7 +51,12 @@ describe('teaching assistants: staff who read and regrade, and may not publish o
       .expect(202);
     submissionId = submitted.body.id;
     await waitForGraded(app, student.key, submissionId, 120_000);
-    deliveryId = (await waitUntil(() => prisma.webhookDelivery.findFirst({ where: { endpointId: webhookId } }), (d) => !!d, 30_000, 'a delivery row'))!.id;
+    deliveryId = (await waitUntil(
+      () => prisma.webhookDelivery.findFirst({ where: { endpointId: webhookId } }),
+      (d) => !!d,
+      30_000,
+      'a delivery row',
+    ))!.id;
   });
 
   afterAll(async () => {
@@ -97,22 +102,39 @@ describe('teaching assistants: staff who read and regrade, and may not publish o
       expect(JSON.stringify(book)).toContain(student.id);
       expect(JSON.stringify(book)).not.toContain(ta.id);
       const members = (await http().get(`/api/v1/courses/${course.slug}/members`).set(as(ta.key)).expect(200)).body;
-      expect(members.map((m: { userId: string; role: string }) => `${m.userId}:${m.role}`)).toEqual(expect.arrayContaining([`${ta.id}:ta`, `${student.id}:student`, `${instructor.id}:instructor`]));
+      expect(members.map((m: { userId: string; role: string }) => `${m.userId}:${m.role}`)).toEqual(
+        expect.arrayContaining([`${ta.id}:ta`, `${student.id}:student`, `${instructor.id}:instructor`]),
+      );
       await http().get(`/api/v1/courses/${course.slug}/enrolments`).set(as(ta.key)).expect(200);
     });
 
     it('regrades one submission and a whole version, and the worker grades them again', async () => {
       await http().post(`/api/v1/submissions/${submissionId}/regrade`).set(as(ta.key)).expect(202);
-      await waitUntil(() => prisma.gradingResult.count({ where: { submissionId } }), (runs) => runs >= 2, 120_000, 'the regrade stored a second run');
+      await waitUntil(
+        () => prisma.gradingResult.count({ where: { submissionId } }),
+        (runs) => runs >= 2,
+        120_000,
+        'the regrade stored a second run',
+      );
       await waitForGraded(app, ta.key, submissionId, 120_000);
       const queued = (await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise}/versions/1/regrade`).set(as(ta.key)).expect(202)).body;
       expect(queued).toMatchObject({ queued: 1, total: 1 });
-      await waitUntil(() => prisma.gradingResult.count({ where: { submissionId } }), (runs) => runs >= 3, 120_000, 'the version regrade stored a third run');
+      await waitUntil(
+        () => prisma.gradingResult.count({ where: { submissionId } }),
+        (runs) => runs >= 3,
+        120_000,
+        'the version regrade stored a third run',
+      );
     });
   });
 
   describe('what a TA may not do: 403 saying why, and nothing written', () => {
-    const reason = (what: RegExp) => expect.objectContaining({ statusCode: 403, error: 'forbidden', message: expect.stringMatching(new RegExp(`^a teaching assistant of course "[^"]+" may not ${what.source}`)) });
+    const reason = (what: RegExp) =>
+      expect.objectContaining({
+        statusCode: 403,
+        error: 'forbidden',
+        message: expect.stringMatching(new RegExp(`^a teaching assistant of course "[^"]+" may not ${what.source}`)),
+      });
 
     it('may not publish an exercise version (make one current)', async () => {
       const files = loadExerciseFolder(resolve(__dirname, '../fixtures/exercises/imports')).files;
@@ -154,7 +176,9 @@ describe('teaching assistants: staff who read and regrade, and may not publish o
       expect((await http().post(`/api/v1/courses/${course.slug}/lms-keys`).set(as(ta.key)).send({ name: 'Sneaky' }).expect(403)).body).toEqual(reason(/make lms keys/));
       const lms = await newLmsKey(prisma, course.id);
       await http().post(`/api/v1/courses/${course.slug}/students`).set(as(lms.key)).send({ externalId: 'ext-1', displayName: 'From the LMS' }).expect(201);
-      expect((await http().post(`/api/v1/courses/${course.slug}/students`).set(as(ta.key)).send({ externalId: 'ext-2', displayName: 'X' }).expect(403)).body).toEqual(reason(/create LMS students/));
+      expect((await http().post(`/api/v1/courses/${course.slug}/students`).set(as(ta.key)).send({ externalId: 'ext-2', displayName: 'X' }).expect(403)).body).toEqual(
+        reason(/create LMS students/),
+      );
       expect((await http().post(`/api/v1/courses/${course.slug}/students/ext-1/keys`).set(as(ta.key)).expect(403)).body).toEqual(reason(/create LMS students or issue their keys/));
       expect(await prisma.apiKey.count()).toBe(keysBefore + 1);
     });

@@ -60,7 +60,13 @@ describe('exercise analytics: pass rates, common failures, histogram and trend',
     await data.enrol(course.id, cy.id, 'student');
 
     const submit = async (key: string, source: string) =>
-      (await request(app.getHttpServer()).post('/api/v1/submissions').set(auth(key)).send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': source } }).expect(202)).body.id as string;
+      (
+        await request(app.getHttpServer())
+          .post('/api/v1/submissions')
+          .set(auth(key))
+          .send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': source } })
+          .expect(202)
+      ).body.id as string;
     const ids = {
       adaRef: await submit(student.key, solution('reference')),
       bobWrong: await submit(bob.key, solution('wrong')),
@@ -153,9 +159,13 @@ describe('exercise analytics: pass rates, common failures, histogram and trend',
     const population = [graded.adaRef, bobBest(), graded.cyStarter];
     checkAgainst(body, population);
     const yesterday = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 10);
-    const days = bobBest() === graded.bobWrong
-      ? [{ day: yesterday, ...dayOf([graded.bobWrong]) }, { day: today(), ...dayOf([graded.adaRef, graded.cyStarter]) }]
-      : [{ day: today(), ...dayOf(population) }];
+    const days =
+      bobBest() === graded.bobWrong
+        ? [
+            { day: yesterday, ...dayOf([graded.bobWrong]) },
+            { day: today(), ...dayOf([graded.adaRef, graded.cyStarter]) },
+          ]
+        : [{ day: today(), ...dayOf(population) }];
     expect(body.trend).toEqual(days);
   });
 

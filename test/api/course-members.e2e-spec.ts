@@ -59,15 +59,23 @@ describe('course members: instructors create students in their own course only',
     expect(enrolled).toMatchObject({ outcome: 'enrolled', member: { userId: someone.id, role: 'student' } });
     expect(enrolled.key).toBeUndefined();
     expect((await add({ userId: someone.id, role: 'ta' }).expect(200)).body).toMatchObject({ outcome: 'role_changed', member: { role: 'ta' } });
-    expect((await http().patch(`/api/v1/courses/${course.slug}/members/${someone.id}`).set(as(instructor.key)).send({ role: 'student' }).expect(200)).body).toMatchObject({ role: 'student' });
+    expect((await http().patch(`/api/v1/courses/${course.slug}/members/${someone.id}`).set(as(instructor.key)).send({ role: 'student' }).expect(200)).body).toMatchObject({
+      role: 'student',
+    });
     // An existing user may be made a co-instructor, as POST /enrolments allows.
     expect((await add({ userId: someone.id, role: 'instructor' }).expect(200)).body).toMatchObject({ outcome: 'role_changed', member: { role: 'instructor' } });
   });
 
   it('creates no instructor and no admin: 403 for a new instructor, 400 for admin; POST /users stays 403', async () => {
     const refused = await add({ email: 'prof@members.test', displayName: 'Would-be Prof', role: 'instructor' }).expect(403);
-    expect(refused.body).toMatchObject({ error: 'forbidden', message: expect.stringMatching(/instructors create students and teaching assistants only/), fields: [{ field: 'role', reason: expect.any(String) }] });
-    expect((await add({ email: 'root@members.test', displayName: 'Root', role: 'admin' }).expect(400)).body.fields).toEqual([{ field: 'role', reason: 'must be one of student, ta, instructor' }]);
+    expect(refused.body).toMatchObject({
+      error: 'forbidden',
+      message: expect.stringMatching(/instructors create students and teaching assistants only/),
+      fields: [{ field: 'role', reason: expect.any(String) }],
+    });
+    expect((await add({ email: 'root@members.test', displayName: 'Root', role: 'admin' }).expect(400)).body.fields).toEqual([
+      { field: 'role', reason: 'must be one of student, ta, instructor' },
+    ]);
     expect(await prisma.user.count({ where: { email: { in: ['prof@members.test', 'root@members.test'] } } })).toBe(0);
     const direct = await http().post('/api/v1/users').set(as(instructor.key)).send({ role: 'student', displayName: 'Direct' }).expect(403);
     expect(direct.body.message).toMatch(/this route is for admin keys/);
@@ -77,7 +85,7 @@ describe('course members: instructors create students in their own course only',
     expect(await prisma.user.findUniqueOrThrow({ where: { id: prof.member.userId } })).toMatchObject({ role: 'instructor' });
   });
 
-  it("touches no other course: 404 where they are nobody, 403 where they are a student, and nothing is written", async () => {
+  it('touches no other course: 404 where they are nobody, 403 where they are a student, and nothing is written', async () => {
     const users = await prisma.user.count();
     await add({ email: 'other@members.test', displayName: 'Other', role: 'student' }, instructor.key, elsewhere.slug).expect(404);
     await data.enrol(elsewhere.id, instructor.id, 'student');

@@ -44,14 +44,18 @@ describe('an LMS at scale', () => {
     // submissions too, or a later spec's sweeper would find them queued without a job and requeue them.
     const queue = app?.get<Queue>(getQueueToken(GRADING_QUEUE));
     for (const id of created) await queue?.remove(id).catch(() => undefined);
-    await app?.get(PrismaService).submission.updateMany({ where: { id: { in: created }, status: 'queued' }, data: { status: 'error', errorReason: 'ended by the test that made it (no worker runs there)' } });
+    await app
+      ?.get(PrismaService)
+      .submission.updateMany({ where: { id: { in: created }, status: 'queued' }, data: { status: 'error', errorReason: 'ended by the test that made it (no worker runs there)' } });
     await app?.close();
   });
 
-  const newStudent = (externalId: string, displayName = `Student ${externalId}`) =>
-    http().post(`/api/v1/courses/${slug}/students`).set(lms).send({ externalId, displayName });
+  const newStudent = (externalId: string, displayName = `Student ${externalId}`) => http().post(`/api/v1/courses/${slug}/students`).set(lms).send({ externalId, displayName });
   const submitFor = async (student: string) => {
-    const response = await http().post('/api/v1/submissions').set(lms).send({ exercise, student, files: { 'solution.py': 'print(1)\n' } });
+    const response = await http()
+      .post('/api/v1/submissions')
+      .set(lms)
+      .send({ exercise, student, files: { 'solution.py': 'print(1)\n' } });
     if (response.status === 202) created.push(response.body.id);
     return response;
   };
@@ -76,7 +80,11 @@ describe('an LMS at scale', () => {
     const refused = await submitFor('scale-0');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(refused.body).toMatchObject({ statusCode: 429, error: 'rate_limited', message: expect.stringContaining(`at most ${PER_STUDENT} submissions per minute per student ("scale-0")`) });
+    expect(refused.body).toMatchObject({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: expect.stringContaining(`at most ${PER_STUDENT} submissions per minute per student ("scale-0")`),
+    });
     // … while the LMS's other students go on.
     expect((await submitFor('scale-1')).status).toBe(202);
 
@@ -125,7 +133,11 @@ describe('an LMS at scale', () => {
     expect(made.expiresAt).toBe(issued.body.expiresAt);
     await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 200));
     const expired = await http().get('/api/v1/users/me').set(link).expect(401);
-    expect(expired.body).toMatchObject({ statusCode: 401, error: 'unauthenticated', message: `this sign-in link expired at ${issued.body.expiresAt}; ask your LMS for a new link` });
+    expect(expired.body).toMatchObject({
+      statusCode: 401,
+      error: 'unauthenticated',
+      message: `this sign-in link expired at ${issued.body.expiresAt}; ask your LMS for a new link`,
+    });
     await http().get(`/api/v1/courses/${slug}/exercises`).set(link).expect(401);
     await http().get('/api/v1/users/me').set('Authorization', `Bearer ${made.secret}`).expect(401);
   });

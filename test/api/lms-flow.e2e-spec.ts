@@ -37,7 +37,11 @@ describe('an LMS drives memgrade', () => {
     const lmsKey = (await http().post(`/api/v1/courses/${course.slug}/lms-keys`).set('Authorization', `Bearer ${admin.key}`).send({ name: 'Moodle' }).expect(201)).body.secret;
     const as = { Authorization: `Bearer ${lmsKey}` };
 
-    const hook = await http().post(`/api/v1/courses/${course.slug}/webhooks`).set(as).send({ url: `${receiver.url}/memgrade` }).expect(201);
+    const hook = await http()
+      .post(`/api/v1/courses/${course.slug}/webhooks`)
+      .set(as)
+      .send({ url: `${receiver.url}/memgrade` })
+      .expect(201);
     const student = await http().post(`/api/v1/courses/${course.slug}/students`).set(as).send({ externalId: 'moodle-4711', displayName: 'Ada' }).expect(201);
     const submitted = await http()
       .post('/api/v1/submissions')

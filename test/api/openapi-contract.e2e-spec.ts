@@ -78,7 +78,9 @@ describe('the OpenAPI document (GET /openapi.json)', () => {
     );
 
   it('documents every route the app serves, and none it does not', () => {
-    const documented = operations().map(({ route }) => route).sort();
+    const documented = operations()
+      .map(({ route }) => route)
+      .sort();
     const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(60);
     expect(routes.filter((route) => !documented.includes(route))).toEqual([]);

@@ -132,7 +132,9 @@ describe('roster import from CSV: a report per row, bad rows write nothing', () 
     const student = await data.newUser('student');
     await data.enrol(other.id, student.id, 'student');
     await importCsv('email,name\nx@roster-fixture.test,X\n', instructor.key, other.slug).expect(404);
-    expect((await importCsv('email,name\nx@roster-fixture.test,X\n', student.key, other.slug).expect(403)).body.message).toMatch(/^a student of course .* may not manage the roster/);
+    expect((await importCsv('email,name\nx@roster-fixture.test,X\n', student.key, other.slug).expect(403)).body.message).toMatch(
+      /^a student of course .* may not manage the roster/,
+    );
     const admin = await data.newUser('admin');
     const byAdmin = (await importCsv('email,name,role\nprof2@roster-fixture.test,Prof Two,instructor\n', admin.key, other.slug).expect(200)).body;
     expect(byAdmin.counts).toMatchObject({ created: 1, error: 0 });

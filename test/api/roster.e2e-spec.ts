@@ -40,7 +40,10 @@ describe('access follows the roster: a removed student loses every on-behalf rou
     const student = (await http().post(`/api/v1/courses/${course.slug}/students`).set(as(lmsKey)).send({ externalId, displayName: 'Ada' }).expect(201)).body;
     const signIn = (await http().post(`/api/v1/courses/${course.slug}/students/${externalId}/keys`).set(as(lmsKey)).expect(201)).body;
     const submit = (key: string, body: object = {}) =>
-      http().post('/api/v1/submissions').set(as(key)).send({ exercise: `${course.slug}/${exercise}`, files: { 'solution.py': 'print(1)\n' }, ...body });
+      http()
+        .post('/api/v1/submissions')
+        .set(as(key))
+        .send({ exercise: `${course.slug}/${exercise}`, files: { 'solution.py': 'print(1)\n' }, ...body });
     return { course, instructor, exercise, lmsKey, student, signIn, submit };
   }
 
@@ -82,7 +85,11 @@ describe('access follows the roster: a removed student loses every on-behalf rou
     }
     expect((await http().get(`/api/v1/submissions?course=${course.slug}&student=${student.id}`).set(as(lmsKey)).expect(200)).body.items).toEqual([]);
     expect((await http().get('/api/v1/submissions').set(as(lmsKey)).expect(200)).body.items).toEqual([]);
-    expect((await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise}/versions/1/regrade`).set(as(lmsKey)).expect(202)).body).toMatchObject({ queued: 0, total: 0, done: true });
+    expect((await http().post(`/api/v1/courses/${course.slug}/exercises/${exercise}/versions/1/regrade`).set(as(lmsKey)).expect(202)).body).toMatchObject({
+      queued: 0,
+      total: 0,
+      done: true,
+    });
     // The gradebook has no row for them.
     const gradebook = await http().get(`/api/v1/courses/${course.slug}/gradebook`).set(as(lmsKey)).expect(200);
     expect(gradebook.body.students.map((s: { id: string }) => s.id)).not.toContain(student.id);

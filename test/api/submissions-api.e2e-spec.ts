@@ -53,12 +53,20 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
   });
 
   it('streams the status live over SSE until graded', async () => {
-    const created = await http().post('/api/v1/submissions').set(as(student.key)).send({ exercise: reference, files: { 'solution.py': 'print(2)\n' } }).expect(202);
-    const stream = await http().get(`/api/v1/submissions/${created.body.id}/events`).set(as(student.key)).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-    });
+    const created = await http()
+      .post('/api/v1/submissions')
+      .set(as(student.key))
+      .send({ exercise: reference, files: { 'solution.py': 'print(2)\n' } })
+      .expect(202);
+    const stream = await http()
+      .get(`/api/v1/submissions/${created.body.id}/events`)
+      .set(as(student.key))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      });
     expect(stream.headers['content-type']).toMatch(/text\/event-stream/);
     const events = parseEvents(stream.body as string);
     expect(events.at(-1)).toEqual({ event: 'status', data: expect.objectContaining({ status: 'graded', score: 1 }) });
@@ -68,7 +76,11 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
   });
 
   it('404s the stream of a submission that is not yours', async () => {
-    const created = await http().post('/api/v1/submissions').set(as(student.key)).send({ exercise: reference, files: { 'solution.py': 'print(3)\n' } }).expect(202);
+    const created = await http()
+      .post('/api/v1/submissions')
+      .set(as(student.key))
+      .send({ exercise: reference, files: { 'solution.py': 'print(3)\n' } })
+      .expect(202);
     const stranger = await data.newUser('student');
     await http().get(`/api/v1/submissions/${created.body.id}/events`).set(as(stranger.key)).expect(404);
   });
@@ -77,7 +89,11 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
     const other = await data.newUser('student');
     await data.enrol(course.id, other.id, 'student');
     for (let i = 0; i < 3; i++) {
-      await http().post('/api/v1/submissions').set(as(other.key)).send({ exercise: reference, files: { 'solution.py': `print(${i})\n` } }).expect(202);
+      await http()
+        .post('/api/v1/submissions')
+        .set(as(other.key))
+        .send({ exercise: reference, files: { 'solution.py': `print(${i})\n` } })
+        .expect(202);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -100,11 +116,18 @@ describe('submissions API: on behalf, multipart, listing, live status, regrade',
   });
 
   it('regrades a graded submission for staff only, keeping the history of runs', async () => {
-    const created = await http().post('/api/v1/submissions').set(as(student.key)).send({ exercise: reference, files: { 'solution.py': 'print(4)\n' } }).expect(202);
+    const created = await http()
+      .post('/api/v1/submissions')
+      .set(as(student.key))
+      .send({ exercise: reference, files: { 'solution.py': 'print(4)\n' } })
+      .expect(202);
     const prisma = app.get(PrismaService);
     const waitGraded = (runs: number) =>
       waitUntil(
-        async () => ({ runs: await prisma.gradingResult.count({ where: { submissionId: created.body.id } }), status: (await prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } })).status }),
+        async () => ({
+          runs: await prisma.gradingResult.count({ where: { submissionId: created.body.id } }),
+          status: (await prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } })).status,
+        }),
         (seen) => seen.runs === runs && seen.status === 'graded',
         { withinMs: 180_000, everyMs: 150, what: `run ${runs} graded` },
       );

@@ -12,7 +12,9 @@ const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
   .map((entry) => entry.name)
   .sort();
-const attacks = readdirSync(`${__dirname}/../fixtures/attacks`).filter((name) => name.endsWith('.py')).sort();
+const attacks = readdirSync(`${__dirname}/../fixtures/attacks`)
+  .filter((name) => name.endsWith('.py'))
+  .sort();
 
 /**
  * Our own attack suite (test/fixtures/attacks, one file per technique class: channel patching,
@@ -51,37 +53,41 @@ describe('submissions that solve nothing earn nothing, however they attack the g
     await app?.close();
   });
 
-  it.each(exercises)('%s: every attack scores 0 and is marked for the instructor', async (exercise) => {
-    const { spec } = loadExerciseFolder(`${CATALOG_DIR}/${exercise}`);
-    const submitted = await Promise.all(
-      attacks.map(async (attack) => {
-        const files = Object.fromEntries(spec.studentFiles.map((name) => [name, fixture(`attacks/${attack}`)]));
-        const created = await request(app.getHttpServer())
-          .post('/api/v1/submissions')
-          .set('Authorization', `Bearer ${key}`)
-          .send({ exercise: `${CATALOG_COURSE.slug}/${exercise}`, files })
-          .expect(202);
-        return { attack, id: created.body.id as string };
-      }),
-    );
-    const outcomes = [];
-    for (const { attack, id } of submitted) {
-      const result = await waitForGraded(app, key, id, 10 * 60_000);
-      const stored = await prisma.gradingResult.findFirstOrThrow({ where: { submissionId: id }, include: { tests: true } });
-      const flags = (stored.flags as { code?: string }[]) ?? [];
-      const marked = stored.tests.filter((t) => ['disagreed', 'contradicted', 'blocked', 'tampered'].includes(String((t.measurements as { status?: string } | null)?.status)));
-      const output = `${stored.stdout ?? ''}${stored.stderr ?? ''}`;
-      outcomes.push({
-        attack,
-        status: result.status,
-        score: result.score,
-        markedForInstructor: flags.length + marked.length > 0,
-        // The attack prints every file it managed to read; the task's files (plan, tests, reference)
-        // and the judge's private copies must not be among them.
-        // (The student's own files are theirs to read.)
-        leaksTests: /LEAKED \/(sandbox\/task|task|tmp\/memgrade-[^/ ]+)\/(plan\.json|tests\/|reference)/.test(output),
-      });
-    }
-    expect(outcomes).toEqual(attacks.map((attack) => ({ attack, status: 'graded', score: 0, markedForInstructor: true, leaksTests: false })));
-  }, 20 * 60_000);
+  it.each(exercises)(
+    '%s: every attack scores 0 and is marked for the instructor',
+    async (exercise) => {
+      const { spec } = loadExerciseFolder(`${CATALOG_DIR}/${exercise}`);
+      const submitted = await Promise.all(
+        attacks.map(async (attack) => {
+          const files = Object.fromEntries(spec.studentFiles.map((name) => [name, fixture(`attacks/${attack}`)]));
+          const created = await request(app.getHttpServer())
+            .post('/api/v1/submissions')
+            .set('Authorization', `Bearer ${key}`)
+            .send({ exercise: `${CATALOG_COURSE.slug}/${exercise}`, files })
+            .expect(202);
+          return { attack, id: created.body.id as string };
+        }),
+      );
+      const outcomes = [];
+      for (const { attack, id } of submitted) {
+        const result = await waitForGraded(app, key, id, 10 * 60_000);
+        const stored = await prisma.gradingResult.findFirstOrThrow({ where: { submissionId: id }, include: { tests: true } });
+        const flags = (stored.flags as { code?: string }[]) ?? [];
+        const marked = stored.tests.filter((t) => ['disagreed', 'contradicted', 'blocked', 'tampered'].includes(String((t.measurements as { status?: string } | null)?.status)));
+        const output = `${stored.stdout ?? ''}${stored.stderr ?? ''}`;
+        outcomes.push({
+          attack,
+          status: result.status,
+          score: result.score,
+          markedForInstructor: flags.length + marked.length > 0,
+          // The attack prints every file it managed to read; the task's files (plan, tests, reference)
+          // and the judge's private copies must not be among them.
+          // (The student's own files are theirs to read.)
+          leaksTests: /LEAKED \/(sandbox\/task|task|tmp\/memgrade-[^/ ]+)\/(plan\.json|tests\/|reference)/.test(output),
+        });
+      }
+      expect(outcomes).toEqual(attacks.map((attack) => ({ attack, status: 'graded', score: 0, markedForInstructor: true, leaksTests: false })));
+    },
+    20 * 60_000,
+  );
 });

@@ -39,7 +39,11 @@ describe('back-pressure and honesty under a burst', () => {
   }
   const newExercise = async () => `${courseSlug}/${(await data.newExercise(courseId)).slug}`;
   const submit = (on: INestApplication, key: string, exercise: string, source = 'print(1)\n') =>
-    request(on.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send({ exercise, files: { 'solution.py': source } }).expect(202);
+    request(on.getHttpServer())
+      .post('/api/v1/submissions')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ exercise, files: { 'solution.py': source } })
+      .expect(202);
   const view = async (key: string, id: string) => (await request(app.getHttpServer()).get(`/api/v1/submissions/${id}`).set('Authorization', `Bearer ${key}`).expect(200)).body;
 
   it('accepts a submission at once while no worker grades anything, and says it waits with no estimate', async () => {
@@ -50,7 +54,12 @@ describe('back-pressure and honesty under a burst', () => {
     const created = await submit(app, student.key, exercise);
     expect(created.body).toEqual({ id: expect.any(String), status: 'queued' });
     // Nothing will start it: no worker runs (one that stopped just now counts for at most 10 s more).
-    const body = await waitUntil(() => view(student.key, created.body.id), (b) => b.queue?.slots === 0, 15_000, 'no worker slots');
+    const body = await waitUntil(
+      () => view(student.key, created.body.id),
+      (b) => b.queue?.slots === 0,
+      15_000,
+      'no worker slots',
+    );
     expect(body).toMatchObject({ status: 'queued', queue: { state: 'waiting', position: expect.any(Number), ahead: expect.any(Number) } });
     expect(body.queue.position).toBe(body.queue.ahead + 1);
     expect(body.queue).toMatchObject({ workers: 0, slots: 0, estimatedWaitSeconds: null });
@@ -71,7 +80,12 @@ describe('back-pressure and honesty under a burst', () => {
     async function occupyTheWorker() {
       const blocker = await newStudent();
       const created = await submit(app, blocker.key, await newExercise(), SLOW);
-      await waitUntil(() => prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } }), (s) => s.status === 'running', 60_000, 'slow submission running');
+      await waitUntil(
+        () => prisma.submission.findUniqueOrThrow({ where: { id: created.body.id } }),
+        (s) => s.status === 'running',
+        60_000,
+        'slow submission running',
+      );
       return { key: blocker.key, id: created.body.id as string };
     }
 
@@ -104,7 +118,12 @@ describe('back-pressure and honesty under a burst', () => {
       const a = (await submit(app, first.key, exercise)).body.id;
       const b = (await submit(app, second.key, exercise)).body.id;
       // The API learns the workers' slots from what they report every few seconds.
-      await waitUntil(() => view(first.key, a), (body) => body.queue?.slots === 1, 10_000, 'worker slots known');
+      await waitUntil(
+        () => view(first.key, a),
+        (body) => body.queue?.slots === 1,
+        10_000,
+        'worker slots known',
+      );
       // Both read at once: between two reads a sweep of the shared queue may add a job (another spec's lost one).
       const [viewA, viewB] = await Promise.all([view(first.key, a), view(second.key, b)]);
       expect(viewA.queue).toMatchObject({ state: 'waiting', workers: 1, slots: 1 });

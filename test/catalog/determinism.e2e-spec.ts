@@ -43,29 +43,35 @@ describe(`catalog graders are deterministic (${RUNS} runs each)`, () => {
     await context?.close();
   });
 
-  it.each(folders)('%s', async (folder) => {
-    const { slug, spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
-    // The reference's figures as publishing measures them (the full validation is the catalog spec's).
-    const reference = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]]));
-    const measuring = await Promise.all(
-      Array.from({ length: REFERENCE_RUNS }, () => grader.grade({ submissionId: `determinism-${slug}-figures`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures: {}, studentFiles: reference })),
-    );
-    const referenceFigures = referenceFiguresOf(measuring);
-    const wrongFolder = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined) ? 'wrong' : 'starter';
-    for (const from of ['reference', wrongFolder]) {
-      const studentFiles = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]]));
-      const prints = new Map<string, number>();
-      const queue = Array.from({ length: RUNS }, (_, i) => i);
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (queue.shift() !== undefined) {
-            const outcome = await grader.grade({ submissionId: `determinism-${slug}-${from}`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures, studentFiles });
-            const print = fingerprint(outcome);
-            prints.set(print, (prints.get(print) ?? 0) + 1);
-          }
-        }),
+  it.each(folders)(
+    '%s',
+    async (folder) => {
+      const { slug, spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
+      // The reference's figures as publishing measures them (the full validation is the catalog spec's).
+      const reference = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]]));
+      const measuring = await Promise.all(
+        Array.from({ length: REFERENCE_RUNS }, () =>
+          grader.grade({ submissionId: `determinism-${slug}-figures`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures: {}, studentFiles: reference }),
+        ),
       );
-      expect({ solution: from, outcomes: [...prints.entries()] }).toEqual({ solution: from, outcomes: [[expect.any(String), RUNS]] });
-    }
-  }, 15 * 60_000);
+      const referenceFigures = referenceFiguresOf(measuring);
+      const wrongFolder = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined) ? 'wrong' : 'starter';
+      for (const from of ['reference', wrongFolder]) {
+        const studentFiles = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]]));
+        const prints = new Map<string, number>();
+        const queue = Array.from({ length: RUNS }, (_, i) => i);
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (queue.shift() !== undefined) {
+              const outcome = await grader.grade({ submissionId: `determinism-${slug}-${from}`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures, studentFiles });
+              const print = fingerprint(outcome);
+              prints.set(print, (prints.get(print) ?? 0) + 1);
+            }
+          }),
+        );
+        expect({ solution: from, outcomes: [...prints.entries()] }).toEqual({ solution: from, outcomes: [[expect.any(String), RUNS]] });
+      }
+    },
+    15 * 60_000,
+  );
 });

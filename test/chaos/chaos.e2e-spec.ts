@@ -66,7 +66,12 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
       const api = launch('main.js', env);
       procs.push(api);
       const deadline = Date.now() + 30_000;
-      while (!(await fetch(`http://127.0.0.1:${apiPort}/health`).then(() => true, () => false))) {
+      while (
+        !(await fetch(`http://127.0.0.1:${apiPort}/health`).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         if (Date.now() > deadline) throw new Error(`the API did not start: ${api.output.join('')}`);
         await sleep(100);
       }
@@ -188,7 +193,10 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
 
     // --- one delivered event each -----------------------------------------------------------------------
     const deliveredFor = async () =>
-      prisma.webhookDelivery.findMany({ where: { submissionId: { in: accepted.map((a) => a.id) }, endpointId: hook.body.id }, select: { submissionId: true, status: true, id: true } });
+      prisma.webhookDelivery.findMany({
+        where: { submissionId: { in: accepted.map((a) => a.id) }, endpointId: hook.body.id },
+        select: { submissionId: true, status: true, id: true },
+      });
     const deadline = Date.now() + 150_000;
     let deliveries = await deliveredFor();
     while (deliveries.filter((d) => d.status === 'delivered').length < accepted.length && Date.now() < deadline) {

@@ -33,16 +33,19 @@ describe('flag severity of submissions graded before the column existed', () => 
         [exercise.id],
       );
       const submission = async (runs: { flags: unknown[]; status?: string }[]) => {
-        const s = await one(`INSERT INTO submissions (id, exercise_version_id, user_id, files, status, max_score) VALUES (gen_random_uuid(), $1, $2, '{}', 'graded', 1) RETURNING id`, [version.id, user.id]);
+        const s = await one(
+          `INSERT INTO submissions (id, exercise_version_id, user_id, files, status, max_score) VALUES (gen_random_uuid(), $1, $2, '{}', 'graded', 1) RETURNING id`,
+          [version.id, user.id],
+        );
         for (const [i, run] of runs.entries()) {
           const r = await one(
             `INSERT INTO grading_results (id, submission_id, run, verdict, score, max_score, flags) VALUES (gen_random_uuid(), $1, $2, 'ok', 0, 1, $3) RETURNING id`,
             [s.id, i + 1, JSON.stringify(run.flags)],
           );
-          await client.query(`INSERT INTO test_results (id, grading_result_id, position, name, score, max_score, passed, measurements) VALUES (gen_random_uuid(), $1, 0, 't', 0, 1, false, $2)`, [
-            r.id,
-            JSON.stringify(run.status ? { status: run.status } : {}),
-          ]);
+          await client.query(
+            `INSERT INTO test_results (id, grading_result_id, position, name, score, max_score, passed, measurements) VALUES (gen_random_uuid(), $1, 0, 't', 0, 1, false, $2)`,
+            [r.id, JSON.stringify(run.status ? { status: run.status } : {})],
+          );
         }
         return s.id as string;
       };
@@ -52,9 +55,16 @@ describe('flag severity of submissions graded before the column existed', () => 
         mediumOfUnknown: await submission([{ flags: [{ severity: 'odd' }, { severity: 'low' }] }]),
         evidence: await submission([{ flags: [{ severity: 'low' }], status: 'contradicted' }]),
         latestRunCounts: await submission([{ flags: [{ severity: 'high' }] }, { flags: [] }]),
-        neverGraded: (await one(`INSERT INTO submissions (id, exercise_version_id, user_id, files, max_score) VALUES (gen_random_uuid(), $1, $2, '{}', 1) RETURNING id`, [version.id, user.id])).id,
+        neverGraded: (
+          await one(`INSERT INTO submissions (id, exercise_version_id, user_id, files, max_score) VALUES (gen_random_uuid(), $1, $2, '{}', 1) RETURNING id`, [version.id, user.id])
+        ).id,
       };
-      expect(await applyMigrations(url.toString())).toEqual([FLAGS_MIGRATION, ...readMigrations().map((m) => m.name).filter((n) => n > FLAGS_MIGRATION)]);
+      expect(await applyMigrations(url.toString())).toEqual([
+        FLAGS_MIGRATION,
+        ...readMigrations()
+          .map((m) => m.name)
+          .filter((n) => n > FLAGS_MIGRATION),
+      ]);
       const { rows } = await client.query('SELECT id, flag_severity FROM submissions');
       const severity = Object.fromEntries(rows.map((r) => [r.id, r.flag_severity]));
       expect(Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, severity[id]]))).toEqual({

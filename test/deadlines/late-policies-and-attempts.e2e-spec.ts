@@ -30,7 +30,11 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
 
   const http = () => request(app.getHttpServer());
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
-  const submit = (key: string, exercise: string) => http().post('/api/v1/submissions').set(auth(key)).send({ exercise: `${course.slug}/${exercise}`, files: { 'solution.py': GOOD } });
+  const submit = (key: string, exercise: string) =>
+    http()
+      .post('/api/v1/submissions')
+      .set(auth(key))
+      .send({ exercise: `${course.slug}/${exercise}`, files: { 'solution.py': GOOD } });
   const put = (path: string, body: object, key = people.teacher.key) => http().put(`/api/v1/courses/${course.slug}${path}`).set(auth(key)).send(body);
   const status = (key: string, exercise: string, query = '') => http().get(`/api/v1/courses/${course.slug}/exercises/${exercise}/deadline-status${query}`).set(auth(key));
 
@@ -40,7 +44,12 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
     prisma = app.get(PrismaService);
     data = new TestData(prisma);
     course = await data.newCourse();
-    for (const [name, role] of [['teacher', 'instructor'], ['ada', 'student'], ['bob', 'student'], ['cyd', 'student']] as const) {
+    for (const [name, role] of [
+      ['teacher', 'instructor'],
+      ['ada', 'student'],
+      ['bob', 'student'],
+      ['cyd', 'student'],
+    ] as const) {
       const user = await data.newUser(role);
       await data.enrol(course.id, user.id, role);
       people[name] = user;
@@ -62,7 +71,13 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
 
   describe('the instructor API', () => {
     it('refuses bad settings with 400 naming each field and its reason, and changes nothing', async () => {
-      const response = await put('/exercises/closed/deadline', { dueAt: 'next friday', latePolicy: 'soft', penaltyPercentPerDay: 150, penaltyFloorPercent: -1, maxAttempts: 0 }).expect(400);
+      const response = await put('/exercises/closed/deadline', {
+        dueAt: 'next friday',
+        latePolicy: 'soft',
+        penaltyPercentPerDay: 150,
+        penaltyFloorPercent: -1,
+        maxAttempts: 0,
+      }).expect(400);
       const fields = Object.fromEntries(response.body.fields.map((p: { field: string; reason: string }) => [p.field, p.reason]));
       expect(fields).toEqual({
         dueAt: expect.stringContaining('ISO 8601 date and time with its offset'),
@@ -151,7 +166,12 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
         message: 'the attempt limit of 2 submissions for this exercise is used up (submissions that ended in error do not count)',
         fields: [{ field: 'exercise', reason: expect.stringContaining('attempt limit of 2') }],
       });
-      expect((await status(people.ada.key, 'attempts').expect(200)).body).toMatchObject({ attemptsUsed: 2, attemptsLeft: 0, open: false, closedReason: expect.stringContaining('attempt limit of 2') });
+      expect((await status(people.ada.key, 'attempts').expect(200)).body).toMatchObject({
+        attemptsUsed: 2,
+        attemptsLeft: 0,
+        open: false,
+        closedReason: expect.stringContaining('attempt limit of 2'),
+      });
 
       // Cyd has one extra attempt: three go in, the fourth does not.
       for (let i = 0; i < 3; i++) {
@@ -186,12 +206,19 @@ describe('deadlines: closed, penalty and marked late policies, attempt limits an
 
     it('marked: accepted and marked late, no penalty', async () => {
       const id = (await submit(people.bob.key, 'marked').expect(202)).body.id as string;
-      expect(await waitForGraded(app, people.bob.key, id)).toMatchObject({ score: 1, lateness: { late: true, daysLate: 1, penaltyPercent: 0, countedScore: 1, latePolicy: 'marked' } });
+      expect(await waitForGraded(app, people.bob.key, id)).toMatchObject({
+        score: 1,
+        lateness: { late: true, daysLate: 1, penaltyPercent: 0, countedScore: 1, latePolicy: 'marked' },
+      });
     });
 
     it('a student reads only their own standing; staff name the student', async () => {
       await status(people.ada.key, 'penalty', `?student=${people.bob.id}`).expect(403);
-      expect((await status(people.teacher.key, 'attempts', `?student=${people.cyd.id}`).expect(200)).body).toMatchObject({ studentId: people.cyd.id, maxAttempts: 3, attemptsUsed: 3 });
+      expect((await status(people.teacher.key, 'attempts', `?student=${people.cyd.id}`).expect(200)).body).toMatchObject({
+        studentId: people.cyd.id,
+        maxAttempts: 3,
+        attemptsUsed: 3,
+      });
       const stranger = await data.newUser('student');
       await status(people.teacher.key, 'attempts', `?student=${stranger.id}`).expect(404);
       await status(people.teacher.key, 'attempts', '?student=nobody').expect(400);

@@ -31,7 +31,13 @@ describe('LTI: the score posted to the platform has the late penalty taken off',
 
   const http = () => request(app.getHttpServer());
   const submit = async (key: string) =>
-    (await http().post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send({ exercise: `${course.slug}/${exerciseSlug}`, files: { 'solution.py': GOOD } }).expect(202)).body.id as string;
+    (
+      await http()
+        .post('/api/v1/submissions')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ exercise: `${course.slug}/${exerciseSlug}`, files: { 'solution.py': GOOD } })
+        .expect(202)
+    ).body.id as string;
   const accepted = (sub: string) => platform.acceptedScores(lineItem).filter((s) => s.userId === sub);
 
   beforeAll(async () => {
@@ -71,7 +77,12 @@ describe('LTI: the score posted to the platform has the late penalty taken off',
     const key = keyOfLaunch(response);
     const first = await submit(key);
     expect(await waitForGraded(app, key, first)).toMatchObject({ score: 1, lateness: { late: true, daysLate: 2, penaltyPercent: 50, countedScore: 0.5 } });
-    const [late] = await waitUntil(async () => accepted('late-lee'), (s) => s.length === 1, 60_000, 'the late score');
+    const [late] = await waitUntil(
+      async () => accepted('late-lee'),
+      (s) => s.length === 1,
+      60_000,
+      'the late score',
+    );
     expect(late).toMatchObject({ userId: 'late-lee', scoreGiven: 0.5, scoreMaximum: 1, gradingProgress: 'FullyGraded' });
     expect(late.comment).toContain('late by 2 days: 50% off, 0.50 counts');
 
@@ -82,7 +93,12 @@ describe('LTI: the score posted to the platform has the late penalty taken off',
       .send({ dueAt: new Date(Date.now() + DAY).toISOString() })
       .expect(200);
     // No new submission: the sweeper sees the extension and posts the same run at its full score.
-    const scores = await waitUntil(async () => accepted('late-lee'), (s) => s.length === 2, 60_000, 'the score after the extension');
+    const scores = await waitUntil(
+      async () => accepted('late-lee'),
+      (s) => s.length === 2,
+      60_000,
+      'the score after the extension',
+    );
     expect(scores[1]).toMatchObject({ scoreGiven: 1, scoreMaximum: 1 });
     expect(scores[1].comment).not.toContain('late by');
     expect(Date.parse(String(scores[1].timestamp))).toBeGreaterThan(Date.parse(String(late.timestamp)));

@@ -34,7 +34,12 @@ describe('gradebook: best and latest, JSON and CSV, for course staff only', () =
     const course = await data.newCourse();
     courseSlug = course.slug;
     courseId = course.id;
-    for (const [name, role] of [['instructor', 'instructor'], ['ada', 'student'], ['doe', 'student'], ['zed', 'student']] as const) {
+    for (const [name, role] of [
+      ['instructor', 'instructor'],
+      ['ada', 'student'],
+      ['doe', 'student'],
+      ['zed', 'student'],
+    ] as const) {
       const user = await data.newUser(role === 'instructor' ? 'instructor' : 'student');
       await data.enrol(course.id, user.id, role);
       ids[name] = user.id;
@@ -139,23 +144,19 @@ describe('gradebook: best and latest, JSON and CSV, for course staff only', () =
   });
 
   it('format=csv: the header, quoted fields, empty cells, as an attachment', async () => {
-    const response = await get(keys.instructor, '?format=csv&policy=best').buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    const response = await get(keys.instructor, '?format=csv&policy=best')
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toBe(`attachment; filename="${courseSlug}-gradebook.csv"`);
     expect(response.body).toBe(
-      [
-        'student_id,external_id,display_name,alpha,beta,total',
-        `${ids.ada},S-1,Ada,1,,1`,
-        `${ids.doe},'=cmd,"Doe, ""JJ""",,3,3`,
-        `${ids.zed},,Zed,,,0`,
-        '',
-      ].join('\r\n'),
+      ['student_id,external_id,display_name,alpha,beta,total', `${ids.ada},S-1,Ada,1,,1`, `${ids.doe},'=cmd,"Doe, ""JJ""",,3,3`, `${ids.zed},,Zed,,,0`, ''].join('\r\n'),
     );
     const latest = await get(keys.instructor, '?format=csv&policy=latest');
     expect(latest.text.split('\r\n')[1]).toBe(`${ids.ada},S-1,Ada,0,,0`);

@@ -59,7 +59,12 @@ describe('a version regrade keeps every grade until its new result is stored', (
     const data = new TestData(prisma);
     const course = await data.newCourse();
     courseSlug = course.slug;
-    for (const [name, role] of [['instructor', 'instructor'], ['Ada', 'student'], ['Bob', 'student'], ['Cy', 'student']] as const) {
+    for (const [name, role] of [
+      ['instructor', 'instructor'],
+      ['Ada', 'student'],
+      ['Bob', 'student'],
+      ['Cy', 'student'],
+    ] as const) {
       const user = await data.newUser(role, name);
       await data.enrol(course.id, user.id, role);
       keys[name] = user.key;
@@ -68,7 +73,11 @@ describe('a version regrade keeps every grade until its new result is stored', (
     const exercise = await data.newExercise(course.id, 'imports');
     exerciseSlug = exercise.slug;
     const submit = async (name: string, file: string) => {
-      const created = await http().post('/api/v1/submissions').set(as(keys[name])).send({ exercise: `${courseSlug}/${exerciseSlug}`, files: { 'solution.py': fixture(file) } }).expect(202);
+      const created = await http()
+        .post('/api/v1/submissions')
+        .set(as(keys[name]))
+        .send({ exercise: `${courseSlug}/${exerciseSlug}`, files: { 'solution.py': fixture(file) } })
+        .expect(202);
       return created.body.id as string;
     };
     subs.Ada = await submit('Ada', 'submissions/prints-total.py');
@@ -97,7 +106,18 @@ describe('a version regrade keeps every grade until its new result is stored', (
     const csvBefore = await csv();
     await queue.pause();
     const started = await http().post(`${regradePath()}/regrade`).set(as(keys.instructor)).expect(202);
-    expect(started.body).toMatchObject({ id: expect.any(String), exercise: `${courseSlug}/${exerciseSlug}`, version: 1, queued: 3, total: 3, regraded: 0, failed: 0, pending: 3, done: false, finishedAt: null });
+    expect(started.body).toMatchObject({
+      id: expect.any(String),
+      exercise: `${courseSlug}/${exerciseSlug}`,
+      version: 1,
+      queued: 3,
+      total: 3,
+      regraded: 0,
+      failed: 0,
+      pending: 3,
+      done: false,
+      finishedAt: null,
+    });
     ids.regrade = started.body.id;
     for (const name of ['Ada', 'Bob', 'Cy']) expect((await prisma.submission.findUniqueOrThrow({ where: { id: subs[name] } })).status).toBe('queued');
 
@@ -107,10 +127,22 @@ describe('a version regrade keeps every grade until its new result is stored', (
     expect(await csv()).toBe(csvBefore);
     // The submission itself: queued again, but with its stored result, for staff and for its student.
     for (const key of [keys.instructor, keys.Cy]) {
-      expect(await submission(subs.Cy, key)).toMatchObject({ status: 'queued', regrading: true, verdict: 'ok', score: 1, tests: [expect.objectContaining({ passed: true, score: 1 })] });
+      expect(await submission(subs.Cy, key)).toMatchObject({
+        status: 'queued',
+        regrading: true,
+        verdict: 'ok',
+        score: 1,
+        tests: [expect.objectContaining({ passed: true, score: 1 })],
+      });
     }
     // Progress as the API reports it, one at a time and in the version's list.
-    expect((await http().get(`${regradePath()}/regrades/${ids.regrade}`).set(as(keys.instructor)).expect(200)).body).toMatchObject({ total: 3, regraded: 0, failed: 0, pending: 3, done: false });
+    expect((await http().get(`${regradePath()}/regrades/${ids.regrade}`).set(as(keys.instructor)).expect(200)).body).toMatchObject({
+      total: 3,
+      regraded: 0,
+      failed: 0,
+      pending: 3,
+      done: false,
+    });
     expect((await http().get(`${regradePath()}/regrades`).set(as(keys.instructor)).expect(200)).body).toEqual([expect.objectContaining({ id: ids.regrade, pending: 3 })]);
     // A student may not read it.
     await http().get(`${regradePath()}/regrades/${ids.regrade}`).set(as(keys.Ada)).expect(403);

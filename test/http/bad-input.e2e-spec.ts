@@ -27,7 +27,9 @@ describe('bad input to the submissions API', () => {
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) => {
-    const call = request(app.getHttpServer()).post('/api/v1/submissions').set({ Authorization: `Bearer ${key}`, ...headers });
+    const call = request(app.getHttpServer())
+      .post('/api/v1/submissions')
+      .set({ Authorization: `Bearer ${key}`, ...headers });
     return typeof body === 'string' ? call.set('Content-Type', 'application/json').send(body) : call.send(body as object);
   };
 

@@ -38,7 +38,11 @@ describe('database outage: 503 with Retry-After, never 500, and recovery', () =>
     const { slug } = await data.newExercise(course.id, 'imports');
     const http = () => request(app.getHttpServer());
     const as = { Authorization: `Bearer ${student.key}` };
-    const submitted = await http().post('/api/v1/submissions').set(as).send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': 'print(1)\n' } }).expect(202);
+    const submitted = await http()
+      .post('/api/v1/submissions')
+      .set(as)
+      .send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': 'print(1)\n' } })
+      .expect(202);
     await http().get(`/api/v1/submissions/${submitted.body.id}`).set(as).expect(200);
 
     await proxy.cut();
@@ -46,7 +50,11 @@ describe('database outage: 503 with Retry-After, never 500, and recovery', () =>
       () => http().get(`/api/v1/submissions/${submitted.body.id}`).set(as),
       () => http().get('/api/v1/submissions').set(as),
       () => http().get(`/api/v1/courses/${course.slug}/exercises`).set(as),
-      () => http().post('/api/v1/submissions').set(as).send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': 'print(2)\n' } }),
+      () =>
+        http()
+          .post('/api/v1/submissions')
+          .set(as)
+          .send({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': 'print(2)\n' } }),
       () => http().get('/api/v1/users/me').set(as),
     ];
     for (let round = 0; round < 3; round++) {

@@ -42,7 +42,14 @@ describe('LTI 1.3 in Chromium: a learner launches from the LMS, submits on the e
 
   it('follows login, authorization and launch to the exercise page, signed in, and posts the grade', async () => {
     const { context, page, problems } = await newPage(browser);
-    await page.goto(platform.initiateLogin({ person: { sub: 'chromium-ada', name: 'Ada Browser', roles: [ROLE.learner] }, lineItemId: lineItem, resourceLinkId: 'browser-link', custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` } }));
+    await page.goto(
+      platform.initiateLogin({
+        person: { sub: 'chromium-ada', name: 'Ada Browser', roles: [ROLE.learner] },
+        lineItemId: lineItem,
+        resourceLinkId: 'browser-link',
+        custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` },
+      }),
+    );
     await page.locator('#page-title', { hasText: exercise.exercise.title }).waitFor({ timeout: 30_000 });
     expect(new URL(page.url()).hash).toBe(`#/c/${course.slug}/e/${exercise.slug}`);
     const session = (await context.cookies(`${tool}/lti/launch`)).find((c) => c.name === 'memgrade_lti_session');
@@ -55,7 +62,12 @@ describe('LTI 1.3 in Chromium: a learner launches from the LMS, submits on the e
     await done.waitFor({ timeout: 60_000 });
     expect(await done.getAttribute('data-status')).toBe('graded');
     await screenshot(page, 'lti-01-launched-and-graded');
-    const scores = await waitUntil(async () => platform.acceptedScores(lineItem), (s) => s.length === 1, 60_000, 'the score at the line item');
+    const scores = await waitUntil(
+      async () => platform.acceptedScores(lineItem),
+      (s) => s.length === 1,
+      60_000,
+      'the score at the line item',
+    );
     expect(scores[0]).toMatchObject({ userId: 'chromium-ada', scoreGiven: 1, scoreMaximum: 1, gradingProgress: 'FullyGraded' });
     expect(problems.filter((p) => !p.includes(platform.url))).toEqual([]);
     await context.close();
@@ -63,7 +75,13 @@ describe('LTI 1.3 in Chromium: a learner launches from the LMS, submits on the e
 
   it('shows a refused launch as a page naming the reason', async () => {
     const { context, page } = await newPage(browser);
-    await page.goto(platform.initiateLogin({ person: { sub: 'chromium-eve', name: 'Eve', roles: [ROLE.learner] }, signWithForeignKey: true, custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` } }));
+    await page.goto(
+      platform.initiateLogin({
+        person: { sub: 'chromium-eve', name: 'Eve', roles: [ROLE.learner] },
+        signWithForeignKey: true,
+        custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` },
+      }),
+    );
     await page.getByRole('heading', { level: 1, name: 'This LTI launch was refused' }).waitFor();
     await expect(page.locator('#reason').innerText()).resolves.toMatch(/signature does not verify/);
     expect((await context.cookies(`${tool}/lti/launch`)).some((c) => c.name === 'memgrade_lti_session')).toBe(false);

@@ -17,7 +17,16 @@ describe('LTI cookies when memgrade is served over TLS', () => {
     const course = await data.newCourse();
     platform = await new PlatformEmulator().start();
     await app.get(PrismaService).ltiPlatform.create({
-      data: { name: 'TLS', issuer: platform.issuer, clientId: 'tls-client', authLoginUrl: `${platform.url}/auth`, tokenUrl: `${platform.url}/token`, jwksUrl: `${platform.url}/jwks`, deploymentIds: ['d'], courseId: course.id },
+      data: {
+        name: 'TLS',
+        issuer: platform.issuer,
+        clientId: 'tls-client',
+        authLoginUrl: `${platform.url}/auth`,
+        tokenUrl: `${platform.url}/token`,
+        jwksUrl: `${platform.url}/jwks`,
+        deploymentIds: ['d'],
+        courseId: course.id,
+      },
     });
   });
 
@@ -27,7 +36,10 @@ describe('LTI cookies when memgrade is served over TLS', () => {
   });
 
   it('sets the login state cookie http-only, Secure and SameSite=None, and names the https redirect URI', async () => {
-    const response = await fetch(`${local}/lti/login?iss=${encodeURIComponent(platform.issuer)}&login_hint=u1&client_id=tls-client&target_link_uri=${encodeURIComponent(`${PUBLIC}/lti/launch`)}`, { redirect: 'manual' });
+    const response = await fetch(
+      `${local}/lti/login?iss=${encodeURIComponent(platform.issuer)}&login_hint=u1&client_id=tls-client&target_link_uri=${encodeURIComponent(`${PUBLIC}/lti/launch`)}`,
+      { redirect: 'manual' },
+    );
     expect(response.status).toBe(302);
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('lti_state_')) ?? '';
     expect(cookie).toMatch(/; Path=\/lti/);

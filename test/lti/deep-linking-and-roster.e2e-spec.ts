@@ -83,20 +83,42 @@ describe('LTI 1.3: deep linking and roster sync', () => {
       expect(reasonOf(await noCookie.text())).toMatch(/no deep-linking session in this browser/);
       const forged = await browser.post(`${tool}/lti/deep-linking`, { csrf: 'forged', exercise: exercises[0].slug });
       expect(reasonOf(await forged.text())).toMatch(/does not belong to this deep-linking session/);
-      const learner = await launch(new CookieBrowser(), platform.initiateLogin({ person: { sub: 'l-dl', name: 'L', roles: [ROLE.learner] }, messageType: 'LtiDeepLinkingRequest' }));
+      const learner = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin({ person: { sub: 'l-dl', name: 'L', roles: [ROLE.learner] }, messageType: 'LtiDeepLinkingRequest' }),
+      );
       expect(learner.response.status).toBe(400);
       expect(reasonOf(learner.html)).toMatch(/deep linking is for instructors/);
     });
 
     it('launches a deep-linked item into its exercise; without a line item claim memgrade makes the line item and posts there', async () => {
       const item = { memgrade_exercise: `${course.slug}/${exercises[0].slug}` };
-      const { response } = await launch(new CookieBrowser(), platform.initiateLogin({ person: { sub: 'dl-learner', name: 'DL Learner', roles: [ROLE.learner] }, resourceLinkId: 'dl-link-1', custom: item }));
+      const { response } = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin({ person: { sub: 'dl-learner', name: 'DL Learner', roles: [ROLE.learner] }, resourceLinkId: 'dl-link-1', custom: item }),
+      );
       const key = keyOfLaunch(response);
-      const id = (await http().post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send({ exercise: item.memgrade_exercise, files: { 'solution.py': 'x = 1\n' } }).expect(202)).body.id;
+      const id = (
+        await http()
+          .post('/api/v1/submissions')
+          .set('Authorization', `Bearer ${key}`)
+          .send({ exercise: item.memgrade_exercise, files: { 'solution.py': 'x = 1\n' } })
+          .expect(202)
+      ).body.id;
       await waitForGraded(app, key, id);
-      const made = await waitUntil(async () => [...platform.lineItems.values()].find((li) => li.resourceLinkId === 'dl-link-1'), (li) => li !== undefined, 60_000, 'line item made by memgrade');
+      const made = await waitUntil(
+        async () => [...platform.lineItems.values()].find((li) => li.resourceLinkId === 'dl-link-1'),
+        (li) => li !== undefined,
+        60_000,
+        'line item made by memgrade',
+      );
       expect(made).toMatchObject({ scoreMaximum: 1, resourceId: exercises[0].slug, tag: 'memgrade' });
-      await waitUntil(async () => platform.acceptedScores(made!.id), (s) => s.length === 1, 60_000, 'score at the new line item');
+      await waitUntil(
+        async () => platform.acceptedScores(made!.id),
+        (s) => s.length === 1,
+        60_000,
+        'score at the new line item',
+      );
       expect(platform.acceptedScores(made!.id)[0]).toMatchObject({ userId: 'dl-learner', scoreGiven: 1, scoreMaximum: 1 });
     });
   });
@@ -117,26 +139,47 @@ describe('LTI 1.3: deep linking and roster sync', () => {
 
     it('syncs after an instructor launch: active members enrolled with their names, inactive ones not (paged container)', async () => {
       platform.memberships.set('course-1', members());
-      const { response } = await launch(new CookieBrowser(), platform.initiateLogin({ person: instructor, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` }, resourceLinkId: 'roster-link' }));
+      const { response } = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin({ person: instructor, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` }, resourceLinkId: 'roster-link' }),
+      );
       profKey = keyOfLaunch(response);
       await waitUntil(enrolledSubs, (subs) => subs.length === 3, 60_000, 'roster synced by the worker');
       // The learner of the deep-linking test is no member of the context: the same sync unenrolled them.
-      await waitUntil(() => prisma.enrolment.count({ where: { courseId: course.id, user: { ltiUser: { sub: 'dl-learner' } } } }), (n) => n === 0, 60_000, 'non-member unenrolled');
+      await waitUntil(
+        () => prisma.enrolment.count({ where: { courseId: course.id, user: { ltiUser: { sub: 'dl-learner' } } } }),
+        (n) => n === 0,
+        60_000,
+        'non-member unenrolled',
+      );
       expect(await enrolledSubs()).toEqual(['m-a:student', 'm-b:student', 'm-d:student']);
       const a = await prisma.ltiUser.findFirstOrThrow({ where: { sub: 'm-a', platform: { courseId: course.id } }, include: { user: true } });
       expect(a).toMatchObject({ name: 'Member A', email: 'a@example.edu', user: { displayName: 'Member A' } });
     });
 
     it('on demand: members who left lose their enrolment and their launch session key', async () => {
-      const { response } = await launch(new CookieBrowser(), platform.initiateLogin({ person: { sub: 'm-b', name: 'Member B', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` } }));
+      const { response } = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin({ person: { sub: 'm-b', name: 'Member B', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` } }),
+      );
       const bKey = keyOfLaunch(response);
       await http().get('/api/v1/users/me').set('Authorization', `Bearer ${bKey}`).expect(200);
-      platform.memberships.set('course-1', members().filter((m) => m.user_id !== 'm-b'));
+      platform.memberships.set(
+        'course-1',
+        members().filter((m) => m.user_id !== 'm-b'),
+      );
       const synced = await http().post(`/api/v1/courses/${course.slug}/lti/roster-sync`).set('Authorization', `Bearer ${profKey}`).expect(200);
       expect(synced.body).toEqual([{ platform: 'Emulated LMS', contexts: 1, members: 4, enrolled: 3, removed: 1 }]);
       expect(await enrolledSubs()).toEqual(['m-a:student', 'm-d:student']);
       await http().get('/api/v1/users/me').set('Authorization', `Bearer ${bKey}`).expect(401);
-      const student = keyOfLaunch((await launch(new CookieBrowser(), platform.initiateLogin({ person: { sub: 'm-a', name: 'Member A', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` } }))).response);
+      const student = keyOfLaunch(
+        (
+          await launch(
+            new CookieBrowser(),
+            platform.initiateLogin({ person: { sub: 'm-a', name: 'Member A', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercises[0].slug}` } }),
+          )
+        ).response,
+      );
       await http().post(`/api/v1/courses/${course.slug}/lti/roster-sync`).set('Authorization', `Bearer ${student}`).expect(403);
     });
   });

@@ -57,7 +57,9 @@ export function formOf(html: string): { action: string; fields: Record<string, s
 }
 
 const unescape = (text: string) =>
-  text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[name] as string);
+  text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[name] as string);
 
 /**
  * A launch from initiation to the tool's answer: tool login (302 + state cookie) → emulator's
@@ -77,7 +79,11 @@ export async function launch(browser: CookieBrowser, initiationUrl: string, alte
 }
 
 /** The reason a refused launch's page names. */
-export const reasonOf = (html: string) => /<p id="reason">([^<]*)<\/p>/.exec(html)?.[1]?.replace(/&#39;/g, "'").replace(/&quot;/g, '"') ?? null;
+export const reasonOf = (html: string) =>
+  /<p id="reason">([^<]*)<\/p>/
+    .exec(html)?.[1]
+    ?.replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"') ?? null;
 
 /** Both sides of a manual registration: the platform's client for memgrade, and the platform in memgrade (POST /api/v1/lti/platforms). */
 export async function registerManually(tool: string, adminKey: string, platform: import('./platform-emulator').PlatformEmulator, course: string) {

@@ -84,7 +84,9 @@ describe('LTI platforms page: register a platform by hand in Chromium, then laun
 
     // A learner's launch from the platform registered through the page.
     const learner = await newPage(browser);
-    await learner.page.goto(platform.initiateLogin({ person: { sub: 'page-registered-ada', name: 'Ada Page', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` } }));
+    await learner.page.goto(
+      platform.initiateLogin({ person: { sub: 'page-registered-ada', name: 'Ada Page', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${exercise.slug}` } }),
+    );
     await learner.page.locator('#page-title', { hasText: exercise.exercise.title }).waitFor({ timeout: 30_000 });
     expect(new URL(learner.page.url()).hash).toBe(`#/c/${course.slug}/e/${exercise.slug}`);
     await expect(learner.page.locator('.topnav .who').innerText()).resolves.toContain('Ada Page');

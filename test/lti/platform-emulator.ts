@@ -263,7 +263,8 @@ export class PlatformEmulator {
     const problems: string[] = [];
     if (registration.application_type !== 'web') problems.push('application_type must be web');
     if (!Array.isArray(registration.response_types) || !registration.response_types.includes('id_token')) problems.push('response_types must include id_token');
-    if (!Array.isArray(registration.grant_types) || !registration.grant_types.includes('implicit') || !registration.grant_types.includes('client_credentials')) problems.push('grant_types must include implicit and client_credentials');
+    if (!Array.isArray(registration.grant_types) || !registration.grant_types.includes('implicit') || !registration.grant_types.includes('client_credentials'))
+      problems.push('grant_types must include implicit and client_credentials');
     if (typeof registration.initiate_login_uri !== 'string') problems.push('initiate_login_uri missing');
     if (!Array.isArray(registration.redirect_uris) || !registration.redirect_uris.length) problems.push('redirect_uris missing');
     if (typeof registration.jwks_uri !== 'string') problems.push('jwks_uri missing');
@@ -275,7 +276,9 @@ export class PlatformEmulator {
       redirectUris: registration.redirect_uris as string[],
       jwksUrl: registration.jwks_uri as string,
       targetLinkUri: tool!.target_link_uri as string,
-      scopes: String(registration.scope ?? '').split(' ').filter(Boolean),
+      scopes: String(registration.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
       registration,
     });
     send(res, 200, {
@@ -327,9 +330,15 @@ export class PlatformEmulator {
       [`${LTI}roles`]: spec.person.roles,
       [`${LTI}context`]: { id: contextId, label: contextId, title: `Course ${contextId}`, type: ['http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering'] },
       [`${LTI}tool_platform`]: { guid: 'emulator', product_family_code: 'memgrade-test-lms', version: '1' },
-      'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': { context_memberships_url: `${this.url}/contexts/${encodeURIComponent(contextId)}/memberships`, service_versions: ['2.0'] },
+      'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice': {
+        context_memberships_url: `${this.url}/contexts/${encodeURIComponent(contextId)}/memberships`,
+        service_versions: ['2.0'],
+      },
     };
-    const ags: Record<string, unknown> = { scope: client.scopes.filter((s) => s.includes('lti-ags')), lineitems: `${this.url}/contexts/${encodeURIComponent(contextId)}/lineitems` };
+    const ags: Record<string, unknown> = {
+      scope: client.scopes.filter((s) => s.includes('lti-ags')),
+      lineitems: `${this.url}/contexts/${encodeURIComponent(contextId)}/lineitems`,
+    };
     if (messageType === 'LtiResourceLinkRequest') {
       claims[`${LTI}resource_link`] = { id: spec.resourceLinkId ?? 'link-1', title: 'An exercise' };
       if (spec.custom) claims[`${LTI}custom`] = spec.custom;
@@ -371,13 +380,21 @@ export class PlatformEmulator {
       if (!client) return fail(401, 'invalid_client', 'unknown client (iss)');
       let jwks = this.toolJwks.get(client.jwksUrl);
       if (!jwks) this.toolJwks.set(client.jwksUrl, (jwks = createRemoteJWKSet(new URL(client.jwksUrl), { cooldownDuration: 0 })));
-      ({ payload } = await jwtVerify(form.client_assertion, jwks, { issuer: client.clientId, subject: client.clientId, audience: `${this.url}/token`, algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'jti'] }));
+      ({ payload } = await jwtVerify(form.client_assertion, jwks, {
+        issuer: client.clientId,
+        subject: client.clientId,
+        audience: `${this.url}/token`,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'iat', 'jti'],
+      }));
     } catch (error) {
       return fail(401, 'invalid_client', `client assertion refused: ${(error as Error).message}`, client?.clientId);
     }
     if (this.usedAssertionIds.has(String(payload.jti))) return fail(401, 'invalid_client', 'client assertion jti was used before', client.clientId);
     this.usedAssertionIds.add(String(payload.jti));
-    const requested = String(form.scope ?? '').split(' ').filter(Boolean);
+    const requested = String(form.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
     const granted = requested.filter((scope) => client!.scopes.includes(scope));
     if (!granted.length) return fail(400, 'invalid_scope', `none of the scopes is granted to this client: ${requested.join(' ')}`, client.clientId);
     const token = randomBytes(24).toString('hex');
@@ -404,14 +421,27 @@ export class PlatformEmulator {
   private lineItemContainer(req: IncomingMessage, res: ServerResponse, contextId: string, raw: string): void {
     if (req.method === 'GET') {
       if (!this.authorized(req, res, [AGS_SCOPES.lineItem, AGS_SCOPES.lineItemReadOnly])) return;
-      return send(res, 200, [...this.lineItems.values()].filter((item) => item.contextId === contextId), 'application/vnd.ims.lis.v2.lineitemcontainer+json');
+      return send(
+        res,
+        200,
+        [...this.lineItems.values()].filter((item) => item.contextId === contextId),
+        'application/vnd.ims.lis.v2.lineitemcontainer+json',
+      );
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
     if (!this.authorized(req, res, [AGS_SCOPES.lineItem])) return;
-    if (!String(req.headers['content-type']).startsWith('application/vnd.ims.lis.v2.lineitem+json')) return send(res, 415, { error: 'content type must be application/vnd.ims.lis.v2.lineitem+json' });
+    if (!String(req.headers['content-type']).startsWith('application/vnd.ims.lis.v2.lineitem+json'))
+      return send(res, 415, { error: 'content type must be application/vnd.ims.lis.v2.lineitem+json' });
     const item = JSON.parse(raw) as Partial<LineItem>;
-    if (typeof item.scoreMaximum !== 'number' || !(item.scoreMaximum > 0) || typeof item.label !== 'string' || !item.label) return send(res, 400, { error: 'scoreMaximum (> 0) and label are required' });
-    const created = this.createLineItem(contextId, { label: item.label, scoreMaximum: item.scoreMaximum, resourceLinkId: item.resourceLinkId, resourceId: item.resourceId, tag: item.tag });
+    if (typeof item.scoreMaximum !== 'number' || !(item.scoreMaximum > 0) || typeof item.label !== 'string' || !item.label)
+      return send(res, 400, { error: 'scoreMaximum (> 0) and label are required' });
+    const created = this.createLineItem(contextId, {
+      label: item.label,
+      scoreMaximum: item.scoreMaximum,
+      resourceLinkId: item.resourceLinkId,
+      resourceId: item.resourceId,
+      tag: item.tag,
+    });
     send(res, 201, created, 'application/vnd.ims.lis.v2.lineitem+json');
   }
 
@@ -428,7 +458,8 @@ export class PlatformEmulator {
     const score = safeJson(raw);
     const problems: string[] = [];
     if (typeof score.userId !== 'string') problems.push('userId');
-    if (typeof score.timestamp !== 'string' || Number.isNaN(Date.parse(score.timestamp)) || !/T.*(Z|[+-]\d\d:\d\d)$/.test(score.timestamp)) problems.push('timestamp (ISO 8601 with offset)');
+    if (typeof score.timestamp !== 'string' || Number.isNaN(Date.parse(score.timestamp)) || !/T.*(Z|[+-]\d\d:\d\d)$/.test(score.timestamp))
+      problems.push('timestamp (ISO 8601 with offset)');
     if (!['Initialized', 'Started', 'InProgress', 'Submitted', 'Completed'].includes(String(score.activityProgress))) problems.push('activityProgress');
     if (!['FullyGraded', 'Pending', 'PendingManual', 'Failed', 'NotReady'].includes(String(score.gradingProgress))) problems.push('gradingProgress');
     if (score.scoreGiven !== undefined && (typeof score.scoreGiven !== 'number' || score.scoreGiven < 0)) problems.push('scoreGiven');
@@ -455,7 +486,13 @@ export class PlatformEmulator {
     if (offset + this.membershipsPageSize < all.length) {
       headers.Link = `<${this.url}/contexts/${encodeURIComponent(contextId)}/memberships?offset=${offset + this.membershipsPageSize}>; rel="next"`;
     }
-    send(res, 200, { id: url.toString(), context: { id: contextId, title: `Course ${contextId}` }, members: page }, 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json', headers);
+    send(
+      res,
+      200,
+      { id: url.toString(), context: { id: contextId, title: `Course ${contextId}` }, members: page },
+      'application/vnd.ims.lti-nrps.v2.membershipcontainer+json',
+      headers,
+    );
   }
 
   /** Deep Linking 2.0 §4.2: the tool's response JWT, verified with the tool's JWKS. */
@@ -465,7 +502,12 @@ export class PlatformEmulator {
       const unverified = JSON.parse(Buffer.from((form.JWT ?? '').split('.')[1] ?? '', 'base64url').toString('utf8')) as JWTPayload;
       const client = this.clients.get(String(unverified.iss));
       if (!client) throw new Error('unknown client');
-      const { payload } = await jwtVerify(form.JWT, createRemoteJWKSet(new URL(client.jwksUrl)), { issuer: client.clientId, audience: this.issuer, algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'nonce'] });
+      const { payload } = await jwtVerify(form.JWT, createRemoteJWKSet(new URL(client.jwksUrl)), {
+        issuer: client.clientId,
+        audience: this.issuer,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'iat', 'nonce'],
+      });
       if (payload[`${LTI}message_type`] !== 'LtiDeepLinkingResponse') throw new Error('message_type is not LtiDeepLinkingResponse');
       if (payload[`${LTI}version`] !== '1.3.0') throw new Error('version is not 1.3.0');
       if (payload[`${LTI}deployment_id`] !== client.deploymentId) throw new Error('deployment_id is not this client’s');
@@ -474,7 +516,8 @@ export class PlatformEmulator {
       // auto_create: each item's lineItem becomes a line item of the context.
       for (const item of (payload[`${DL}content_items`] as Record<string, unknown>[]) ?? []) {
         const lineItem = item.lineItem as { scoreMaximum?: number; label?: string; resourceId?: string; tag?: string } | undefined;
-        if (lineItem?.scoreMaximum) this.createLineItem('course-1', { label: lineItem.label ?? String(item.title), scoreMaximum: lineItem.scoreMaximum, resourceId: lineItem.resourceId, tag: lineItem.tag });
+        if (lineItem?.scoreMaximum)
+          this.createLineItem('course-1', { label: lineItem.label ?? String(item.title), scoreMaximum: lineItem.scoreMaximum, resourceId: lineItem.resourceId, tag: lineItem.tag });
       }
       res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><p id="dl-ok">Items added</p>');
     } catch (error) {

@@ -62,7 +62,15 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const messages = (client.registration?.['https://purl.imsglobal.org/spec/lti-tool-configuration'] as { messages: { type: string }[] }).messages.map((m) => m.type);
       expect(messages).toEqual(expect.arrayContaining(['LtiDeepLinkingRequest', 'LtiResourceLinkRequest']));
       const stored = await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: platform.issuer, clientId: client.clientId } });
-      expect(stored).toMatchObject({ clientId: client.clientId, deploymentIds: [client.deploymentId], authLoginUrl: `${platform.url}/auth`, tokenUrl: `${platform.url}/token`, jwksUrl: `${platform.url}/jwks`, courseId: course.id, registeredVia: 'dynamic' });
+      expect(stored).toMatchObject({
+        clientId: client.clientId,
+        deploymentIds: [client.deploymentId],
+        authLoginUrl: `${platform.url}/auth`,
+        tokenUrl: `${platform.url}/token`,
+        jwksUrl: `${platform.url}/jwks`,
+        courseId: course.id,
+        registeredVia: 'dynamic',
+      });
     });
 
     it('refuses a registration without openid_configuration, naming it, and a configuration from another host', async () => {
@@ -77,7 +85,12 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
 
   it('describes itself at /lti/configuration for platforms set up by hand', async () => {
     const configuration = (await (await fetch(`${tool}/lti/configuration`)).json()) as Record<string, unknown>;
-    expect(configuration).toMatchObject({ registration_url: `${tool}/lti/register`, login_url: `${tool}/lti/login`, launch_url: `${tool}/lti/launch`, jwks_url: `${tool}/lti/jwks` });
+    expect(configuration).toMatchObject({
+      registration_url: `${tool}/lti/register`,
+      login_url: `${tool}/lti/login`,
+      launch_url: `${tool}/lti/launch`,
+      jwks_url: `${tool}/lti/jwks`,
+    });
   });
 
   describe('manual registration through the API', () => {
@@ -88,7 +101,11 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const created = await http().post('/api/v1/lti/platforms').set('Authorization', `Bearer ${admin}`).send(body).expect(201);
       expect(created.body).toMatchObject({ name: 'Canvas', issuer: other.issuer, clientId: 'manual-1', deploymentIds: ['d-1'], course: course.slug, registeredVia: 'manual' });
       await http().post('/api/v1/lti/platforms').set('Authorization', `Bearer ${admin}`).send(body).expect(409);
-      const bad = await http().post('/api/v1/lti/platforms').set('Authorization', `Bearer ${admin}`).send({ ...body, clientId: 'x', jwksUrl: 'ftp://nope' }).expect(400);
+      const bad = await http()
+        .post('/api/v1/lti/platforms')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ ...body, clientId: 'x', jwksUrl: 'ftp://nope' })
+        .expect(400);
       expect(bad.body.fields).toEqual([{ field: 'jwksUrl', reason: 'must be an absolute http:// or https:// URL' }]);
       const student = (await data.newUser('student')).key;
       await http().post('/api/v1/lti/platforms').set('Authorization', `Bearer ${student}`).send(body).expect(403);
@@ -182,7 +199,10 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
       const { response } = await launch(new CookieBrowser(), other.initiateLogin(spec()));
       expect(response.status).toBe(200);
       expect((await prisma.ltiPlatform.findFirstOrThrow({ where: { issuer: other.issuer, clientId: client.clientId } })).deploymentIds).toEqual([client.deploymentId]);
-      const { response: stranger, html } = await launch(new CookieBrowser(), other.initiateLogin(spec({ tamper: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'elsewhere' }) })));
+      const { response: stranger, html } = await launch(
+        new CookieBrowser(),
+        other.initiateLogin(spec({ tamper: (c) => ({ ...c, 'https://purl.imsglobal.org/spec/lti/claim/deployment_id': 'elsewhere' }) })),
+      );
       expect(stranger.status).toBe(400);
       expect(reasonOf(html)).toMatch(/unknown deployment_id "elsewhere"/);
     });
@@ -223,7 +243,10 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
 
     it('refuses a link that opens an exercise of another course, creating nothing', async () => {
       const contexts = await prisma.ltiContext.count();
-      const { response, html } = await launch(new CookieBrowser(), platform.initiateLogin(spec({ contextId: 'fresh-context', custom: { memgrade_exercise: 'python-memory/weak-cache' } })));
+      const { response, html } = await launch(
+        new CookieBrowser(),
+        platform.initiateLogin(spec({ contextId: 'fresh-context', custom: { memgrade_exercise: 'python-memory/weak-cache' } })),
+      );
       expect(response.status).toBe(400);
       expect(reasonOf(html)).toMatch(/not an exercise of the platform's course/);
       expect(await prisma.ltiContext.count()).toBe(contexts);
@@ -234,13 +257,25 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
     const cases: [string, (s: LaunchSpec) => LaunchSpec, RegExp][] = [
       ['a wrong signature', (s) => ({ ...s, signWithForeignKey: true }), /signature does not verify/],
       ['another aud', (s) => ({ ...s, tamper: (c) => ({ ...c, aud: 'some-other-tool' }) }), /aud "some-other-tool" is not memgrade's client id/],
-      ['aud listing memgrade among others without azp', (s) => ({ ...s, tamper: (c) => ({ ...c, aud: [c.aud as string, 'other'], azp: 'other' }) }), /azp "other" is not memgrade's client id/],
+      [
+        'aud listing memgrade among others without azp',
+        (s) => ({ ...s, tamper: (c) => ({ ...c, aud: [c.aud as string, 'other'], azp: 'other' }) }),
+        /azp "other" is not memgrade's client id/,
+      ],
       ['an expired token', (s) => ({ ...s, tamper: (c) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 60 }) }), /expired/],
       ['an unknown issuer', (s) => ({ ...s, tamper: (c) => ({ ...c, iss: UNKNOWN_ISSUER }) }), /unknown issuer "https:\/\/nobody-registered-this\.invalid"/],
       ['an unknown deployment', (s) => ({ ...s, tamper: (c) => ({ ...c, [`${LTI}deployment_id`]: 'deployment-x' }) }), /unknown deployment_id "deployment-x"/],
       ['a missing roles claim', (s) => ({ ...s, tamper: ({ [`${LTI}roles`]: _, ...c }) => c }), /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/roles/],
-      ['a missing resource link', (s) => ({ ...s, tamper: ({ [`${LTI}resource_link`]: _, ...c }) => c }), /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/resource_link/],
-      ['a missing message type', (s) => ({ ...s, tamper: ({ [`${LTI}message_type`]: _, ...c }) => c }), /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/message_type/],
+      [
+        'a missing resource link',
+        (s) => ({ ...s, tamper: ({ [`${LTI}resource_link`]: _, ...c }) => c }),
+        /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/resource_link/,
+      ],
+      [
+        'a missing message type',
+        (s) => ({ ...s, tamper: ({ [`${LTI}message_type`]: _, ...c }) => c }),
+        /missing claim https:\/\/purl.imsglobal.org\/spec\/lti\/claim\/message_type/,
+      ],
       ['another LTI version', (s) => ({ ...s, tamper: (c) => ({ ...c, [`${LTI}version`]: '1.1' }) }), /LTI version "1.1" is not 1.3.0/],
       ['an unknown message type', (s) => ({ ...s, tamper: (c) => ({ ...c, [`${LTI}message_type`]: 'LtiSubmissionReviewRequest' }) }), /message type "LtiSubmissionReviewRequest"/],
       ['another nonce', (s) => ({ ...s, tamper: (c) => ({ ...c, nonce: 'not-the-one' }) }), /nonce does not match/],
@@ -286,7 +321,9 @@ describe('LTI 1.3: registration, launches and refused launches', () => {
     });
 
     it('refuses a login initiation from an unknown issuer', async () => {
-      const response = await fetch(`${tool}/lti/login?iss=${encodeURIComponent(UNKNOWN_ISSUER)}&login_hint=x&target_link_uri=${encodeURIComponent(`${tool}/lti/launch`)}`, { redirect: 'manual' });
+      const response = await fetch(`${tool}/lti/login?iss=${encodeURIComponent(UNKNOWN_ISSUER)}&login_hint=x&target_link_uri=${encodeURIComponent(`${tool}/lti/launch`)}`, {
+        redirect: 'manual',
+      });
       expect(response.status).toBe(400);
       expect(reasonOf(await response.text())).toMatch(/unknown issuer/);
     });

@@ -68,7 +68,10 @@ describe('LTI: teaching assistants stay TAs through launches and roster syncs', 
   });
 
   it('a TA launching keeps the ta role, reads the gradebook and may not publish or sync the roster', async () => {
-    const { response } = await launch(new CookieBrowser(), platform.initiateLogin({ person: { sub: 't-sub', name: 'Sub-role TA', roles: [ROLE.instructor, ROLE.ta] }, custom: { memgrade_exercise: `${course.slug}/${exercise}` } }));
+    const { response } = await launch(
+      new CookieBrowser(),
+      platform.initiateLogin({ person: { sub: 't-sub', name: 'Sub-role TA', roles: [ROLE.instructor, ROLE.ta] }, custom: { memgrade_exercise: `${course.slug}/${exercise}` } }),
+    );
     const key = keyOfLaunch(response);
     expect(await roles()).toContain('t-sub:ta:student');
     await http().get(`/api/v1/courses/${course.slug}/gradebook`).set('Authorization', `Bearer ${key}`).expect(200);

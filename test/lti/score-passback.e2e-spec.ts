@@ -29,11 +29,22 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
 
   const http = () => request(app.getHttpServer());
   const submit = async (key: string, source: string) =>
-    (await http().post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send({ exercise, files: { 'solution.py': source } }).expect(202)).body.id as string;
+    (
+      await http()
+        .post('/api/v1/submissions')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ exercise, files: { 'solution.py': source } })
+        .expect(202)
+    ).body.id as string;
   const learnerLaunch = async (sub: string) => {
     const { response } = await launch(
       new CookieBrowser(),
-      platform.initiateLogin({ person: { sub, name: `Learner ${sub}`, roles: [ROLE.learner] }, resourceLinkId: 'link-scores', lineItemId: lineItem, custom: { memgrade_exercise: exercise } }),
+      platform.initiateLogin({
+        person: { sub, name: `Learner ${sub}`, roles: [ROLE.learner] },
+        resourceLinkId: 'link-scores',
+        lineItemId: lineItem,
+        custom: { memgrade_exercise: exercise },
+      }),
     );
     return keyOfLaunch(response);
   };
@@ -63,10 +74,20 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     const key = await learnerLaunch('ada');
     const first = await submit(key, BAD);
     expect((await waitForGraded(app, key, first)).score).toBe(0);
-    await waitUntil(async () => accepted('ada'), (s) => s.length === 1, 60_000, 'first score');
+    await waitUntil(
+      async () => accepted('ada'),
+      (s) => s.length === 1,
+      60_000,
+      'first score',
+    );
     const second = await submit(key, GOOD);
     expect((await waitForGraded(app, key, second)).score).toBe(1);
-    const scores = await waitUntil(async () => accepted('ada'), (s) => s.length === 2, 60_000, 'second score');
+    const scores = await waitUntil(
+      async () => accepted('ada'),
+      (s) => s.length === 2,
+      60_000,
+      'second score',
+    );
     expect(scores[0]).toMatchObject({ userId: 'ada', scoreGiven: 0, scoreMaximum: 1, activityProgress: 'Completed', gradingProgress: 'FullyGraded' });
     expect(scores[1]).toEqual({
       userId: 'ada',
@@ -93,7 +114,12 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     await prisma.course.update({ where: { id: course.id }, data: { gradebookPolicy: 'latest' } });
     const latest = await submit(key, BAD);
     await waitForGraded(app, key, latest);
-    await waitUntil(async () => accepted('ada'), (s) => s.length === 3, 60_000, 'latest score');
+    await waitUntil(
+      async () => accepted('ada'),
+      (s) => s.length === 3,
+      60_000,
+      'latest score',
+    );
     expect(accepted('ada').map((s) => s.scoreGiven)).toEqual([0, 1, 0]);
     await prisma.course.update({ where: { id: course.id }, data: { gradebookPolicy: 'best' } });
   });
@@ -102,9 +128,19 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     const key = await learnerLaunch('grace');
     const id = await submit(key, GOOD);
     await waitForGraded(app, key, id);
-    await waitUntil(async () => accepted('grace'), (s) => s.length === 1, 60_000, 'score before the regrade');
+    await waitUntil(
+      async () => accepted('grace'),
+      (s) => s.length === 1,
+      60_000,
+      'score before the regrade',
+    );
     await http().post(`/api/v1/submissions/${id}/regrade`).set('Authorization', `Bearer ${admin}`).expect(202);
-    await waitUntil(async () => accepted('grace'), (s) => s.length === 2, 90_000, 'score after the regrade');
+    await waitUntil(
+      async () => accepted('grace'),
+      (s) => s.length === 2,
+      90_000,
+      'score after the regrade',
+    );
     const [before, after] = accepted('grace');
     expect(after).toMatchObject({ scoreGiven: 1, scoreMaximum: 1 });
     expect(Date.parse(String(after.timestamp))).toBeGreaterThan(Date.parse(String(before.timestamp)));
@@ -114,7 +150,12 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     const key = await learnerLaunch('hal');
     const good = await submit(key, GOOD);
     await waitForGraded(app, key, good);
-    await waitUntil(async () => accepted('hal'), (s) => s.length === 1, 60_000, 'score before the regrade');
+    await waitUntil(
+      async () => accepted('hal'),
+      (s) => s.length === 1,
+      60_000,
+      'score before the regrade',
+    );
     // The regrade's job waits (queue paused) while a worse submission of Hal's is graded and its score post runs.
     const queue = new Queue(GRADING_QUEUE, { connection: { url: testRedisUrl() }, prefix: 'memgrade' });
     await queue.pause();
@@ -141,7 +182,12 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
       await queue.resume();
       await queue.close();
     }
-    await waitUntil(async () => accepted('hal'), (s) => s.length === 2, 90_000, 'score after the regrade');
+    await waitUntil(
+      async () => accepted('hal'),
+      (s) => s.length === 2,
+      90_000,
+      'score after the regrade',
+    );
     expect(accepted('hal').map((s) => s.scoreGiven)).toEqual([1, 1]);
   });
 
@@ -160,7 +206,12 @@ describe('LTI 1.3 AGS: graded submissions of launched learners reach the line it
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(people.flatMap((sub) => accepted(sub))).toEqual([]);
     platform.scoresDown = false;
-    await waitUntil(async () => people.map((sub) => accepted(sub).length), (counts) => counts.every((n) => n === 1), 90_000, 'one score each');
+    await waitUntil(
+      async () => people.map((sub) => accepted(sub).length),
+      (counts) => counts.every((n) => n === 1),
+      90_000,
+      'one score each',
+    );
     // A few more sweeps: still exactly one each, with the right score.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(people.map((sub) => accepted(sub).map((s) => s.scoreGiven))).toEqual([[1], [0], [1]]);

@@ -51,7 +51,10 @@ describe('AccessPolicy', () => {
     expect(await access.staffCourseIds(admin.principal)).toBe('all');
     expect(await access.staffCourseIds(lms.principal)).toEqual(new Set([studied.id]));
     expect(await access.staffCourseIds(person.principal)).toEqual(new Set([taught.id, assisted.id]));
-    const filtered = await ctx.prisma.course.findMany({ where: { AND: [access.staffCoursesWhere(person.principal), { id: { in: [taught.id, assisted.id, studied.id] } }] }, select: { id: true } });
+    const filtered = await ctx.prisma.course.findMany({
+      where: { AND: [access.staffCoursesWhere(person.principal), { id: { in: [taught.id, assisted.id, studied.id] } }] },
+      select: { id: true },
+    });
     expect(new Set(filtered.map((c) => c.id))).toEqual(new Set([taught.id, assisted.id]));
   });
 });

@@ -38,7 +38,15 @@ describe('AnalyticsService at scale', () => {
     slug = `scale-${randomUUID().slice(0, 8)}`;
     const exercise = await ctx.prisma.exercise.create({ data: { courseId: course.id, slug, title: 'At scale' } });
     const version = await ctx.prisma.exerciseVersion.create({
-      data: { exerciseId: exercise.id, number: 1, contentHash: randomUUID(), spec: { title: 'At scale', statement: '', studentFiles: ['solution.py'], tests: [], limits: { memoryMiB: 256, timeSeconds: 10 } }, files: {}, maxScore: 6, status: 'valid' },
+      data: {
+        exerciseId: exercise.id,
+        number: 1,
+        contentHash: randomUUID(),
+        spec: { title: 'At scale', statement: '', studentFiles: ['solution.py'], tests: [], limits: { memoryMiB: 256, timeSeconds: 10 } },
+        files: {},
+        maxScore: 6,
+        status: 'valid',
+      },
     });
     await ctx.prisma.exercise.update({ where: { id: exercise.id }, data: { currentVersionId: version.id } });
     const users = Array.from({ length: STUDENTS }, () => ({ id: randomUUID(), role: 'student' as const, displayName: 'S' }));
@@ -53,9 +61,20 @@ describe('AnalyticsService at scale', () => {
         const id = randomUUID();
         const resultId = randomUUID();
         // Attempt j on day j % 3 of the range (so the trend has three days), in order within a student.
-        submissions.push({ id, exerciseVersionId: version.id, userId: users[i].id, files: {}, status: 'graded' as const, score, maxScore: 6, createdAt: new Date(start + (j % 3) * DAY_MS + j * 60_000 + i) });
+        submissions.push({
+          id,
+          exerciseVersionId: version.id,
+          userId: users[i].id,
+          files: {},
+          status: 'graded' as const,
+          score,
+          maxScore: 6,
+          createdAt: new Date(start + (j % 3) * DAY_MS + j * 60_000 + i),
+        });
         results.push({ id: resultId, submissionId: id, run: 1, verdict: 'ok' as const, score, maxScore: 6 });
-        POINTS.forEach((points, k) => tests.push({ gradingResultId: resultId, position: k, name: `test ${k}`, score: passed[k] ? points : 0, maxScore: points, passed: passed[k], message: messages[k] }));
+        POINTS.forEach((points, k) =>
+          tests.push({ gradingResultId: resultId, position: k, name: `test ${k}`, score: passed[k] ? points : 0, maxScore: points, passed: passed[k], message: messages[k] }),
+        );
       }
     }
     await ctx.prisma.submission.createMany({ data: submissions });
@@ -69,7 +88,10 @@ describe('AnalyticsService at scale', () => {
 
   function expectedFor(population: { i: number; j: number }[]) {
     const perTest = POINTS.map((_, k) => {
-      const failing = population.map(({ i, j }) => outcome(i, j)).filter((o) => !o.passed[k]).map((o) => failurePattern(o.messages[k]));
+      const failing = population
+        .map(({ i, j }) => outcome(i, j))
+        .filter((o) => !o.passed[k])
+        .map((o) => failurePattern(o.messages[k]));
       const counts = new Map<string, number>();
       for (const p of failing) counts.set(p, (counts.get(p) ?? 0) + 1);
       const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
@@ -94,7 +116,11 @@ describe('AnalyticsService at scale', () => {
     // The first test: one pattern for every failure ("expected N got N"), whatever the numbers.
     expect(body.tests[0].commonFailure).toMatchObject({ pattern: 'expected N got N', count: 1500 });
     expect(body.histogram.map((b) => b.count)).toEqual(want.histogram);
-    expect(body.trend.map((d) => [d.day, d.submissions])).toEqual([['2026-11-01', 1200], ['2026-11-02', 900], ['2026-11-03', 900]]);
+    expect(body.trend.map((d) => [d.day, d.submissions])).toEqual([
+      ['2026-11-01', 1200],
+      ['2026-11-02', 900],
+      ['2026-11-03', 900],
+    ]);
     console.log(`analytics over 3000 submissions / 9000 test results: ${elapsedMs.toFixed(0)} ms`);
     expect(elapsedMs).toBeLessThan(5000);
   });

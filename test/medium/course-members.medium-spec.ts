@@ -42,7 +42,9 @@ describe('CourseMembersService and RosterImportService', () => {
     for (const capability of ['publish', 'manageMembers', 'manageKeys', 'manageWebhooks', 'editCourse', 'manageLmsStudents'] as const) {
       await expect(access.findFor(ta.principal, course.slug, capability)).rejects.toThrow(ForbiddenError);
     }
-    await expect(access.findFor(ta.principal, course.slug, 'publish')).rejects.toThrow(`a teaching assistant of course "${course.slug}" may not publish exercise versions or make one current`);
+    await expect(access.findFor(ta.principal, course.slug, 'publish')).rejects.toThrow(
+      `a teaching assistant of course "${course.slug}" may not publish exercise versions or make one current`,
+    );
     await expect(access.findFor(student.principal, course.slug, 'readAll')).rejects.toThrow(/^a student of course .* may not read every submission/);
     await expect(access.findFor(outsider.principal, course.slug, 'view')).rejects.toThrow(NotFoundError);
     expect(await access.staffCourseIds(ta.principal)).toEqual(new Set([course.id]));
@@ -69,8 +71,12 @@ describe('CourseMembersService and RosterImportService', () => {
     const t = tag();
     const lms = await ctx.newPrincipal('lms', { courseId: course.id });
     const users = await ctx.prisma.user.count();
-    await expect(members.apply(course, 'instructor', instructor.userId, { email: `prof-${t}@medium.test`, displayName: 'Prof', role: 'instructor' })).rejects.toThrow(ForbiddenError);
-    await expect(members.apply(course, 'instructor', instructor.userId, { email: `noname-${t}@medium.test`, role: 'student' })).rejects.toMatchObject({ problems: [{ field: 'displayName' }] });
+    await expect(members.apply(course, 'instructor', instructor.userId, { email: `prof-${t}@medium.test`, displayName: 'Prof', role: 'instructor' })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(members.apply(course, 'instructor', instructor.userId, { email: `noname-${t}@medium.test`, role: 'student' })).rejects.toMatchObject({
+      problems: [{ field: 'displayName' }],
+    });
     await expect(members.apply(course, 'instructor', instructor.userId, { userId: instructor.userId, role: 'student' })).rejects.toThrow(ConflictError);
     await expect(members.apply(course, 'instructor', instructor.userId, { userId: lms.userId, role: 'student' })).rejects.toThrow(InvalidInputError);
     expect(await ctx.prisma.user.count()).toBe(users);
@@ -81,7 +87,9 @@ describe('CourseMembersService and RosterImportService', () => {
   it('imports row by row: a bad row in the middle is reported and the rows after it are applied; duplicates by external id too', async () => {
     const { course, instructor } = await courseWithStaff();
     const t = tag();
-    const csv = [`external_id,name,role`, `a-${t},Ann,student`, `b-${t},Ben,professor`, `c-${t},Cy,ta`, `a-${t},Ann twice,ta`, `bad id ${t},Dee,student`, `e-${t},,student`].join('\n');
+    const csv = [`external_id,name,role`, `a-${t},Ann,student`, `b-${t},Ben,professor`, `c-${t},Cy,ta`, `a-${t},Ann twice,ta`, `bad id ${t},Dee,student`, `e-${t},,student`].join(
+      '\n',
+    );
     const report = await imports.import(instructor.principal, course.slug, csv);
     expect(report.rows.map((r) => [r.row, r.outcome, r.field ?? null])).toEqual([
       [2, 'created', null],
@@ -93,7 +101,12 @@ describe('CourseMembersService and RosterImportService', () => {
     ]);
     expect(report.counts).toEqual({ created: 2, enrolled: 0, role_changed: 0, unchanged: 0, error: 4 });
     const roster = await ctx.prisma.enrolment.findMany({ where: { courseId: course.id }, include: { user: true } });
-    expect(roster.filter((e) => e.user.externalId?.endsWith(t)).map((e) => `${e.user.externalId}:${e.role}`).sort()).toEqual([`a-${t}:student`, `c-${t}:ta`]);
+    expect(
+      roster
+        .filter((e) => e.user.externalId?.endsWith(t))
+        .map((e) => `${e.user.externalId}:${e.role}`)
+        .sort(),
+    ).toEqual([`a-${t}:student`, `c-${t}:ta`]);
   });
 
   it('lets only those who manage the roster import: a TA gets 403 before the file is read', async () => {

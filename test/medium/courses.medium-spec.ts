@@ -58,7 +58,8 @@ describe('CoursesService', () => {
     expect((await access.findVisible(lms.principal, course.slug)).id).toBe(course.id);
     await expect(access.findVisible(lms.principal, other.slug)).rejects.toBeInstanceOf(NotFoundError);
 
-    const listed = async (who: { principal: typeof admin.principal }) => (await courses.list(who.principal)).map((c) => c.slug).filter((s) => [course.slug, other.slug].includes(s));
+    const listed = async (who: { principal: typeof admin.principal }) =>
+      (await courses.list(who.principal)).map((c) => c.slug).filter((s) => [course.slug, other.slug].includes(s));
     expect(await listed(student)).toEqual([course.slug]);
     expect(await listed(outsider)).toEqual([]);
     expect(await listed(lms)).toEqual([course.slug]);
@@ -133,7 +134,11 @@ describe('CoursesService', () => {
 
     await courses.ensureLmsStudent(lms!, course.slug, { externalId: 'ada', displayName: 'Ada' });
     const studentKey = await courses.issueLmsStudentKey(lms!, course.slug, 'ada');
-    expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({ role: 'student', userId: await courses.lmsStudentId(course, 'ada'), courseId: course.id });
+    expect(await ctx.get(ApiKeysService).authenticate(studentKey.secret)).toMatchObject({
+      role: 'student',
+      userId: await courses.lmsStudentId(course, 'ada'),
+      courseId: course.id,
+    });
   });
 
   it('revokes one sign-in key of an LMS student with the keys made from it, or all of them, and ends them with the enrolment', async () => {
@@ -165,7 +170,7 @@ describe('CoursesService', () => {
     await expect(courses.issueLmsStudentKey(lms.principal, course.slug, 'lin')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('takes the LMS student\'s name and email from the LMS each time, and refuses an email another user has', async () => {
+  it("takes the LMS student's name and email from the LMS each time, and refuses an email another user has", async () => {
     const course = await ctx.data.newCourse();
     const lms = await ctx.newPrincipal('lms', { courseId: course.id });
     const externalId = `lms-${Math.random().toString(36).slice(2, 8)}`;

@@ -28,7 +28,16 @@ function outcome(overrides: Partial<GradeOutcome> = {}): GradeOutcome {
     verdict: 'ok',
     tests: [
       { name: 'keeps no reference', score: 2, maxScore: 2, passed: true, message: 'no reference kept', hidden: false, measurements: { refcount_delta: 0 } },
-      { name: 'hidden budget', score: 0, maxScore: 1, passed: false, message: 'over budget', hidden: true, detail: 'peak 41.2 MiB', measurements: { peak_mib: 41.2, limit_mib: 20, samples: [1, 2, 3] } },
+      {
+        name: 'hidden budget',
+        score: 0,
+        maxScore: 1,
+        passed: false,
+        message: 'over budget',
+        hidden: true,
+        detail: 'peak 41.2 MiB',
+        measurements: { peak_mib: 41.2, limit_mib: 20, samples: [1, 2, 3] },
+      },
     ],
     exitCode: 0,
     wallMs: 812,
@@ -41,7 +50,7 @@ function outcome(overrides: Partial<GradeOutcome> = {}): GradeOutcome {
   };
 }
 
-describe('GradingService storing what a stub grader in the sandbox\'s place returns (the sandbox is tested elsewhere)', () => {
+describe("GradingService storing what a stub grader in the sandbox's place returns (the sandbox is tested elsewhere)", () => {
   let ctx: MediumContext;
   let grading: GradingService;
   const grader = new ScriptedGrader();
@@ -93,10 +102,32 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     expect(submission).toMatchObject({ status: 'graded', verdict: 'ok', score: 2, errorReason: null, attempts: 1, finishedAt: expect.any(Date) });
     expect(submission.durationMs).toBeGreaterThanOrEqual(0);
     const [run] = await ctx.prisma.gradingResult.findMany({ where: { submissionId: id }, include: { tests: { orderBy: { position: 'asc' } } } });
-    expect(run).toMatchObject({ run: 1, verdict: 'ok', score: 2, maxScore: 3, exitCode: 0, wallMs: 812, peakMemoryBytes: 43_200_000n, stdout: 'out', flags: [{ kind: 'note' }], report: { harness: '1' } });
-    expect(run.tests.map(({ position, name, score, maxScore, passed, hidden, detail, measurements }) => ({ position, name, score, maxScore, passed, hidden, detail, measurements }))).toEqual([
+    expect(run).toMatchObject({
+      run: 1,
+      verdict: 'ok',
+      score: 2,
+      maxScore: 3,
+      exitCode: 0,
+      wallMs: 812,
+      peakMemoryBytes: 43_200_000n,
+      stdout: 'out',
+      flags: [{ kind: 'note' }],
+      report: { harness: '1' },
+    });
+    expect(
+      run.tests.map(({ position, name, score, maxScore, passed, hidden, detail, measurements }) => ({ position, name, score, maxScore, passed, hidden, detail, measurements })),
+    ).toEqual([
       { position: 0, name: 'keeps no reference', score: 2, maxScore: 2, passed: true, hidden: false, detail: null, measurements: { refcount_delta: 0 } },
-      { position: 1, name: 'hidden budget', score: 0, maxScore: 1, passed: false, hidden: true, detail: 'peak 41.2 MiB', measurements: { peak_mib: 41.2, limit_mib: 20, samples: [1, 2, 3] } },
+      {
+        position: 1,
+        name: 'hidden budget',
+        score: 0,
+        maxScore: 1,
+        passed: false,
+        hidden: true,
+        detail: 'peak 41.2 MiB',
+        measurements: { peak_mib: 41.2, limit_mib: 20, samples: [1, 2, 3] },
+      },
     ]);
   });
 
@@ -106,14 +137,25 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     const stop = ctx.get(SubmissionEventsService).listen(id, (event) => events.push(event));
     try {
       // The subscriber connects on first listen; wait until a probe comes through before grading.
-      await waitUntil(async () => {
-        await ctx.get(SubmissionEventsService).publish({ submissionId: id, status: 'queued' });
-        return events.length;
-      }, (n) => n > 0, { what: 'the status subscription' });
+      await waitUntil(
+        async () => {
+          await ctx.get(SubmissionEventsService).publish({ submissionId: id, status: 'queued' });
+          return events.length;
+        },
+        (n) => n > 0,
+        { what: 'the status subscription' },
+      );
       events.length = 0;
       await grading.grade(id);
-      await waitUntil(async () => events.map((e) => e.status), (statuses) => statuses.includes('graded'), { what: 'the graded event' });
-      expect(events.filter((e) => e.status !== 'queued').map(({ status, score }) => ({ status, score }))).toEqual([{ status: 'running', score: undefined }, { status: 'graded', score: 2 }]);
+      await waitUntil(
+        async () => events.map((e) => e.status),
+        (statuses) => statuses.includes('graded'),
+        { what: 'the graded event' },
+      );
+      expect(events.filter((e) => e.status !== 'queued').map(({ status, score }) => ({ status, score }))).toEqual([
+        { status: 'running', score: undefined },
+        { status: 'graded', score: 2 },
+      ]);
     } finally {
       stop();
     }
@@ -135,11 +177,15 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     const { id } = await newSubmission();
     await grading.grade(id);
     await ctx.prisma.submission.update({ where: { id }, data: { status: 'queued' } });
-    grader.next = async () => outcome({ verdict: 'memory_limit', exitCode: 137, tests: [{ name: 'only', score: 0, maxScore: 3, passed: false, message: 'killed', hidden: false }] });
+    grader.next = async () =>
+      outcome({ verdict: 'memory_limit', exitCode: 137, tests: [{ name: 'only', score: 0, maxScore: 3, passed: false, message: 'killed', hidden: false }] });
     await grading.grade(id);
 
     const runs = await ctx.prisma.gradingResult.findMany({ where: { submissionId: id }, orderBy: { run: 'asc' } });
-    expect(runs.map((r) => [r.run, r.verdict, r.score])).toEqual([[1, 'ok', 2], [2, 'memory_limit', 0]]);
+    expect(runs.map((r) => [r.run, r.verdict, r.score])).toEqual([
+      [1, 'ok', 2],
+      [2, 'memory_limit', 0],
+    ]);
     expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'graded', verdict: 'memory_limit', score: 0, attempts: 2 });
   });
 
@@ -180,7 +226,13 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     expect(after).toMatchObject({ status: 'graded', score: 2, verdict: 'ok' });
     expect(after.errorReason).toBe('grading it again failed, so its earlier result stands: grading was lost 4 times');
     expect(await ctx.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(1);
-    expect(await ctx.get(RegradesService).get(instructor.principal, course.slug, exerciseSlug, version.number, regrade.id)).toMatchObject({ total: 1, pending: 0, regraded: 0, failed: 1, done: true });
+    expect(await ctx.get(RegradesService).get(instructor.principal, course.slug, exerciseSlug, version.number, regrade.id)).toMatchObject({
+      total: 1,
+      pending: 0,
+      regraded: 0,
+      failed: 1,
+      done: true,
+    });
     expect(await ctx.prisma.regradeItem.findFirstOrThrow({ where: { regradeId: regrade.id } })).toMatchObject({ state: 'failed', reason: 'grading was lost 4 times' });
   });
 
@@ -211,13 +263,17 @@ describe('GradingService storing what a stub grader in the sandbox\'s place retu
     expect(ended.errorReason!.startsWith('the exercise is broken: ')).toBe(true);
   });
 
-  it("queues one webhook delivery per endpoint of the course, carrying the staff view of the stored result", async () => {
+  it('queues one webhook delivery per endpoint of the course, carrying the staff view of the stored result', async () => {
     const { id, course, instructor } = await newSubmission();
     const endpoint = await ctx.get(WebhooksService).register(instructor.principal, course.slug, { url: 'https://lms.example.edu/graded' });
     await grading.grade(id);
 
     // The relay hands the stored event to the webhooks subscriber just after the commit.
-    const [delivery] = await waitUntil(() => ctx.prisma.webhookDelivery.findMany({ where: { submissionId: id } }), (rows) => rows.length > 0, { what: 'the delivery' });
+    const [delivery] = await waitUntil(
+      () => ctx.prisma.webhookDelivery.findMany({ where: { submissionId: id } }),
+      (rows) => rows.length > 0,
+      { what: 'the delivery' },
+    );
     expect(delivery).toMatchObject({ endpointId: endpoint.id, event: 'submission.graded', status: 'pending' });
     expect(delivery.payload).toMatchObject({
       id: delivery.id,

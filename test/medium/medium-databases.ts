@@ -30,7 +30,7 @@ export async function cloneDatabase(template: string, name: string): Promise<voi
 /** Drops every database whose name starts with `prefix` (forcing out its connections). */
 export async function dropDatabasesStartingWith(prefix: string): Promise<string[]> {
   return onServer(async (client) => {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname DESC", [prefix]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname DESC', [prefix]);
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${checked(datname)}" WITH (FORCE)`);
     return rows.map((row) => row.datname);
   });

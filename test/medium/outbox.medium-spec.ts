@@ -59,7 +59,9 @@ describe('the outbox and its relay', () => {
     const endpoint = await ctx.get(WebhooksService).register(instructor.principal, course.slug, { url: 'https://lms.example.edu/graded' });
     const { id } = await ctx.get(SubmissionsService).create(student.principal, { exercise: `${course.slug}/${slug}`, files: { 'solution.py': 'print(1)\n' } });
     const eventId = await ctx.prisma.$transaction(async (tx) => {
-      await tx.gradingResult.create({ data: { submissionId: id, run: 1, verdict: 'ok', score: 1, maxScore: 1, exitCode: 0, wallMs: 5, stdout: '', stderr: '', flags: [], report: {} } });
+      await tx.gradingResult.create({
+        data: { submissionId: id, run: 1, verdict: 'ok', score: 1, maxScore: 1, exitCode: 0, wallMs: 5, stdout: '', stderr: '', flags: [], report: {} },
+      });
       await tx.submission.update({ where: { id }, data: { status: 'graded', verdict: 'ok', score: 1, finishedAt: new Date() } });
       const recorded = await outbox.record(tx, { type: DomainEventType.submissionGraded, submissionId: id, payload: { run: 1, score: 1 } });
       beforeCommit(recorded);
@@ -72,7 +74,11 @@ describe('the outbox and its relay', () => {
 
   it('delivers an event nobody dispatched (its process died after the commit): the poll finds it', async () => {
     const { id, eventId, endpoint } = await gradedWithoutTelling();
-    const dispatched = await waitUntil(() => eventRow(eventId), (row) => row.dispatchedAt !== null, { withinMs: 15_000, what: 'the event dispatched' });
+    const dispatched = await waitUntil(
+      () => eventRow(eventId),
+      (row) => row.dispatchedAt !== null,
+      { withinMs: 15_000, what: 'the event dispatched' },
+    );
     expect(dispatched.handled).toEqual(expect.arrayContaining(['live-status', 'webhooks']));
     const deliveries = await ctx.prisma.webhookDelivery.findMany({ where: { submissionId: id } });
     expect(deliveries).toEqual([expect.objectContaining({ endpointId: endpoint.id, outboxEventId: eventId, status: 'pending', event: 'submission.graded' })]);
@@ -82,7 +88,11 @@ describe('the outbox and its relay', () => {
 
   it('creates one delivery per endpoint however often the webhooks subscriber is handed the same event', async () => {
     const { id, eventId } = await gradedWithoutTelling();
-    await waitUntil(() => eventRow(eventId), (row) => row.dispatchedAt !== null, { withinMs: 15_000, what: 'the event dispatched' });
+    await waitUntil(
+      () => eventRow(eventId),
+      (row) => row.dispatchedAt !== null,
+      { withinMs: 15_000, what: 'the event dispatched' },
+    );
     const event = { id: eventId, type: DomainEventType.submissionGraded, submissionId: id, payload: { run: 1, score: 1 }, createdAt: new Date() };
     // As a relay that crashed between a subscriber's success and recording it would: twice more.
     await ctx.get(WebhookDispatcher).handle(event);
@@ -92,7 +102,11 @@ describe('the outbox and its relay', () => {
 
   it('retries only the subscriber that failed, after a backoff, and marks the event dispatched once it succeeds', async () => {
     const { id, eventId } = await gradedWithoutTelling((recorded) => flaky.failuresLeft.set(recorded, 1));
-    const failed = await waitUntil(() => eventRow(eventId), (row) => row.lastError !== null, { withinMs: 15_000, what: 'the failed attempt' });
+    const failed = await waitUntil(
+      () => eventRow(eventId),
+      (row) => row.lastError !== null,
+      { withinMs: 15_000, what: 'the failed attempt' },
+    );
     expect(failed).toMatchObject({ dispatchedAt: null, attempts: 1 });
     expect(failed.lastError).toContain('flaky-test-subscriber: receiver down');
     expect(failed.handled).toEqual(expect.arrayContaining(['webhooks', 'live-status']));
@@ -100,7 +114,11 @@ describe('the outbox and its relay', () => {
     // Not before its backoff (2 s after the first attempt).
     expect(failed.availableAt.getTime()).toBeGreaterThan(Date.now() + 500);
 
-    const done = await waitUntil(() => eventRow(eventId), (row) => row.dispatchedAt !== null, { withinMs: 20_000, what: 'the retried event dispatched' });
+    const done = await waitUntil(
+      () => eventRow(eventId),
+      (row) => row.dispatchedAt !== null,
+      { withinMs: 20_000, what: 'the retried event dispatched' },
+    );
     expect(done).toMatchObject({ attempts: 2, lastError: null });
     expect(done.handled).toContain('flaky-test-subscriber');
     expect(flaky.seen.filter((seen) => seen === eventId)).toHaveLength(2);
@@ -114,7 +132,12 @@ describe('the outbox and its relay', () => {
     // A second relay on the same database (another worker), polling alongside this context's own.
     const other = new OutboxRelay(ctx.prisma, outbox);
     await Promise.all([relay.poll(), other.poll(), relay.poll(), other.poll()]);
-    for (const { eventId } of events) await waitUntil(() => eventRow(eventId), (row) => row.dispatchedAt !== null, { withinMs: 15_000, what: 'the event dispatched' });
+    for (const { eventId } of events)
+      await waitUntil(
+        () => eventRow(eventId),
+        (row) => row.dispatchedAt !== null,
+        { withinMs: 15_000, what: 'the event dispatched' },
+      );
     for (const { eventId } of events) expect(flaky.seen.filter((seen) => seen === eventId)).toHaveLength(1);
   });
 });

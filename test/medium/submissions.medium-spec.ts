@@ -31,7 +31,12 @@ describe('SubmissionsService', () => {
     const instructor = await ctx.newPrincipal('instructor');
     const student = await ctx.newPrincipal('student');
     const classmate = await ctx.newPrincipal('student');
-    for (const [who, role] of [[instructor, 'instructor'], [student, 'student'], [classmate, 'student']] as const) await ctx.data.enrol(course.id, who.userId, role);
+    for (const [who, role] of [
+      [instructor, 'instructor'],
+      [student, 'student'],
+      [classmate, 'student'],
+    ] as const)
+      await ctx.data.enrol(course.id, who.userId, role);
     return { course, version, exercise: `${course.slug}/${slug}`, instructor, student, classmate };
   }
 
@@ -52,7 +57,17 @@ describe('SubmissionsService', () => {
         report: {},
         tests: {
           create: [
-            { position: 1, name: 'hidden one', score: 0, maxScore: 1, passed: false, message: 'kept a reference', hidden: true, detail: 'held by _cache', measurements: { refcount_delta: 1 } },
+            {
+              position: 1,
+              name: 'hidden one',
+              score: 0,
+              maxScore: 1,
+              passed: false,
+              message: 'kept a reference',
+              hidden: true,
+              detail: 'held by _cache',
+              measurements: { refcount_delta: 1 },
+            },
             { position: 0, name: `visible of run ${run}`, score: 1, maxScore: 1, passed: true, message: 'fine', hidden: false, detail: 'instructor note', measurements: {} },
           ],
         },
@@ -67,7 +82,15 @@ describe('SubmissionsService', () => {
     expect(created).toMatchObject({ status: 'queued', replayed: false });
 
     const row = await ctx.prisma.submission.findUniqueOrThrow({ where: { id: created.id } });
-    expect(row).toMatchObject({ userId: student.userId, apiKeyId: student.principal.keyId, exerciseVersionId: version.id, files: solution(), maxScore: 1, jobId: created.id, attempts: 0 });
+    expect(row).toMatchObject({
+      userId: student.userId,
+      apiKeyId: student.principal.keyId,
+      exerciseVersionId: version.id,
+      files: solution(),
+      maxScore: 1,
+      jobId: created.id,
+      attempts: 0,
+    });
     const job = await ctx.queue(GRADING_QUEUE).getJob(created.id);
     expect(job).toMatchObject({ name: GradingJob.grade, data: { submissionId: created.id, reason: 'submitted' }, opts: { priority: 1 } });
     // A job with a priority waits in BullMQ's "prioritized" set (the student's first try: priority 1).
@@ -173,10 +196,12 @@ describe('SubmissionsService', () => {
     expect((await ctx.prisma.submission.findUniqueOrThrow({ where: { id: other } })).jobId).toBe(`${other}_1`);
     // The stored score stays on the submission while it waits: it is what the gradebook shows.
     expect(await ctx.prisma.submission.findUniqueOrThrow({ where: { id: other } })).toMatchObject({ status: 'queued', score: 1 });
-    expect(await ctx.prisma.regradeItem.findMany({ where: { regradeId: regrade.id } })).toEqual([expect.objectContaining({ submissionId: other, state: 'pending', previousScore: 1 })]);
+    expect(await ctx.prisma.regradeItem.findMany({ where: { regradeId: regrade.id } })).toEqual([
+      expect.objectContaining({ submissionId: other, state: 'pending', previousScore: 1 }),
+    ]);
   });
 
-  it('shows the code with a diff to the same student\'s previous submission of the exercise, none for the first, and nothing to a classmate', async () => {
+  it("shows the code with a diff to the same student's previous submission of the exercise, none for the first, and nothing to a classmate", async () => {
     const { exercise, student, classmate, instructor } = await newClass();
     const first = (await submissions.create(student.principal, { exercise, files: solution('print(1)\n') })).id;
     await submissions.create(classmate.principal, { exercise, files: solution('print("other")\n') });

@@ -54,7 +54,7 @@ describe('WebhooksService', () => {
     });
   });
 
-  it("lets course staff see every endpoint of the course, an lms key only its own, and hides them from everyone else", async () => {
+  it('lets course staff see every endpoint of the course, an lms key only its own, and hides them from everyone else', async () => {
     const { course, instructor, student, lms } = await newCourseWithStaff();
     const elsewhere = await newCourseWithStaff();
     const staffs = await webhooks.register(instructor.principal, course.slug, { url: 'https://a.example/hook' });
@@ -97,7 +97,10 @@ describe('WebhooksService', () => {
     const newestFirst = [...rows].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).map((r) => r.id);
     expect(seen).toEqual(newestFirst);
 
-    await expect(webhooks.deliveries(instructor.principal, endpoint.id, { cursor: foreign.id })).rejects.toMatchObject({ constructor: InvalidInputError, problems: [{ field: 'cursor' }] });
+    await expect(webhooks.deliveries(instructor.principal, endpoint.id, { cursor: foreign.id })).rejects.toMatchObject({
+      constructor: InvalidInputError,
+      problems: [{ field: 'cursor' }],
+    });
     expect(await webhooks.delivery(instructor.principal, endpoint.id, rows[4].id)).toMatchObject({ id: rows[4].id, status: 'pending', attempts: 0, payload: { n: 4 } });
     await expect(webhooks.delivery(instructor.principal, endpoint.id, foreign.id)).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -36,13 +36,27 @@ describe('worker metrics: LTI score delivery', () => {
     const lineItem = platform.createLineItem('course-1', { label: 'A program that runs', scoreMaximum: 1 }).id;
     const { response } = await launch(
       new CookieBrowser(),
-      platform.initiateLogin({ person: { sub: 'grace', name: 'Grace', roles: [ROLE.learner] }, resourceLinkId: 'link-metrics', lineItemId: lineItem, custom: { memgrade_exercise: exercise } }),
+      platform.initiateLogin({
+        person: { sub: 'grace', name: 'Grace', roles: [ROLE.learner] },
+        resourceLinkId: 'link-metrics',
+        lineItemId: lineItem,
+        custom: { memgrade_exercise: exercise },
+      }),
     );
     const key = keyOfLaunch(response);
 
-    const created = await request(app.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send({ exercise, files: { 'solution.py': 'print(1)\n' } }).expect(202);
+    const created = await request(app.getHttpServer())
+      .post('/api/v1/submissions')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ exercise, files: { 'solution.py': 'print(1)\n' } })
+      .expect(202);
     expect(await waitForGraded(app, key, created.body.id)).toMatchObject({ status: 'graded', score: 1 });
-    await waitUntil(async () => platform.acceptedScores(lineItem), (s) => s.length === 1, 60_000, 'the score at the platform');
+    await waitUntil(
+      async () => platform.acceptedScores(lineItem),
+      (s) => s.length === 1,
+      60_000,
+      'the score at the platform',
+    );
 
     const text = await waitUntil(
       async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),

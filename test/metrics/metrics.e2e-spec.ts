@@ -38,7 +38,11 @@ describe('Prometheus metrics of the API and the worker', () => {
   });
 
   const submit = (source: string) =>
-    request(app.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${student.key}`).send({ exercise, files: { 'solution.py': source } }).expect(202);
+    request(app.getHttpServer())
+      .post('/api/v1/submissions')
+      .set('Authorization', `Bearer ${student.key}`)
+      .send({ exercise, files: { 'solution.py': source } })
+      .expect(202);
 
   it('serves the API process RSS, Node metrics and the queues depth at /metrics without a key', async () => {
     await submit('print("waiting")\n');
@@ -46,7 +50,9 @@ describe('Prometheus metrics of the API and the worker', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(sample(response.text, 'process_resident_memory_bytes', { service: 'api' })).toBeGreaterThan(10 * 1024 * 1024);
     expect(sample(response.text, 'nodejs_eventloop_lag_seconds', { service: 'api' })).toBeGreaterThanOrEqual(0);
-    const waiting = (sample(response.text, 'memgrade_queue_jobs', { queue: 'grading', state: 'waiting' }) ?? 0) + (sample(response.text, 'memgrade_queue_jobs', { queue: 'grading', state: 'prioritized' }) ?? 0);
+    const waiting =
+      (sample(response.text, 'memgrade_queue_jobs', { queue: 'grading', state: 'waiting' }) ?? 0) +
+      (sample(response.text, 'memgrade_queue_jobs', { queue: 'grading', state: 'prioritized' }) ?? 0);
     expect(waiting).toBeGreaterThanOrEqual(1);
     expect(sample(response.text, 'memgrade_queue_jobs', { queue: 'webhooks', state: 'active' })).toBeGreaterThanOrEqual(0);
     expect(sample(response.text, 'memgrade_queue_next_job_age_seconds', { queue: 'grading' })).toBeGreaterThanOrEqual(0);
@@ -133,7 +139,10 @@ describe('Prometheus metrics of the API and the worker', () => {
       expect(sample(scraped.text, 'memgrade_submissions_failed_total')).toBe(0);
     } finally {
       await worker.close();
-      await app.get<Queue>(getQueueToken(GRADING_QUEUE)).remove(created.body.id).catch(() => undefined);
+      await app
+        .get<Queue>(getQueueToken(GRADING_QUEUE))
+        .remove(created.body.id)
+        .catch(() => undefined);
       await app.get(PrismaService).submission.update({ where: { id: created.body.id }, data: { status: 'error', errorReason: 'test: removed' } });
     }
   });

@@ -32,11 +32,11 @@ describe('services started by the bring-up scripts survive stopping the platform
     const dir = mkdtempSync(join(tmpdir(), 'memgrade-detach-'));
     const pidFile = join(dir, 'service.pid');
     // Like `npm start` in a terminal: a shell leading its own process group, starting a service.
-    const shell = spawn(
-      'bash',
-      ['-c', `source scripts/detach.sh && run_detached ${dir}/service.log bash -c 'echo $$ > ${pidFile}; exec sleep 120' && exec sleep 120`],
-      { cwd: root, detached: true, stdio: 'ignore' },
-    );
+    const shell = spawn('bash', ['-c', `source scripts/detach.sh && run_detached ${dir}/service.log bash -c 'echo $$ > ${pidFile}; exec sleep 120' && exec sleep 120`], {
+      cwd: root,
+      detached: true,
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     while (!existsSync(pidFile) || !readFileSync(pidFile, 'utf8').trim()) {
       if (Date.now() > deadline) throw new Error('the detached service did not start');

@@ -55,9 +55,7 @@ describe('entry points', () => {
     });
     expect(result.status).toBe(78);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(
-      'memgrade: invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "notaurl")\n',
-    );
+    expect(result.stderr).toBe('memgrade: invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "notaurl")\n');
   });
 
   describe('API and worker processes', () => {
@@ -94,7 +92,7 @@ describe('entry points', () => {
       expect(response.status).toBe(404);
       const client = new Client({ connectionString: testDatabaseUrl() });
       await client.connect();
-      const { rows } = await client.query('SELECT hash FROM api_keys WHERE hash = encode(sha256($1::bytea), \'hex\')', [adminToken]);
+      const { rows } = await client.query("SELECT hash FROM api_keys WHERE hash = encode(sha256($1::bytea), 'hex')", [adminToken]);
       const plain = await client.query('SELECT count(*)::int AS n FROM api_keys WHERE hash = $1 OR prefix = $1', [adminToken]);
       await client.end();
       expect(rows).toHaveLength(1);

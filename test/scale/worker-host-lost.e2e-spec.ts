@@ -44,7 +44,10 @@ describe('scale-out: two workers on two Docker engines', () => {
       // Bring the lost engine back only to clear what it held, then stop it (its image stays for the next run).
       await run('bash', [engineScript, 'up', ENGINE]);
       for (const c of await secondEngine.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=1`] } })) {
-        await secondEngine.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+        await secondEngine
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined);
       }
       await run('bash', [engineScript, 'down', ENGINE]);
     });
@@ -78,7 +81,11 @@ describe('scale-out: two workers on two Docker engines', () => {
     const base = `http://127.0.0.1:${apiPort}/api/v1`;
     const headers = { Authorization: `Bearer ${student.key}`, 'Content-Type': 'application/json' };
     const submit = async (source: string) => {
-      const response = await fetch(`${base}/submissions`, { method: 'POST', headers, body: JSON.stringify({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': source } }) });
+      const response = await fetch(`${base}/submissions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ exercise: `${course.slug}/${slug}`, files: { 'solution.py': source } }),
+      });
       expect(response.status).toBe(202);
       return ((await response.json()) as { id: string }).id;
     };
@@ -87,11 +94,18 @@ describe('scale-out: two workers on two Docker engines', () => {
       for (;;) {
         const rows = await prisma.submission.findMany({ where: { id: { in: ids } } });
         if (rows.length === ids.length && rows.every((r) => r.status === 'graded' || r.status === 'error')) return rows;
-        if (Date.now() > deadline) throw new Error(`not ended: ${rows.filter((r) => r.status !== 'graded' && r.status !== 'error').map((r) => `${r.id} ${r.status}`).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `not ended: ${rows
+              .filter((r) => r.status !== 'graded' && r.status !== 'error')
+              .map((r) => `${r.id} ${r.status}`)
+              .join(', ')}`,
+          );
         await sleep(250);
       }
     };
-    const healthWorkers = async () => ((await (await fetch(`http://127.0.0.1:${apiPort}/health`)).json()) as { checks: { docker: { workers?: number; workersWithDocker?: number } } }).checks.docker;
+    const healthWorkers = async () =>
+      ((await (await fetch(`http://127.0.0.1:${apiPort}/health`)).json()) as { checks: { docker: { workers?: number; workersWithDocker?: number } } }).checks.docker;
     for (const deadline = Date.now() + 60_000; (await healthWorkers()).workersWithDocker !== 2; await sleep(200)) {
       if (Date.now() > deadline) throw new Error(`two workers with Docker did not report: ${workerA.output.join('')}\n${workerB.output.join('')}`);
     }

@@ -33,8 +33,26 @@ describe('flags for staff, hidden tests hidden, code history', () => {
   const http = () => request(app.getHttpServer());
   const get = (key: string, path: string) => http().get(path).set('Authorization', `Bearer ${key}`);
 
-  async function seed(input: { flags?: unknown[]; tests: { name: string; hidden?: boolean; passed?: boolean; score?: number; maxScore?: number; message?: string; detail?: string; measurements?: object }[]; files?: Record<string, string>; createdAt: Date; flagSeverity?: 'high' | 'medium' | 'low' | null; stdout?: string; outputSections?: object[] }) {
-    const tests = input.tests.map((t, position) => ({ position, name: t.name, hidden: t.hidden ?? false, passed: t.passed ?? true, score: t.score ?? 1, maxScore: t.maxScore ?? 1, message: t.message ?? '', detail: t.detail ?? null, measurements: t.measurements ?? {} }));
+  async function seed(input: {
+    flags?: unknown[];
+    tests: { name: string; hidden?: boolean; passed?: boolean; score?: number; maxScore?: number; message?: string; detail?: string; measurements?: object }[];
+    files?: Record<string, string>;
+    createdAt: Date;
+    flagSeverity?: 'high' | 'medium' | 'low' | null;
+    stdout?: string;
+    outputSections?: object[];
+  }) {
+    const tests = input.tests.map((t, position) => ({
+      position,
+      name: t.name,
+      hidden: t.hidden ?? false,
+      passed: t.passed ?? true,
+      score: t.score ?? 1,
+      maxScore: t.maxScore ?? 1,
+      message: t.message ?? '',
+      detail: t.detail ?? null,
+      measurements: t.measurements ?? {},
+    }));
     const score = tests.reduce((s, t) => s + t.score, 0);
     const maxScore = tests.reduce((s, t) => s + t.maxScore, 0);
     const created = await prisma.submission.create({
@@ -51,7 +69,12 @@ describe('flags for staff, hidden tests hidden, code history', () => {
         flagSeverity: input.flagSeverity ?? null,
         results: {
           create: {
-            run: 1, verdict: 'ok', score, maxScore, stdout: input.stdout ?? '', flags: (input.flags ?? []) as object[],
+            run: 1,
+            verdict: 'ok',
+            score,
+            maxScore,
+            stdout: input.stdout ?? '',
+            flags: (input.flags ?? []) as object[],
             ...(input.outputSections ? { outputSections: input.outputSections } : {}),
             tests: { create: tests },
           },
@@ -80,7 +103,9 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     keys.otherInstructor = other.instructor.key;
     const otherExercise = await data.newExercise(other.course.id);
     // A flagged submission in another course: an instructor of this one never sees it listed.
-    await prisma.submission.create({ data: { exerciseVersionId: otherExercise.version.id, userId: other.student.id, files: {}, status: 'graded', score: 1, maxScore: 1, verdict: 'ok', flagSeverity: 'high' } });
+    await prisma.submission.create({
+      data: { exerciseVersionId: otherExercise.version.id, userId: other.student.id, files: {}, status: 'graded', score: 1, maxScore: 1, verdict: 'ok', flagSeverity: 'high' },
+    });
     keys.lms = (await http().post(`/api/v1/courses/${course.slug}/lms-keys`).set('Authorization', `Bearer ${keys.instructor}`).send({ name: 'LMS' }).expect(201)).body.secret;
     const exercise = await data.newExercise(course.id);
     exerciseSlug = exercise.slug;
@@ -96,7 +121,16 @@ describe('flags for staff, hidden tests hidden, code history', () => {
       stdout: 'printed during the secret test: plan.json\n',
       tests: [
         { name: 'works', message: 'right answer', measurements: { status: 'contradicted', peak_mib: 3.5 } },
-        { name: 'secret: a million keys', hidden: true, passed: false, score: 0, maxScore: 2, message: 'peak 212 MiB', detail: 'reference peaks at 31 MiB', measurements: { peak_mib: 212 } },
+        {
+          name: 'secret: a million keys',
+          hidden: true,
+          passed: false,
+          score: 0,
+          maxScore: 2,
+          message: 'peak 212 MiB',
+          detail: 'reference peaks at 31 MiB',
+          measurements: { peak_mib: 212 },
+        },
       ],
     });
     subs.lowFlag = await seed({
@@ -117,7 +151,7 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     await app?.close();
   });
 
-  it.each(['admin', 'instructor', 'lms'] as const)('%s sees the flags (file, line, source text), their severity and each test\'s evidence mark', async (who) => {
+  it.each(['admin', 'instructor', 'lms'] as const)("%s sees the flags (file, line, source text), their severity and each test's evidence mark", async (who) => {
     const { body } = await get(keys[who], `/api/v1/submissions/${subs.flagged}`).expect(200);
     expect(body.flagSeverity).toBe('high');
     expect(body.flags.map((f: { severity: string }) => f.severity)).toEqual(['high', 'medium', 'low']);
@@ -131,7 +165,7 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     expect(body.output).toEqual({ stdout: 'printed during the secret test: plan.json\n', stderr: '', truncated: false, sections: null, withheld: false });
   });
 
-  it('the student who submitted sees no flag, no mark and no hidden test\'s name, message, detail or output', async () => {
+  it("the student who submitted sees no flag, no mark and no hidden test's name, message, detail or output", async () => {
     const { body } = await get(keys.student, `/api/v1/submissions/${subs.flagged}`).expect(200);
     expect(body).not.toHaveProperty('flags');
     expect(body).not.toHaveProperty('flagSeverity');
@@ -143,7 +177,13 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     expect(JSON.stringify(body)).not.toMatch(/secret|212|31 MiB|_getframe|contradicted|plan\.json/);
     // Output split per test: only the visible sections.
     const split = await get(keys.student, `/api/v1/submissions/${subs.lowFlag}`).expect(200);
-    expect(split.body.output).toEqual({ stdout: 'hello from import\n', stderr: '', truncated: false, sections: [{ label: 'import', hidden: false, stdout: 'hello from import\n', stderr: '' }], withheld: true });
+    expect(split.body.output).toEqual({
+      stdout: 'hello from import\n',
+      stderr: '',
+      truncated: false,
+      sections: [{ label: 'import', hidden: false, stdout: 'hello from import\n', stderr: '' }],
+      withheld: true,
+    });
     expect(JSON.stringify(split.body)).not.toMatch(/secret/);
     // Others: 404, as for any submission not theirs.
     await get(keys.classmate, `/api/v1/submissions/${subs.flagged}`).expect(404);
@@ -151,7 +191,7 @@ describe('flags for staff, hidden tests hidden, code history', () => {
   });
 
   it('lists flagged submissions for staff (flagged=true, flagSeverity=high|medium|low), never for students', async () => {
-    const list = async (key: string, q: string) => ((await get(key, `/api/v1/submissions?${q}`).expect(200)).body.items as { id: string; flagSeverity?: string | null }[]);
+    const list = async (key: string, q: string) => (await get(key, `/api/v1/submissions?${q}`).expect(200)).body.items as { id: string; flagSeverity?: string | null }[];
     for (const who of ['admin', 'instructor', 'lms'] as const) {
       expect((await list(keys[who], `course=${course.slug}&flagged=true`)).map((s) => s.id)).toEqual([subs.lowFlag, subs.flagged]);
       expect((await list(keys[who], `course=${course.slug}&flagSeverity=high`)).map((s) => s.id)).toEqual([subs.flagged]);
@@ -174,7 +214,9 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     for (const row of own) expect(row).not.toHaveProperty('flagSeverity');
     // Bad values: 400 naming the field.
     expect((await get(keys.instructor, '/api/v1/submissions?flagged=yes').expect(400)).body.fields).toEqual([{ field: 'flagged', reason: 'must be true or false' }]);
-    expect((await get(keys.instructor, '/api/v1/submissions?flagSeverity=huge').expect(400)).body.fields).toEqual([{ field: 'flagSeverity', reason: expect.stringContaining('high') }]);
+    expect((await get(keys.instructor, '/api/v1/submissions?flagSeverity=huge').expect(400)).body.fields).toEqual([
+      { field: 'flagSeverity', reason: expect.stringContaining('high') },
+    ]);
     await get(keys.instructor, '/api/v1/submissions?flagged=false&flagSeverity=high').expect(400);
   });
 
@@ -198,7 +240,13 @@ describe('flags for staff, hidden tests hidden, code history', () => {
       expect(body.files).toEqual({ 'solution.py': 'import sys\nf = sys._getframe(1)\ndef f():\n    return 2\n' });
       expect(body.diff).toHaveLength(1);
       expect(body.diff[0]).toMatchObject({ file: 'solution.py', status: 'changed', added: 3, removed: 1 });
-      expect(body.diff[0].hunks[0].lines.map((l: { op: string; text: string }) => `${l.op}${l.text}`)).toEqual(['+import sys', '+f = sys._getframe(1)', ' def f():', '-    return 1', '+    return 2']);
+      expect(body.diff[0].hunks[0].lines.map((l: { op: string; text: string }) => `${l.op}${l.text}`)).toEqual([
+        '+import sys',
+        '+f = sys._getframe(1)',
+        ' def f():',
+        '-    return 1',
+        '+    return 2',
+      ]);
     }
     const first = await get(keys.student, `/api/v1/submissions/${subs.first}/code`).expect(200);
     expect(first.body).toMatchObject({ previous: null, diff: null });
@@ -242,7 +290,16 @@ describe('flags for staff, hidden tests hidden, code history', () => {
     })();
     const grading = new GradingService(prisma, grader, worker.get(SubmissionEventsService), worker.get(OutboxService));
     const run = (tests: GradeOutcome['tests'], flags: unknown[], outputSections?: GradeOutcome['outputSections']): GradeOutcome => ({
-      verdict: 'ok', tests, exitCode: 0, wallMs: 10, peakMemoryBytes: null, stdout: 'out', stderr: '', flags, report: {}, outputSections,
+      verdict: 'ok',
+      tests,
+      exitCode: 0,
+      wallMs: 10,
+      peakMemoryBytes: null,
+      stdout: 'out',
+      stderr: '',
+      flags,
+      report: {},
+      outputSections,
     });
     const test = (status?: string) => ({ name: 't', score: 0, maxScore: 1, passed: false, message: '', hidden: false, measurements: status ? { status } : {} });
     const submission = await prisma.submission.create({ data: { exerciseVersionId: versionId, userId: student.id, files: { 'solution.py': '' }, maxScore: 1 } });

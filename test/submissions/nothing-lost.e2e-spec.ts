@@ -43,7 +43,11 @@ describe('the sweeper guarantees that nothing accepted is lost', () => {
   const age = (id: string) => prisma.$executeRaw`UPDATE submissions SET updated_at = now() - interval '5 minutes' WHERE id = ${id}::uuid`;
 
   const waitForStatus = (id: string, statuses: string[], withinMs = 30_000) =>
-    waitUntil(() => prisma.submission.findUniqueOrThrow({ where: { id } }), (submission) => statuses.includes(submission.status), { withinMs, what: `submission ${id} ${statuses.join(' or ')}` });
+    waitUntil(
+      () => prisma.submission.findUniqueOrThrow({ where: { id } }),
+      (submission) => statuses.includes(submission.status),
+      { withinMs, what: `submission ${id} ${statuses.join(' or ')}` },
+    );
 
   it('re-queues a submission whose job Redis lost, and it is graded', async () => {
     const created = await request(app.getHttpServer())

@@ -121,7 +121,12 @@ describe('outages of Postgres and Docker cost the student nothing; orphans are r
     const noticedMs = Date.now() - lost;
     expect(down.status).toBe('degraded');
     const id = await submit();
-    const waiting = await waitUntil(() => read(id), (body) => !!body.errorReason, 20_000, 'the submission to say why it waits');
+    const waiting = await waitUntil(
+      () => read(id),
+      (body) => !!body.errorReason,
+      20_000,
+      'the submission to say why it waits',
+    );
     expect(waiting).toMatchObject({ status: 'queued', errorReason: expect.stringMatching(/^waiting for the platform to recover \(docker is down: .*\); this does not count/) });
     const outageStarted = Date.now();
     while (Date.now() - outageStarted < OUTAGE_MS) {

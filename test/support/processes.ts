@@ -37,7 +37,12 @@ export async function kill(proc: Proc | undefined, signal: NodeJS.Signals = 'SIG
 /** Waits until GET /health on the port answers at all (any status), or throws with the process's output. */
 export async function waitForListening(port: number, proc: Proc, withinMs = 30_000): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while (!(await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false))) {
+  while (
+    !(await fetch(`http://127.0.0.1:${port}/health`).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     if (proc.child.exitCode !== null) throw new Error(`the process exited (${proc.child.exitCode}): ${proc.output.join('')}`);
     if (Date.now() > deadline) throw new Error(`nothing listened on ${port} within ${withinMs} ms: ${proc.output.join('')}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -21,7 +21,11 @@ describe('try-runs: run without grading', () => {
   const OUTPUT_BYTES = 4096;
 
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
-  const run = (key: string, body: Record<string, unknown>, on = app) => request(on.getHttpServer()).post('/api/v1/runs').set(auth(key)).send({ exercise, ...body });
+  const run = (key: string, body: Record<string, unknown>, on = app) =>
+    request(on.getHttpServer())
+      .post('/api/v1/runs')
+      .set(auth(key))
+      .send({ exercise, ...body });
   const runFile = (source: string, extra: Record<string, unknown> = {}) => run(student.key, { files: { 'solution.py': source }, ...extra });
 
   beforeAll(async () => {
@@ -140,7 +144,11 @@ describe('try-runs: run without grading', () => {
       expect(refused.body.message).toMatch(/^too many runs: at most 2 per minute per student .*; retry in \d+ s$/);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       // Submitting is a different allowance: still accepted.
-      await request(limited.getHttpServer()).post('/api/v1/submissions').set(auth(someone.key)).send({ exercise, ...body }).expect(202);
+      await request(limited.getHttpServer())
+        .post('/api/v1/submissions')
+        .set(auth(someone.key))
+        .send({ exercise, ...body })
+        .expect(202);
     } finally {
       await limited.close();
     }

@@ -77,13 +77,20 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
     student = await data.newUser('student', 'Ada Student');
     other = await data.newUser('student', 'Grace Student');
     keyboardStudent = await data.newUser('student', 'Kay Keyboard');
-    for (const [user, role] of [[instructor, 'instructor'], [student, 'student'], [other, 'student'], [keyboardStudent, 'student']] as const) await data.enrol(course.id, user.id, role);
+    for (const [user, role] of [
+      [instructor, 'instructor'],
+      [student, 'student'],
+      [other, 'student'],
+      [keyboardStudent, 'student'],
+    ] as const)
+      await data.enrol(course.id, user.id, role);
 
     const streamExercise = await newFolderExercise(prisma, course.id, 'streaming-mean');
     stream = streamExercise;
     const cacheExercise = await newProgramExercise(prisma, course.id, {
       title: 'Leaky cache',
-      statement: 'Fix the cache so that entries can be freed.\n\n```python\ncache = {}\n\ndef lookup(key):\n    return cache.setdefault(key, compute_a_rather_long_value_for(key, with_some_arguments=True))\n```\n',
+      statement:
+        'Fix the cache so that entries can be freed.\n\n```python\ncache = {}\n\ndef lookup(key):\n    return cache.setdefault(key, compute_a_rather_long_value_for(key, with_some_arguments=True))\n```\n',
       tests: [
         { name: 'memory over time', points: 4, hidden: false },
         { name: 'streaming stays flat', points: 3, hidden: false },
@@ -97,7 +104,9 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
       versionId: cacheExercise.version.id,
       userId: student.id,
       createdAt: new Date(Date.now() - 3_600_000),
-      flags: [{ kind: 'static', severity: 'high', code: 'gc-objects', message: 'reads the collector’s object lists', file: 'solution.py', line: 3, text: 'import gc; gc.get_objects()' }],
+      flags: [
+        { kind: 'static', severity: 'high', code: 'gc-objects', message: 'reads the collector’s object lists', file: 'solution.py', line: 3, text: 'import gc; gc.get_objects()' },
+      ],
       flagSeverity: 'high',
       stdout: 'warming the cache\n',
       tests: [
@@ -117,11 +126,32 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
           message: 'Memory stayed flat while streaming.',
           measurements: { peak_mib: 18.2, limit_mib: 48, budget_mib: 26, reference_peak_mib: 17.5, interval_s: 0.05, samples: flatSamples(70, 9.5, 18.2) },
         },
-        { name: 'cache releases entries', score: 0, maxScore: 2, passed: false, message: "the evicted entry is still alive: it is still reachable as `_cache['report'].value` (a dict, reachable from the module-level variable `_cache` in solution.py)", measurements: { refcount_delta: 2, peak_mib: 30.1, limit_mib: 48, reference_peak_mib: 12 } },
-        { name: 'stress: one million keys', score: 0, maxScore: 3, passed: false, hidden: true, message: 'Peak 212 MiB at one million keys.', detail: 'Instructor-only: reference peaks at 31 MiB.' },
+        {
+          name: 'cache releases entries',
+          score: 0,
+          maxScore: 2,
+          passed: false,
+          message: "the evicted entry is still alive: it is still reachable as `_cache['report'].value` (a dict, reachable from the module-level variable `_cache` in solution.py)",
+          measurements: { refcount_delta: 2, peak_mib: 30.1, limit_mib: 48, reference_peak_mib: 12 },
+        },
+        {
+          name: 'stress: one million keys',
+          score: 0,
+          maxScore: 3,
+          passed: false,
+          hidden: true,
+          message: 'Peak 212 MiB at one million keys.',
+          detail: 'Instructor-only: reference peaks at 31 MiB.',
+        },
       ],
     });
-    await seedScores(prisma, { versionId: streamExercise.version.id, userId: other.id, maxScore: 4, scores: [0, 1, 2, 2, 3, 3, 4, 4, 4, 4, 3, 4], from: new Date(Date.now() - 86_400_000) });
+    await seedScores(prisma, {
+      versionId: streamExercise.version.id,
+      userId: other.id,
+      maxScore: 4,
+      scores: [0, 1, 2, 2, 3, 3, 4, 4, 4, 4, 3, 4],
+      from: new Date(Date.now() - 86_400_000),
+    });
 
     platform = await new PlatformEmulator().start();
     await registerManually(base, (await data.newUser('admin')).key, platform, course.slug);
@@ -155,234 +185,287 @@ describe('accessibility: every page at 1280, 390 and 360 px, and the student flo
 
   const graded = (page: Page, selector = '#result .submission') => page.locator(`${selector}:is([data-status="graded"], [data-status="error"])`).waitFor({ timeout: 180_000 });
 
-  it('the check itself fails on a page with a serious violation, and on a page wider than the phone', async () => {
-    const page = await freshPage();
-    await page.setContent('<!doctype html><html lang="en"><head><title>bad</title></head><body><main><h1>Bad</h1><p style="color:#bbb;background:#fff">faint text</p><button></button><div style="width:700px">wide</div></main></body></html>');
-    const axe = await expectNoSeriousAxeViolations(page, 'self-check-bad').then(() => null, (error: Error) => error.message);
-    expect(axe).toMatch(/color-contrast \(serious\)/);
-    expect(axe).toMatch(/button-name \(critical\)/);
-    await page.setViewportSize({ width: 360, height: 800 });
-    await expect(expectNoHorizontalScroll(page, 'self-check-bad')).rejects.toThrow(/is \d+ px wide at a 360 px viewport; sticking out: div/);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'the check itself fails on a page with a serious violation, and on a page wider than the phone',
+    async () => {
+      const page = await freshPage();
+      await page.setContent(
+        '<!doctype html><html lang="en"><head><title>bad</title></head><body><main><h1>Bad</h1><p style="color:#bbb;background:#fff">faint text</p><button></button><div style="width:700px">wide</div></main></body></html>',
+      );
+      const axe = await expectNoSeriousAxeViolations(page, 'self-check-bad').then(
+        () => null,
+        (error: Error) => error.message,
+      );
+      expect(axe).toMatch(/color-contrast \(serious\)/);
+      expect(axe).toMatch(/button-name \(critical\)/);
+      await page.setViewportSize({ width: 360, height: 800 });
+      await expect(expectNoHorizontalScroll(page, 'self-check-bad')).rejects.toThrow(/is \d+ px wide at a 360 px viewport; sticking out: div/);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a queued submission says where it stands in the queue, in words, and updates while it waits', async () => {
-    // No worker runs yet: the submissions wait. The student has submitted this exercise before,
-    // so their new one has priority 2 and a later first try by another student goes ahead of it.
-    await seedGradedSubmission(prisma, { versionId: (await prisma.exercise.findFirstOrThrow({ where: { courseId: course.id, slug: stream.slug } })).currentVersionId!, userId: student.id, tests: [{ name: 'means are right', score: 1, maxScore: 1, passed: true }] });
-    const page = await signedIn(student.key, `/c/${course.slug}/e/${stream.slug}`);
-    await page.locator('.cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(LEAKING);
-    await page.getByRole('button', { name: 'Submit' }).click();
-    const place = page.locator('#result .queue-place');
-    await place.waitFor();
-    await expect(place.innerText()).resolves.toBe('Your submission is next in line. No grader is running right now; grading starts when one is back.');
-    await expect(page.locator('.work > p[role=status]').textContent()).resolves.toContain('next in line');
-    await checkPage(page, 'student-exercise-queued');
+  it(
+    'a queued submission says where it stands in the queue, in words, and updates while it waits',
+    async () => {
+      // No worker runs yet: the submissions wait. The student has submitted this exercise before,
+      // so their new one has priority 2 and a later first try by another student goes ahead of it.
+      await seedGradedSubmission(prisma, {
+        versionId: (await prisma.exercise.findFirstOrThrow({ where: { courseId: course.id, slug: stream.slug } })).currentVersionId!,
+        userId: student.id,
+        tests: [{ name: 'means are right', score: 1, maxScore: 1, passed: true }],
+      });
+      const page = await signedIn(student.key, `/c/${course.slug}/e/${stream.slug}`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(LEAKING);
+      await page.getByRole('button', { name: 'Submit' }).click();
+      const place = page.locator('#result .queue-place');
+      await place.waitFor();
+      await expect(place.innerText()).resolves.toBe('Your submission is next in line. No grader is running right now; grading starts when one is back.');
+      await expect(page.locator('.work > p[role=status]').textContent()).resolves.toContain('next in line');
+      await checkPage(page, 'student-exercise-queued');
 
-    const ahead = await fetch(`${base}/api/v1/submissions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${other.key}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ exercise: `${course.slug}/${stream.slug}`, files: { 'solution.py': LEAKING } }),
-    });
-    expect(ahead.status).toBe(202);
-    await page.locator('#result .queue-place', { hasText: 'Your submission is 2nd in line: 1 submission is ahead of it.' }).waitFor({ timeout: 15_000 });
+      const ahead = await fetch(`${base}/api/v1/submissions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${other.key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ exercise: `${course.slug}/${stream.slug}`, files: { 'solution.py': LEAKING } }),
+      });
+      expect(ahead.status).toBe(202);
+      await page.locator('#result .queue-place', { hasText: 'Your submission is 2nd in line: 1 submission is ahead of it.' }).waitFor({ timeout: 15_000 });
 
-    // A worker starts: the estimate appears or the grading starts, and the result replaces the line.
-    worker = await startWorker();
-    await graded(page);
-    expect(await page.locator('#result .queue-place').count()).toBe(0);
-    await expect(page.locator('#result .submission').getAttribute('data-status')).resolves.toBe('graded');
-  }, TEST_TIMEOUT_MS);
+      // A worker starts: the estimate appears or the grading starts, and the result replaces the line.
+      worker = await startWorker();
+      await graded(page);
+      expect(await page.locator('#result .queue-place').count()).toBe(0);
+      await expect(page.locator('#result .submission').getAttribute('data-status')).resolves.toBe('graded');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('sign-in, refused and accepted', async () => {
-    const page = await freshPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('API key').waitFor();
-    await checkPage(page, 'signin');
-    await page.getByLabel('API key').fill('mg_not-a-real-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('This key was not accepted').waitFor();
-    await checkPage(page, 'signin-refused');
-  }, TEST_TIMEOUT_MS);
+  it(
+    'sign-in, refused and accepted',
+    async () => {
+      const page = await freshPage();
+      await page.goto(`${base}/`);
+      await page.getByLabel('API key').waitFor();
+      await checkPage(page, 'signin');
+      await page.getByLabel('API key').fill('mg_not-a-real-key');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('This key was not accepted').waitFor();
+      await checkPage(page, 'signin-refused');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it("the student's pages: courses, a course, an exercise with a graded result, submissions", async () => {
-    worker ??= await startWorker(); // when the queue test failed before it started one
-    const page = await signedIn(student.key, '/');
-    await page.getByRole('link', { name: 'Python Memory Management' }).waitFor();
-    await checkPage(page, 'student-home');
+  it(
+    "the student's pages: courses, a course, an exercise with a graded result, submissions",
+    async () => {
+      worker ??= await startWorker(); // when the queue test failed before it started one
+      const page = await signedIn(student.key, '/');
+      await page.getByRole('link', { name: 'Python Memory Management' }).waitFor();
+      await checkPage(page, 'student-home');
 
-    await page.goto(`${base}/#/c/${course.slug}`);
-    await page.getByRole('link', { name: 'Streaming mean' }).waitFor();
-    await page.locator('.history table').waitFor();
-    await checkPage(page, 'student-course');
+      await page.goto(`${base}/#/c/${course.slug}`);
+      await page.getByRole('link', { name: 'Streaming mean' }).waitFor();
+      await page.locator('.history table').waitFor();
+      await checkPage(page, 'student-course');
 
-    await page.goto(`${base}/#/c/${course.slug}/e/${stream.slug}`);
-    await page.locator('.cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(LEAKING);
-    await page.getByRole('button', { name: 'Submit' }).click();
-    await graded(page);
-    await page.locator('#result svg.memory-plot').waitFor();
-    await checkPage(page, 'student-exercise-graded');
+      await page.goto(`${base}/#/c/${course.slug}/e/${stream.slug}`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(LEAKING);
+      await page.getByRole('button', { name: 'Submit' }).click();
+      await graded(page);
+      await page.locator('#result svg.memory-plot').waitFor();
+      await checkPage(page, 'student-exercise-graded');
 
-    await page.goto(`${base}/#/s/${seeded}`);
-    await page.locator('.submission[data-status="graded"]').waitFor();
-    await page.locator('.code-listing').first().waitFor();
-    // What keeps the evicted entry alive, as a chain of boxes from the module variable to the object.
-    expect(await page.locator('.ref-chain li').allInnerTexts()).toEqual(['_cache\nvariable in solution.py', "['report']", '.value', 'the object']);
-    await checkPage(page, 'student-submission-memory-plots');
+      await page.goto(`${base}/#/s/${seeded}`);
+      await page.locator('.submission[data-status="graded"]').waitFor();
+      await page.locator('.code-listing').first().waitFor();
+      // What keeps the evicted entry alive, as a chain of boxes from the module variable to the object.
+      expect(await page.locator('.ref-chain li').allInnerTexts()).toEqual(['_cache\nvariable in solution.py', "['report']", '.value', 'the object']);
+      await checkPage(page, 'student-submission-memory-plots');
 
-    const latest = await prisma.submission.findFirstOrThrow({ where: { userId: student.id, status: 'graded', exerciseVersion: { exercise: { slug: stream.slug } }, results: { some: {} } }, orderBy: { createdAt: 'desc' } });
-    await page.goto(`${base}/#/s/${latest.id}`);
-    await page.locator('.submission[data-status="graded"]').waitFor();
-    await page.locator('.submitted-code').waitFor();
-    await checkPage(page, 'student-submission-with-diff');
+      const latest = await prisma.submission.findFirstOrThrow({
+        where: { userId: student.id, status: 'graded', exerciseVersion: { exercise: { slug: stream.slug } }, results: { some: {} } },
+        orderBy: { createdAt: 'desc' },
+      });
+      await page.goto(`${base}/#/s/${latest.id}`);
+      await page.locator('.submission[data-status="graded"]').waitFor();
+      await page.locator('.submitted-code').waitFor();
+      await checkPage(page, 'student-submission-with-diff');
 
-    await page.goto(`${base}/#/s/00000000-0000-4000-8000-000000000000`);
-    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
-    await checkPage(page, 'not-found');
-    await page.goto(`${base}/#/no/such/page`);
-    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
-    await checkPage(page, 'no-such-page');
-  }, TEST_TIMEOUT_MS);
+      await page.goto(`${base}/#/s/00000000-0000-4000-8000-000000000000`);
+      await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+      await checkPage(page, 'not-found');
+      await page.goto(`${base}/#/no/such/page`);
+      await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+      await checkPage(page, 'no-such-page');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it("the instructor's pages: exercises, versions, submissions, distribution, gradebook, a flagged submission", async () => {
-    const page = await signedIn(instructor.key, `/teach/${course.slug}`);
-    await page.locator('table.data .validation-valid').first().waitFor();
-    await checkPage(page, 'teach-exercises');
+  it(
+    "the instructor's pages: exercises, versions, submissions, distribution, gradebook, a flagged submission",
+    async () => {
+      const page = await signedIn(instructor.key, `/teach/${course.slug}`);
+      await page.locator('table.data .validation-valid').first().waitFor();
+      await checkPage(page, 'teach-exercises');
 
-    await page.goto(`${base}/#/teach/${course.slug}/exercises/${cache.slug}`);
-    await page.getByRole('heading', { level: 2, name: /Version 1/ }).waitFor();
-    await checkPage(page, 'teach-exercise-versions');
+      await page.goto(`${base}/#/teach/${course.slug}/exercises/${cache.slug}`);
+      await page.getByRole('heading', { level: 2, name: /Version 1/ }).waitFor();
+      await checkPage(page, 'teach-exercise-versions');
 
-    await page.goto(`${base}/#/teach/${course.slug}/submissions`);
-    await page.locator('table.submissions tbody tr').first().waitFor();
-    await checkPage(page, 'teach-submissions');
+      await page.goto(`${base}/#/teach/${course.slug}/submissions`);
+      await page.locator('table.submissions tbody tr').first().waitFor();
+      await checkPage(page, 'teach-submissions');
 
-    await page.goto(`${base}/#/teach/${course.slug}/scores`);
-    await page.locator('svg.histogram').first().waitFor();
-    await checkPage(page, 'teach-scores');
+      await page.goto(`${base}/#/teach/${course.slug}/scores`);
+      await page.locator('svg.histogram').first().waitFor();
+      await checkPage(page, 'teach-scores');
 
-    await page.goto(`${base}/#/teach/${course.slug}/gradebook`);
-    await page.locator('table.gradebook').waitFor();
-    await checkPage(page, 'teach-gradebook');
+      await page.goto(`${base}/#/teach/${course.slug}/gradebook`);
+      await page.locator('table.gradebook').waitFor();
+      await checkPage(page, 'teach-gradebook');
 
-    await page.goto(`${base}/#/s/${seeded}`);
-    await page.locator('.flags').waitFor();
-    await page.getByText('Instructor detail').click();
-    await checkPage(page, 'teach-submission-flagged');
-  }, TEST_TIMEOUT_MS);
+      await page.goto(`${base}/#/s/${seeded}`);
+      await page.locator('.flags').waitFor();
+      await page.getByText('Instructor detail').click();
+      await checkPage(page, 'teach-submission-flagged');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it("the pages added since: roster, deadlines, per-test analytics, publishing, LTI platforms", async () => {
-    const page = await signedIn(instructor.key, `/teach/${course.slug}/roster`);
-    await page.locator('table.roster-table').waitFor();
-    await checkPage(page, 'teach-roster');
+  it(
+    'the pages added since: roster, deadlines, per-test analytics, publishing, LTI platforms',
+    async () => {
+      const page = await signedIn(instructor.key, `/teach/${course.slug}/roster`);
+      await page.locator('table.roster-table').waitFor();
+      await checkPage(page, 'teach-roster');
 
-    await page.goto(`${base}/#/teach/${course.slug}/deadlines`);
-    await page.locator('form.deadline-form').first().waitFor();
-    await checkPage(page, 'teach-deadlines');
+      await page.goto(`${base}/#/teach/${course.slug}/deadlines`);
+      await page.locator('form.deadline-form').first().waitFor();
+      await checkPage(page, 'teach-deadlines');
 
-    await page.goto(`${base}/#/teach/${course.slug}/exercises/${stream.slug}/analytics`);
-    await page.locator('.analytics-grid').waitFor();
-    await checkPage(page, 'teach-analytics');
+      await page.goto(`${base}/#/teach/${course.slug}/exercises/${stream.slug}/analytics`);
+      await page.locator('.analytics-grid').waitFor();
+      await checkPage(page, 'teach-analytics');
 
-    await page.goto(`${base}/#/teach/${course.slug}/publish`);
-    await page.locator('form.publish-form').waitFor();
-    await checkPage(page, 'teach-publish');
+      await page.goto(`${base}/#/teach/${course.slug}/publish`);
+      await page.locator('form.publish-form').waitFor();
+      await checkPage(page, 'teach-publish');
 
-    await page.goto(`${base}/#/lti/platforms`);
-    await page.locator('.lti-urls').waitFor();
-    await checkPage(page, 'lti-platforms-instructor');
-  }, TEST_TIMEOUT_MS);
+      await page.goto(`${base}/#/lti/platforms`);
+      await page.locator('.lti-urls').waitFor();
+      await checkPage(page, 'lti-platforms-instructor');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('the LTI pages: registered, refused, bind a link, deep linking and its return, signed in', async () => {
-    const registered = await freshPage();
-    await registered.goto(platform.registrationUrl(`${base}/lti/register`));
-    await registered.getByRole('heading', { level: 1, name: 'memgrade is registered' }).waitFor();
-    await checkPage(registered, 'lti-registered');
+  it(
+    'the LTI pages: registered, refused, bind a link, deep linking and its return, signed in',
+    async () => {
+      const registered = await freshPage();
+      await registered.goto(platform.registrationUrl(`${base}/lti/register`));
+      await registered.getByRole('heading', { level: 1, name: 'memgrade is registered' }).waitFor();
+      await checkPage(registered, 'lti-registered');
 
-    const refused = await freshPage();
-    await refused.goto(platform.initiateLogin({ person: { sub: 'a11y-eve', name: 'Eve', roles: [ROLE.learner] }, signWithForeignKey: true, custom: { memgrade_exercise: `${course.slug}/${stream.slug}` } }));
-    await refused.getByRole('heading', { level: 1, name: 'This LTI launch was refused' }).waitFor();
-    await checkPage(refused, 'lti-refused');
-    // The refusal is a 400 page, which Chromium logs: expected here.
-    const refusedProblems = contexts[contexts.length - 1].problems;
-    refusedProblems.splice(0, refusedProblems.length, ...refusedProblems.filter((p) => !/status of 400/.test(p)));
+      const refused = await freshPage();
+      await refused.goto(
+        platform.initiateLogin({
+          person: { sub: 'a11y-eve', name: 'Eve', roles: [ROLE.learner] },
+          signWithForeignKey: true,
+          custom: { memgrade_exercise: `${course.slug}/${stream.slug}` },
+        }),
+      );
+      await refused.getByRole('heading', { level: 1, name: 'This LTI launch was refused' }).waitFor();
+      await checkPage(refused, 'lti-refused');
+      // The refusal is a 400 page, which Chromium logs: expected here.
+      const refusedProblems = contexts[contexts.length - 1].problems;
+      refusedProblems.splice(0, refusedProblems.length, ...refusedProblems.filter((p) => !/status of 400/.test(p)));
 
-    const bind = await freshPage();
-    await bind.goto(platform.initiateLogin({ person: { sub: 'a11y-prof', name: 'Prof', roles: [ROLE.instructor] }, resourceLinkId: 'a11y-unbound', custom: undefined }));
-    await bind.getByRole('heading', { level: 1, name: 'Which exercise does this link open?' }).waitFor();
-    await checkPage(bind, 'lti-bind');
+      const bind = await freshPage();
+      await bind.goto(platform.initiateLogin({ person: { sub: 'a11y-prof', name: 'Prof', roles: [ROLE.instructor] }, resourceLinkId: 'a11y-unbound', custom: undefined }));
+      await bind.getByRole('heading', { level: 1, name: 'Which exercise does this link open?' }).waitFor();
+      await checkPage(bind, 'lti-bind');
 
-    // Two pages move the browser on at once (a script, a Refresh header). To look at them, the
-    // next page answers 204 No Content, which leaves the browser where it is.
-    const deep = await freshPage();
-    await deep.route(`${platform.url}/deep-link-return`, (route) => route.fulfill({ status: 204 }));
-    await deep.goto(platform.initiateLogin({ person: { sub: 'a11y-prof', name: 'Prof', roles: [ROLE.instructor] }, messageType: 'LtiDeepLinkingRequest' }));
-    await deep.getByRole('heading', { level: 1, name: 'Add memgrade exercises' }).waitFor();
-    await checkPage(deep, 'lti-deep-linking');
-    await deep.getByLabel(/Streaming mean/).check();
-    await deep.getByRole('button', { name: 'Add' }).click();
-    await deep.getByRole('heading', { level: 1, name: 'Returning to your LMS' }).waitFor();
-    await checkPage(deep, 'lti-deep-linking-return');
+      // Two pages move the browser on at once (a script, a Refresh header). To look at them, the
+      // next page answers 204 No Content, which leaves the browser where it is.
+      const deep = await freshPage();
+      await deep.route(`${platform.url}/deep-link-return`, (route) => route.fulfill({ status: 204 }));
+      await deep.goto(platform.initiateLogin({ person: { sub: 'a11y-prof', name: 'Prof', roles: [ROLE.instructor] }, messageType: 'LtiDeepLinkingRequest' }));
+      await deep.getByRole('heading', { level: 1, name: 'Add memgrade exercises' }).waitFor();
+      await checkPage(deep, 'lti-deep-linking');
+      await deep.getByLabel(/Streaming mean/).check();
+      await deep.getByRole('button', { name: 'Add' }).click();
+      await deep.getByRole('heading', { level: 1, name: 'Returning to your LMS' }).waitFor();
+      await checkPage(deep, 'lti-deep-linking-return');
 
-    const launched = await freshPage();
-    await launched.route(`${base}/`, (route) => route.fulfill({ status: 204 }));
-    await launched.goto(platform.initiateLogin({ person: { sub: 'a11y-ada', name: 'Ada', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${stream.slug}` } }), { waitUntil: 'commit' });
-    await launched.getByRole('heading', { level: 1, name: 'Signed in' }).waitFor({ timeout: 30_000 });
-    await checkPage(launched, 'lti-launched');
-  }, TEST_TIMEOUT_MS);
+      const launched = await freshPage();
+      await launched.route(`${base}/`, (route) => route.fulfill({ status: 204 }));
+      await launched.goto(
+        platform.initiateLogin({ person: { sub: 'a11y-ada', name: 'Ada', roles: [ROLE.learner] }, custom: { memgrade_exercise: `${course.slug}/${stream.slug}` } }),
+        { waitUntil: 'commit' },
+      );
+      await launched.getByRole('heading', { level: 1, name: 'Signed in' }).waitFor({ timeout: 30_000 });
+      await checkPage(launched, 'lti-launched');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('a student signs in, opens an exercise, writes a solution, submits and reads the result with the keyboard alone', async () => {
-    worker ??= await startWorker();
-    const page = await freshPage();
-    await page.goto(`${base}/`);
-    // The sign-in form focuses the key field.
-    await expect(focused(page).then((f) => f.tag)).resolves.toBe('input');
-    await page.keyboard.type(keyboardStudent.key);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Your courses' }).waitFor();
-    // The focus is visible on every stop (a focus ring), checked on the course link.
-    await tabTo(page, 'the course link', (f) => f.tag === 'a' && f.text === 'Python Memory Management');
-    const ring = await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth`);
-    expect(ring).toMatch(/^solid [2-9]/);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Python Memory Management' }).waitFor();
-    // The course page shows a student their exercises (not the instructor view).
-    await tabTo(page, 'the exercise link', (f) => f.tag === 'a' && f.text === 'Streaming mean');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Streaming mean' }).waitFor();
+  it(
+    'a student signs in, opens an exercise, writes a solution, submits and reads the result with the keyboard alone',
+    async () => {
+      worker ??= await startWorker();
+      const page = await freshPage();
+      await page.goto(`${base}/`);
+      // The sign-in form focuses the key field.
+      await expect(focused(page).then((f) => f.tag)).resolves.toBe('input');
+      await page.keyboard.type(keyboardStudent.key);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Your courses' }).waitFor();
+      // The focus is visible on every stop (a focus ring), checked on the course link.
+      await tabTo(page, 'the course link', (f) => f.tag === 'a' && f.text === 'Python Memory Management');
+      const ring = await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth`);
+      expect(ring).toMatch(/^solid [2-9]/);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Python Memory Management' }).waitFor();
+      // The course page shows a student their exercises (not the instructor view).
+      await tabTo(page, 'the exercise link', (f) => f.tag === 'a' && f.text === 'Streaming mean');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Streaming mean' }).waitFor();
 
-    // Into the editor, replace the starter, type the solution (CodeMirror indents after a colon).
-    await tabTo(page, 'the editor', (f) => f.cls.includes('cm-content'));
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    for (const [i, line] of CORRECT_LINES.entries()) {
-      await page.keyboard.type(line);
-      await page.keyboard.press('Escape'); // closes a completion list, so Enter is a new line
-      if (i < CORRECT_LINES.length - 1) await page.keyboard.press('Enter');
-    }
-    const typed = (await page.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ');
-    expect(typed.trimEnd()).toBe(CORRECT);
-    // Tab indents inside the editor; Escape then Tab leaves it, onto Submit.
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Tab');
-    await expect(focused(page)).resolves.toMatchObject({ tag: 'button', text: 'Submit' });
-    await page.keyboard.press('Enter');
+      // Into the editor, replace the starter, type the solution (CodeMirror indents after a colon).
+      await tabTo(page, 'the editor', (f) => f.cls.includes('cm-content'));
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      for (const [i, line] of CORRECT_LINES.entries()) {
+        await page.keyboard.type(line);
+        await page.keyboard.press('Escape'); // closes a completion list, so Enter is a new line
+        if (i < CORRECT_LINES.length - 1) await page.keyboard.press('Enter');
+      }
+      const typed = (await page.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ');
+      expect(typed.trimEnd()).toBe(CORRECT);
+      // Tab indents inside the editor; Escape then Tab leaves it, onto Submit.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Tab');
+      await expect(focused(page)).resolves.toMatchObject({ tag: 'button', text: 'Submit' });
+      await page.keyboard.press('Enter');
 
-    // The result is announced in the live region, and the page shows it.
-    const live = page.locator('.work > p[role=status]');
-    await page.locator('.work > p[role=status]', { hasText: /^Graded: / }).waitFor({ state: 'attached', timeout: 180_000 });
-    await screenshot(page, 'a11y-keyboard-graded');
-    await expect(live.textContent()).resolves.toBe('Graded: 4 of 4 points.');
-    await expect(page.locator('#result .big-score').innerText()).resolves.toBe('4 / 4');
-    // Onwards by Tab from Submit to the new submission in the history, and open it.
-    await tabTo(page, 'the newest submission', (f) => f.tag === 'a' && f.label.startsWith('Open submission'));
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: /^Submission / }).waitFor();
-    await expect(focused(page)).resolves.toMatchObject({ tag: 'h1' });
-    await expect(page.locator('.submission .big-score').innerText()).resolves.toBe('4 / 4');
-    await expect(page.locator('.test.passed .test-name').allTextContents()).resolves.toEqual(['Passed: means are right', 'Passed: memory stays flat over a long stream']);
-  }, TEST_TIMEOUT_MS);
+      // The result is announced in the live region, and the page shows it.
+      const live = page.locator('.work > p[role=status]');
+      await page.locator('.work > p[role=status]', { hasText: /^Graded: / }).waitFor({ state: 'attached', timeout: 180_000 });
+      await screenshot(page, 'a11y-keyboard-graded');
+      await expect(live.textContent()).resolves.toBe('Graded: 4 of 4 points.');
+      await expect(page.locator('#result .big-score').innerText()).resolves.toBe('4 / 4');
+      // Onwards by Tab from Submit to the new submission in the history, and open it.
+      await tabTo(page, 'the newest submission', (f) => f.tag === 'a' && f.label.startsWith('Open submission'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: /^Submission / }).waitFor();
+      await expect(focused(page)).resolves.toMatchObject({ tag: 'h1' });
+      await expect(page.locator('.submission .big-score').innerText()).resolves.toBe('4 / 4');
+      await expect(page.locator('.test.passed .test-name').allTextContents()).resolves.toEqual(['Passed: means are right', 'Passed: memory stays flat over a long stream']);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

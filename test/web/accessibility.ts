@@ -44,9 +44,17 @@ export async function expectNoSeriousAxeViolations(page: Page, name: string): Pr
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (!serious.length) return;
   const report = serious
-    .map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 6).map((n) => `    ${n.target.join(' ')}  ${n.html.slice(0, 160)}\n      ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n')}`)
+    .map(
+      (v) =>
+        `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 6)
+          .map((n) => `    ${n.target.join(' ')}  ${n.html.slice(0, 160)}\n      ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`)
+          .join('\n')}`,
+    )
     .join('\n');
-  throw new Error(`${name} (${page.viewportSize()?.width ?? '?'} px, ${page.url()}): ${serious.length} serious or critical axe violation${serious.length === 1 ? '' : 's'}\n${report}`);
+  throw new Error(
+    `${name} (${page.viewportSize()?.width ?? '?'} px, ${page.url()}): ${serious.length} serious or critical axe violation${serious.length === 1 ? '' : 's'}\n${report}`,
+  );
 }
 
 /** Fails when the page scrolls sideways at its current width, naming the widest elements. */

@@ -8,16 +8,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ROOT = resolve(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Builds the pages when a source changed since the last build (fast when nothing did). */
 export function buildWebPages(): void {
@@ -60,5 +51,8 @@ export async function screenshotOf(page: Page, locator: Locator, name: string, m
   mkdirSync(ARTIFACTS, { recursive: true });
   const box = await locator.boundingBox();
   if (!box) throw new Error(`${name}: the element is not visible`);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), clip: { x: Math.max(0, box.x - margin), y: Math.max(0, box.y - margin), width: box.width + 2 * margin, height: box.height + 2 * margin } });
+  await page.screenshot({
+    path: join(ARTIFACTS, `${name}.png`),
+    clip: { x: Math.max(0, box.x - margin), y: Math.max(0, box.y - margin), width: box.width + 2 * margin, height: box.height + 2 * margin },
+  });
 }

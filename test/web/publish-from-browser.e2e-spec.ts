@@ -102,13 +102,23 @@ describe('publishing an exercise from the instructor page, in a real browser', (
       // Version 2 (a changed statement) becomes current once valid; then roll back to version 1 on the exercise page.
       const files = { ...loadExerciseFolder(resolve(__dirname, '../fixtures/exercises/squares')).files };
       files['statement.md'] = `${files['statement.md']}\nVersion 2.\n`;
-      await request(app.getHttpServer()).post(`/api/v1/courses/${courseSlug}/exercises`).set('Authorization', `Bearer ${instructorKey}`).send({ slug: 'squares', files }).expect(202);
+      await request(app.getHttpServer())
+        .post(`/api/v1/courses/${courseSlug}/exercises`)
+        .set('Authorization', `Bearer ${instructorKey}`)
+        .send({ slug: 'squares', files })
+        .expect(202);
       await waitUntil(versions, (list) => list.some((v) => v.number === 2 && v.status !== 'pending'), { withinMs: 240_000, what: 'version 2 validated' });
-      expect((await versions()).map((v) => [v.number, v.status, v.current])).toEqual([[2, 'valid', true], [1, 'valid', false]]);
+      expect((await versions()).map((v) => [v.number, v.status, v.current])).toEqual([
+        [2, 'valid', true],
+        [1, 'valid', false],
+      ]);
       await page.goto(`${base}/#/teach/${courseSlug}/exercises/squares`);
       await page.getByRole('button', { name: 'Make version 1 current' }).click();
       await page.getByRole('button', { name: 'Make version 2 current' }).waitFor();
-      expect((await versions()).map((v) => [v.number, v.current])).toEqual([[2, false], [1, true]]);
+      expect((await versions()).map((v) => [v.number, v.current])).toEqual([
+        [2, false],
+        [1, true],
+      ]);
       await screenshot(page, 'publish-rolled-back');
       // The browser logs the broken upload's 400, and nothing else went wrong.
       expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
@@ -121,8 +131,13 @@ describe('publishing an exercise from the instructor page, in a real browser', (
     const prisma = app.get(PrismaService);
     const exercise = await prisma.exercise.findFirstOrThrow({ where: { slug: 'squares', course: { slug: courseSlug } } });
     const v1 = await prisma.exerciseVersion.findFirstOrThrow({ where: { exerciseId: exercise.id, number: 1 } });
-    await prisma.exerciseVersion.create({ data: { exerciseId: exercise.id, number: 9, contentHash: 'broken', spec: v1.spec as object, files: {}, maxScore: 3, status: 'invalid' } });
-    const response = await request(app.getHttpServer()).post(`/api/v1/courses/${courseSlug}/exercises/squares/versions/9/current`).set('Authorization', `Bearer ${instructorKey}`).expect(409);
+    await prisma.exerciseVersion.create({
+      data: { exerciseId: exercise.id, number: 9, contentHash: 'broken', spec: v1.spec as object, files: {}, maxScore: 3, status: 'invalid' },
+    });
+    const response = await request(app.getHttpServer())
+      .post(`/api/v1/courses/${courseSlug}/exercises/squares/versions/9/current`)
+      .set('Authorization', `Bearer ${instructorKey}`)
+      .expect(409);
     expect(response.body.fields).toEqual([{ field: 'number', reason: 'is invalid, not valid' }]);
     await request(app.getHttpServer()).post(`/api/v1/courses/${courseSlug}/exercises/squares/versions/77/current`).set('Authorization', `Bearer ${instructorKey}`).expect(404);
   });

@@ -40,7 +40,10 @@ describe('regrading a version from the instructor page, in a real browser', () =
     courseSlug = course.slug;
     instructorKey = instructor.key;
     exerciseSlug = (await data.newExercise(course.id, 'imports')).slug;
-    for (const [key, file] of [[student.key, 'submissions/prints-total.py'], [classmate.key, 'submissions/raises.py']]) {
+    for (const [key, file] of [
+      [student.key, 'submissions/prints-total.py'],
+      [classmate.key, 'submissions/raises.py'],
+    ]) {
       const created = await request(app.getHttpServer())
         .post('/api/v1/submissions')
         .set('Authorization', `Bearer ${key}`)
@@ -79,7 +82,9 @@ describe('regrading a version from the instructor page, in a real browser', () =
       expect(await page.locator('progress').getAttribute('max')).toBe('2');
       await screenshot(page, `regrade-${name}-running`);
       // Nothing sticks out sideways on a phone.
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+      ).toBeLessThanOrEqual(width);
 
       await queue.resume();
       await page.locator('.regrade-progress[data-done="true"]').waitFor({ timeout: 60_000 });

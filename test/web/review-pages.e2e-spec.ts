@@ -94,7 +94,15 @@ describe('web pages: flags for staff, hidden tests, feedback in words, code hist
       files: { 'solution.py': FLAGGED_CODE },
       flagSeverity: 'high',
       flags: [
-        { kind: 'static', severity: 'high', code: 'frame-access', message: 'sys._getframe reaches the grader from inside its own process', file: 'solution.py', line: 3, text: `frame = sys._getframe(1)  # ${PAYLOADS[1]}` },
+        {
+          kind: 'static',
+          severity: 'high',
+          code: 'frame-access',
+          message: 'sys._getframe reaches the grader from inside its own process',
+          file: 'solution.py',
+          line: 3,
+          text: `frame = sys._getframe(1)  # ${PAYLOADS[1]}`,
+        },
         { kind: 'runtime', severity: 'medium', code: 'monkeypatch', message: `gc.collect was replaced ${PAYLOADS[2]}`, where: 'test "lookup keeps no reference"' },
       ],
       stdout: `printed at import ${PAYLOADS[0]} ${PAYLOADS[1]}\nSECRET-OUTPUT from the hidden test\n`,
@@ -109,7 +117,8 @@ describe('web pages: flags for staff, hidden tests, feedback in words, code hist
           score: 0,
           maxScore: 2,
           passed: false,
-          message: 'lookup keeps a reference to its argument: 100 of 100 objects passed to it are still alive after the calls (refcount delta +1 per call); it is still referenced by: method (not reachable from your module\'s variables).',
+          message:
+            "lookup keeps a reference to its argument: 100 of 100 objects passed to it are still alive after the calls (refcount delta +1 per call); it is still referenced by: method (not reachable from your module's variables).",
           measurements: { status: 'contradicted', calls: 100, leaked: 100, refcount_delta: 1, kept_until_gc: 0 },
         },
         {
@@ -259,10 +268,14 @@ describe('web pages: flags for staff, hidden tests, feedback in words, code hist
     await expect(rows.count()).resolves.toBe(3);
     await expect(page.locator('table.submissions').innerText()).resolves.toContain(`Mallory ${PAYLOADS[1]}`);
     await page.getByLabel('Flags', { exact: true }).selectOption({ label: 'Flagged high' });
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('table.submissions tbody tr').length === 1);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('table.submissions tbody tr').length === 1,
+    );
     await expect(rows.first().locator('.severity').innerText()).resolves.toBe('High');
     await page.getByLabel('Flags', { exact: true }).selectOption({ label: 'Not flagged' });
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('table.submissions tbody tr').length === 2);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('table.submissions tbody tr').length === 2,
+    );
     await screenshot(page, 'r4-instructor-submissions-not-flagged');
 
     // The gradebook marks the counting submission (best: the flagged one, 5 of 7).

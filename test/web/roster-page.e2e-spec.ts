@@ -86,7 +86,8 @@ describe.each([
   }
 
   /** The page's width: tables scroll inside their frame, nothing else may be wider than the screen. */
-  const fitsTheScreen = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+  const fitsTheScreen = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
 
   it('lists members with roles, names as text, from the Roster tab', async () => {
     const page = await open(instructor.key);
@@ -112,7 +113,10 @@ describe.each([
     await page.getByText(`Nina ${PAYLOADS[1]} was created and enrolled as student.`).waitFor();
     const key = (await page.locator('.issued-key').textContent())!;
     expect(key).toMatch(/^mg_/);
-    await page.getByRole('table', { name: /Members of/ }).getByRole('cell', { name: `Nina ${PAYLOADS[1]}`, exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: /Members of/ })
+      .getByRole('cell', { name: `Nina ${PAYLOADS[1]}`, exact: true })
+      .waitFor();
 
     await page.getByLabel(`Role of Mallory ${PAYLOADS[0]}`).selectOption('ta');
     await page.getByLabel(`Role of Mallory ${PAYLOADS[0]}`).locator('xpath=..').getByRole('button', { name: 'Change' }).click();
@@ -143,7 +147,10 @@ describe.each([
     await report.getByText('names the same person as line 2: each person once per file').waitFor();
     await page.getByText(/created, .* enrolled, .* with errors\./).waitFor();
     // The members table took the new people in, as text.
-    await page.getByRole('table', { name: /Members of/ }).getByRole('cell', { name: "<script>window.__pwned='csv-script'</script>", exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: /Members of/ })
+      .getByRole('cell', { name: "<script>window.__pwned='csv-script'</script>", exact: true })
+      .waitFor();
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await fitsTheScreen(page)).toBeLessThanOrEqual(width);
     await screenshot(page, `roster-${label}-import`);

@@ -63,7 +63,14 @@ describe('web: Run without grading, and per-test analytics', () => {
     const others = [await data.newUser('student'), await data.newUser('student')];
     for (const other of others) await data.enrol(people.course.id, other.id, 'student');
     const freed = { name: 'entries are freed', score: 2, maxScore: 2, passed: true, hidden: true, message: 'freed' };
-    const leaked = (mib: string) => ({ name: 'entries are freed', score: 0, maxScore: 2, passed: false, hidden: true, message: `memory grew by ${mib} MiB <img src=x onerror="window.__xss=1">` });
+    const leaked = (mib: string) => ({
+      name: 'entries are freed',
+      score: 0,
+      maxScore: 2,
+      passed: false,
+      hidden: true,
+      message: `memory grew by ${mib} MiB <img src=x onerror="window.__xss=1">`,
+    });
     const right = { name: 'lookup is right', score: 1, maxScore: 1, passed: true, message: 'ok' };
     const wrong = { name: 'lookup is right', score: 0, maxScore: 1, passed: false, message: 'expected 3, got 4' };
     await seedGradedSubmission(prisma, { versionId: stats.version.id, userId: student.id, tests: [right, freed] });
@@ -129,7 +136,9 @@ describe('web: Run without grading, and per-test analytics', () => {
       await expect(rows.nth(0).locator('td').nth(3).innerText()).resolves.toContain('expected 3, got 4');
       await expect(rows.nth(1).locator('td').nth(1).textContent()).resolves.toBe('1 of 3');
       // The two leak messages differ only in numbers: one group of two, shown as text.
-      await expect(rows.nth(1).locator('td').nth(3).innerText()).resolves.toMatch(/memory grew by 8[0-9.]+ MiB <img src=x onerror="window.__xss=1">\n2 failing runs read like this/);
+      await expect(rows.nth(1).locator('td').nth(3).innerText()).resolves.toMatch(
+        /memory grew by 8[0-9.]+ MiB <img src=x onerror="window.__xss=1">\n2 failing runs read like this/,
+      );
       expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
       const bins = await page.locator('table.analytics-histogram tbody tr td:nth-child(2)').allTextContents();
       expect(bins.map(Number)).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 1]);

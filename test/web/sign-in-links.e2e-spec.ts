@@ -26,7 +26,8 @@ describe('sign-in links in Chromium: expired and revoked links say so', () => {
     const admin = await data.newUser('admin');
     const course = await data.newCourse();
     slug = course.slug;
-    const key = (await request(app.getHttpServer()).post(`/api/v1/courses/${slug}/lms-keys`).set('Authorization', `Bearer ${admin.key}`).send({ name: 'LMS' }).expect(201)).body.secret;
+    const key = (await request(app.getHttpServer()).post(`/api/v1/courses/${slug}/lms-keys`).set('Authorization', `Bearer ${admin.key}`).send({ name: 'LMS' }).expect(201)).body
+      .secret;
     lms = { Authorization: `Bearer ${key}` };
     await request(app.getHttpServer()).post(`/api/v1/courses/${slug}/students`).set(lms).send({ externalId: 'link-ada', displayName: 'Ada Link' }).expect(201);
     browser = await launchBrowser();
@@ -37,7 +38,8 @@ describe('sign-in links in Chromium: expired and revoked links say so', () => {
     await app?.close();
   });
 
-  const issue = async () => (await request(app.getHttpServer()).post(`/api/v1/courses/${slug}/students/link-ada/keys`).set(lms).expect(201)).body as { id: string; secret: string; expiresAt: string };
+  const issue = async () =>
+    (await request(app.getHttpServer()).post(`/api/v1/courses/${slug}/students/link-ada/keys`).set(lms).expect(201)).body as { id: string; secret: string; expiresAt: string };
   const open = async (secret: string) => {
     const opened = await newPage(browser);
     await opened.page.goto(`${base}/#key=${encodeURIComponent(secret)}&to=/c/${slug}`);
@@ -52,7 +54,10 @@ describe('sign-in links in Chromium: expired and revoked links say so', () => {
 
     await request(app.getHttpServer()).delete(`/api/v1/courses/${slug}/students/link-ada/keys/${link.id}`).set(lms).expect(200, { revoked: 1 });
     const revoked = await open(link.secret);
-    await revoked.page.getByRole('alert').getByText(/^The key in this tab was not accepted: this sign-in link was revoked at \S+; ask your LMS for a new link\. Paste a valid key\.$/).waitFor();
+    await revoked.page
+      .getByRole('alert')
+      .getByText(/^The key in this tab was not accepted: this sign-in link was revoked at \S+; ask your LMS for a new link\. Paste a valid key\.$/)
+      .waitFor();
     await revoked.page.getByLabel('API key').waitFor();
     await expect(revoked.page.evaluate('sessionStorage.length')).resolves.toBe(0);
     await screenshot(revoked.page, 'signin-link-revoked');
@@ -63,7 +68,10 @@ describe('sign-in links in Chromium: expired and revoked links say so', () => {
     const link = await issue();
     await new Promise((resolve) => setTimeout(resolve, Date.parse(link.expiresAt) - Date.now() + 200));
     const expired = await open(link.secret);
-    await expired.page.getByRole('alert').getByText(`The key in this tab was not accepted: this sign-in link expired at ${link.expiresAt}; ask your LMS for a new link. Paste a valid key.`).waitFor();
+    await expired.page
+      .getByRole('alert')
+      .getByText(`The key in this tab was not accepted: this sign-in link expired at ${link.expiresAt}; ask your LMS for a new link. Paste a valid key.`)
+      .waitFor();
     await expect(expired.page.getByRole('heading', { level: 1, name: `Course ${slug}` }).count()).resolves.toBe(0);
     await expired.context.close();
   });

@@ -29,7 +29,6 @@ const LEAKING = `def running_mean(values):
         yield total / count
 `;
 
-
 /** Polls until check() holds (the pages re-render after the API answers). */
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -133,13 +132,34 @@ describe('web pages in a real browser: student and instructor', () => {
         },
         { name: 'cache releases entries', score: 0, maxScore: 2, passed: false, message: 'An entry stayed referenced after it was evicted.', measurements: { refcount_delta: 2 } },
         { name: 'no leak per call', score: 0, maxScore: 2, passed: false, message: 'Each call left an object behind.', measurements: { leaked: 100, calls: 100 } },
-        { name: 'cycles are broken', score: 2, maxScore: 2, passed: true, message: 'No cycles left for the collector.', measurements: { collected_by_gc: 0, survivors: 0, holder: 'module global _registry (dict)' } },
-        { name: 'stress: one million keys', score: 0, maxScore: 3, passed: false, hidden: true, message: 'Peak 212 MiB at one million keys.', detail: 'Instructor-only: reference peaks at 31 MiB; this run was stopped at 212 MiB.' },
+        {
+          name: 'cycles are broken',
+          score: 2,
+          maxScore: 2,
+          passed: true,
+          message: 'No cycles left for the collector.',
+          measurements: { collected_by_gc: 0, survivors: 0, holder: 'module global _registry (dict)' },
+        },
+        {
+          name: 'stress: one million keys',
+          score: 0,
+          maxScore: 3,
+          passed: false,
+          hidden: true,
+          message: 'Peak 212 MiB at one million keys.',
+          detail: 'Instructor-only: reference peaks at 31 MiB; this run was stopped at 212 MiB.',
+        },
         { name: 'allocation profile', score: 1, maxScore: 1, passed: true, measurements: { wall_ms: 812, allocations: 15234, blocks_per_call: 3.5 } },
       ],
     });
     // Earlier graded work of another student: a distribution to draw and pages to turn.
-    await seedScores(prisma, { versionId: stream.version.id, userId: other.id, maxScore: 4, scores: [0, 1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 2, 3, 4, 0, 4, 3, 4, 4, 1, 4, 3, 4, 4, 2, 4], from: new Date(Date.now() - 86_400_000) });
+    await seedScores(prisma, {
+      versionId: stream.version.id,
+      userId: other.id,
+      maxScore: 4,
+      scores: [0, 1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 2, 3, 4, 0, 4, 3, 4, 4, 1, 4, 3, 4, 4, 2, 4],
+      from: new Date(Date.now() - 86_400_000),
+    });
   });
 
   afterAll(async () => {
@@ -190,7 +210,9 @@ describe('web pages in a real browser: student and instructor', () => {
     await studentPage.getByRole('heading', { level: 1, name: 'Python Memory Management' }).waitFor();
     expect(studentPage.url()).not.toContain(student.key);
     expect(studentPage.url()).toBe(`${base}/#/c/${courseSlug}`);
-    expect(await studentPage.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('memgrade.apiKey'))).toBe(student.key);
+    expect(await studentPage.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('memgrade.apiKey'))).toBe(
+      student.key,
+    );
     await studentPage.getByRole('link', { name: 'Streaming mean' }).waitFor();
     await screenshot(studentPage, '01-student-course');
   });

@@ -66,7 +66,12 @@ describe('webhooks cannot reach inside: the outbound address policy at registrat
     const id = randomUUID();
     await prisma.webhookDelivery.create({ data: { id, endpointId, event: 'submission.graded', payload: { id, event: 'submission.graded', data: {} } } });
     expect(await worker.get(WebhookDispatcher).enqueue([id])).toBe(true);
-    return waitUntil(() => prisma.webhookDelivery.findUniqueOrThrow({ where: { id } }), (row) => row.attempts >= 1 || row.status !== 'pending', 20_000, `delivery ${id} attempted`);
+    return waitUntil(
+      () => prisma.webhookDelivery.findUniqueOrThrow({ where: { id } }),
+      (row) => row.attempts >= 1 || row.status !== 'pending',
+      20_000,
+      `delivery ${id} attempted`,
+    );
   }
 
   it.each([

@@ -70,8 +70,7 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
   }
 
   const register = (key: string, courseSlug: string, body: object) => request(server()).post(`/api/v1/courses/${courseSlug}/webhooks`).set(auth(key)).send(body);
-  const deliveries = (key: string, endpointId: string, query = '') =>
-    request(server()).get(`/api/v1/webhooks/${endpointId}/deliveries${query}`).set(auth(key));
+  const deliveries = (key: string, endpointId: string, query = '') => request(server()).get(`/api/v1/webhooks/${endpointId}/deliveries${query}`).set(auth(key));
 
   it('registers endpoints for course staff and lms keys, with the secret shown once and named field errors', async () => {
     const { course, instructor, student } = await courseWithStudent();
@@ -147,9 +146,17 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
     const submissionId = await submit();
     const graded = await waitForGraded(app, student.key, submissionId);
     expect(graded).toMatchObject({ status: 'graded', verdict: 'ok', score: 1 });
-    await waitUntil(async () => receiver.received.length, (n) => n >= 2, 30_000, 'two webhook requests');
+    await waitUntil(
+      async () => receiver.received.length,
+      (n) => n >= 2,
+      30_000,
+      'two webhook requests',
+    );
 
-    for (const [hook, path] of [[courseHook, '/course'], [lmsHook, '/lms']] as const) {
+    for (const [hook, path] of [
+      [courseHook, '/course'],
+      [lmsHook, '/lms'],
+    ] as const) {
       const got = receiver.received.find((r) => r.path === path)!;
       expect(got.headers).toMatchObject({
         'content-type': 'application/json',
@@ -249,7 +256,12 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
 
     const first = await waitForGraded(app, student.key, await submit());
     expect(first.status).toBe('graded');
-    await waitUntil(async () => hanging.hanging(), (n) => n >= 3, 15_000, 'three requests held open by the hanging receiver');
+    await waitUntil(
+      async () => hanging.hanging(),
+      (n) => n >= 3,
+      15_000,
+      'three requests held open by the hanging receiver',
+    );
     const refusedLog = await waitUntil(
       async () => (await deliveries(instructor.key, refusing.id).expect(200)).body.items[0],
       (item) => item?.attempts >= 1,
@@ -273,7 +285,12 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
       ['pending', 0],
     ]);
     // ...and the second grading still dispatched its own events.
-    await waitUntil(async () => prisma.webhookDelivery.count({ where: { submissionId: secondId } }), (n) => n === 4, 5_000, 'deliveries of the second submission');
+    await waitUntil(
+      async () => prisma.webhookDelivery.count({ where: { submissionId: secondId } }),
+      (n) => n === 4,
+      5_000,
+      'deliveries of the second submission',
+    );
   });
 
   it('queues again, and delivers, a pending delivery whose job Redis never got (the sweeper)', async () => {
@@ -303,7 +320,15 @@ describe('webhooks: registration, signed delivery, retries, and receivers that a
     const base = Date.now() - 60_000;
     const ids = Array.from({ length: 5 }, () => randomUUID());
     await prisma.webhookDelivery.createMany({
-      data: ids.map((id, i) => ({ id, endpointId: hook.id, event: 'submission.graded', payload: {}, status: 'delivered' as const, attempts: 1, createdAt: new Date(base + i * 1000) })),
+      data: ids.map((id, i) => ({
+        id,
+        endpointId: hook.id,
+        event: 'submission.graded',
+        payload: {},
+        status: 'delivered' as const,
+        attempts: 1,
+        createdAt: new Date(base + i * 1000),
+      })),
     });
     const seen: string[] = [];
     let cursor = '';

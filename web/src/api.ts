@@ -35,9 +35,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   const b = (body ?? {}) as { message?: unknown; error?: unknown; fields?: unknown; requestId?: unknown };
   const message = typeof b.message === 'string' && b.message ? b.message : `The server answered ${response.status} ${response.statusText}`.trim();
-  const fields = Array.isArray(b.fields)
-    ? b.fields.filter((f): f is FieldProblem => !!f && typeof f.field === 'string' && typeof f.reason === 'string')
-    : [];
+  const fields = Array.isArray(b.fields) ? b.fields.filter((f): f is FieldProblem => !!f && typeof f.field === 'string' && typeof f.reason === 'string') : [];
   return new ApiError(response.status, message, typeof b.error === 'string' ? b.error : '', fields, typeof b.requestId === 'string' ? b.requestId : '');
 }
 
@@ -90,7 +88,12 @@ export async function patch<T>(path: string, body: unknown): Promise<T> {
 
 /** PUT JSON to /api/v1 and read the JSON answer. */
 export async function put<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
-  const response = await send(`/api/v1${path}`, { method: 'PUT', signal: options.signal, headers: { 'Content-Type': 'application/json', ...options.headers }, body: JSON.stringify(body) });
+  const response = await send(`/api/v1${path}`, {
+    method: 'PUT',
+    signal: options.signal,
+    headers: { 'Content-Type': 'application/json', ...options.headers },
+    body: JSON.stringify(body),
+  });
   return (await response.json()) as T;
 }
 
@@ -154,10 +157,14 @@ export async function watchSubmission(id: string, onView: (view: SubmissionView)
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new DOMException('aborted', 'AbortError'));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new DOMException('aborted', 'AbortError'));
+      },
+      { once: true },
+    );
   });
 }
 

@@ -90,7 +90,12 @@ async function render(): Promise<void> {
   } catch (error) {
     if (controller.signal.aborted || (error as Error).name === 'AbortError') return;
     if (error instanceof ApiError && error.status === 401) return; // signOut already shows the form
-    replace(main, pageTitle(error instanceof ApiError && error.status === 404 ? 'Not found' : 'Could not load this page'), errorBox(error), h('p', null, h('a', { href: '#/' }, 'Back to your courses')));
+    replace(
+      main,
+      pageTitle(error instanceof ApiError && error.status === 404 ? 'Not found' : 'Could not load this page'),
+      errorBox(error),
+      h('p', null, h('a', { href: '#/' }, 'Back to your courses')),
+    );
     focusWhenReady('page-title', controller.signal);
   } finally {
     if (current === controller) main.setAttribute('aria-busy', 'false');

@@ -36,7 +36,7 @@ const isMemory = (m: Measurements) => finite(m.peak_mib) || finite(m.limit_mib) 
 
 const METHOD: Record<string, string> = {
   rss: 'resident memory of the process (RSS)',
-  tracemalloc: "memory allocated by Python objects (tracemalloc)",
+  tracemalloc: 'memory allocated by Python objects (tracemalloc)',
 };
 
 function topAllocations(value: unknown): HTMLElement | null {
@@ -70,7 +70,10 @@ function memoryBlock(m: Measurements): HTMLElement | null {
     budget: finite(m.budget_mib) ? m.budget_mib : undefined,
   };
   const notes: string[] = [];
-  if (typeof m.method === 'string') notes.push(`Measured: ${METHOD[m.method] ?? m.method}${finite(m.baseline_mib) ? `, above a baseline of ${mib(m.baseline_mib)} (the interpreter and your module at rest)` : ''}.`);
+  if (typeof m.method === 'string')
+    notes.push(
+      `Measured: ${METHOD[m.method] ?? m.method}${finite(m.baseline_mib) ? `, above a baseline of ${mib(m.baseline_mib)} (the interpreter and your module at rest)` : ''}.`,
+    );
   else if (finite(m.baseline_mib)) notes.push(`Measured above a baseline of ${mib(m.baseline_mib)}.`);
   if (finite(m.limit_with_tolerance_mib) && finite(m.limit_mib) && m.limit_with_tolerance_mib > m.limit_mib) {
     notes.push(`Measurements vary a little, so up to ${mib(m.limit_with_tolerance_mib)} is accepted.`);
@@ -93,7 +96,14 @@ function memoryBlock(m: Measurements): HTMLElement | null {
     );
   }
   if (lines.peak === undefined && lines.limit === undefined) return null;
-  return h('figure', { class: 'memory' }, fitToWidth((width) => memoryGauge(lines, width)), legend(lines, false), h('figcaption', null, [describe(lines.peak ?? 0, lines, null), ...notes].join(' ')), top);
+  return h(
+    'figure',
+    { class: 'memory' },
+    fitToWidth((width) => memoryGauge(lines, width)),
+    legend(lines, false),
+    h('figcaption', null, [describe(lines.peak ?? 0, lines, null), ...notes].join(' ')),
+    top,
+  );
 }
 
 function refcountSentence(delta: number, expected: unknown): string {
@@ -148,7 +158,12 @@ function explanations(m: Measurements): { items: HTMLElement[]; used: Set<string
   }
   if (finite(m.finalizers_ran)) say(['finalizers_ran', 'expected_at_least'], `Finalizers: ${plural(m.finalizers_ran, '__del__ method', '__del__ methods')} ran${atLeast}.`);
   if (finite(m.uncollectable)) {
-    say(['uncollectable'], m.uncollectable === 0 ? 'Uncollectable objects: none (gc.garbage stayed empty).' : `Uncollectable objects: ${plural(m.uncollectable, 'object')} the collector found but could not free (gc.garbage).`);
+    say(
+      ['uncollectable'],
+      m.uncollectable === 0
+        ? 'Uncollectable objects: none (gc.garbage stayed empty).'
+        : `Uncollectable objects: ${plural(m.uncollectable, 'object')} the collector found but could not free (gc.garbage).`,
+    );
   }
 
   if (finite(m.survivors)) {
@@ -188,7 +203,11 @@ function explanations(m: Measurements): { items: HTMLElement[]; used: Set<string
   const max = finite(m.max_bytes) ? ` (at most ${kib(m.max_bytes)} allowed)` : '';
   if (finite(m.deep_size_bytes)) say(['deep_size_bytes', 'max_bytes'], `Size: the object and everything it holds take ${kib(m.deep_size_bytes)}${max}.`);
   if (finite(m.instance_bytes)) say(['instance_bytes', 'max_bytes'], `Size: one instance takes ${kib(m.instance_bytes)}${max}.`);
-  if (typeof m.slots === 'boolean') say(['slots'], m.slots ? 'The class uses __slots__: its instances have no per-instance __dict__.' : 'The class does not use __slots__ (or its instances still get a __dict__).');
+  if (typeof m.slots === 'boolean')
+    say(
+      ['slots'],
+      m.slots ? 'The class uses __slots__: its instances have no per-instance __dict__.' : 'The class does not use __slots__ (or its instances still get a __dict__).',
+    );
 
   if (isObject(m.evidence) && finite(m.evidence.answers)) {
     const e = m.evidence;
@@ -243,7 +262,10 @@ function holderWords(kinds: string[]): string {
 export function holderHint(message: string | undefined): string | null {
   const match = message ? /referenced by: ([A-Za-z_][\w, ]*) \(not reachable/.exec(message) : null;
   if (!match) return null;
-  const kinds = match[1].split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = match[1]
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   return `What holds it: ${holderWords(kinds)}. It is not one of your module's variables, so look for where your code stores that object.`;
 }
 
@@ -270,7 +292,11 @@ const LABELS: Record<string, string> = {
 
 function label(key: string): string {
   if (LABELS[key]) return LABELS[key];
-  const words = key.replace(/#(\d+)$/, ' $1').replace(/_(mib|kib|bytes|ms|s)$/, '').replace(/_/g, ' ').trim();
+  const words = key
+    .replace(/#(\d+)$/, ' $1')
+    .replace(/_(mib|kib|bytes|ms|s)$/, '')
+    .replace(/_/g, ' ')
+    .trim();
   return words ? words[0].toUpperCase() + words.slice(1) : key;
 }
 
@@ -296,13 +322,27 @@ function readable(key: string, v: unknown, depth = 0): Child {
   if (depth > 4) return '…';
   if (Array.isArray(v)) {
     if (!v.length) return 'none';
-    if (v.every((x) => scalar(key, x) !== null)) return v.slice(0, 50).map((x) => scalar(key, x)).join(', ') + (v.length > 50 ? ` … (${v.length} in all)` : '');
-    return h('ul', { class: 'tree' }, v.slice(0, 20).map((x) => h('li', null, readable(key, x, depth + 1))));
+    if (v.every((x) => scalar(key, x) !== null))
+      return (
+        v
+          .slice(0, 50)
+          .map((x) => scalar(key, x))
+          .join(', ') + (v.length > 50 ? ` … (${v.length} in all)` : '')
+      );
+    return h(
+      'ul',
+      { class: 'tree' },
+      v.slice(0, 20).map((x) => h('li', null, readable(key, x, depth + 1))),
+    );
   }
   if (isObject(v)) {
     const entries = Object.entries(v);
     if (!entries.length) return 'none';
-    return h('ul', { class: 'tree' }, entries.map(([k, x]) => h('li', null, `${label(k)}: `, readable(k, x, depth + 1))));
+    return h(
+      'ul',
+      { class: 'tree' },
+      entries.map(([k, x]) => h('li', null, `${label(k)}: `, readable(k, x, depth + 1))),
+    );
   }
   return String(v);
 }
@@ -322,14 +362,7 @@ function otherTable(m: Measurements, used: Set<string>): HTMLElement | null {
     h(
       'tbody',
       null,
-      rows.map(([k, v]) =>
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'row' }, label(k)),
-          h('td', null, readable(k, v)),
-        ),
-      ),
+      rows.map(([k, v]) => h('tr', null, h('th', { scope: 'row' }, label(k)), h('td', null, readable(k, v)))),
     ),
   );
 }

@@ -244,7 +244,11 @@ export function memoryGauge(lines: MemoryLines, width = 640): SVGSVGElement {
     s('rect', { class: 'gauge-track', x: m.left, y: m.top, width: pw, height: 16, rx: 4 }),
     finite(lines.peak) ? s('rect', { class: `gauge-bar${over ? ' over' : ''}`, x: m.left, y: m.top, width: barEnd - m.left, height: 16, rx: 4 }) : null,
     finite(lines.peak)
-      ? s('text', { class: `gauge-value${inside ? ' inside' : ''}`, x: inside ? barEnd - 6 : barEnd + 6, y: m.top + 12, 'text-anchor': inside ? 'end' : 'start' }, `peak ${mib(lines.peak)}`)
+      ? s(
+          'text',
+          { class: `gauge-value${inside ? ' inside' : ''}`, x: inside ? barEnd - 6 : barEnd + 6, y: m.top + 12, 'text-anchor': inside ? 'end' : 'start' },
+          `peak ${mib(lines.peak)}`,
+        )
       : null,
     marks,
   );
@@ -271,7 +275,9 @@ export function describe(peak: number, lines: MemoryLines, series: MemorySeries 
     } else parts.push(`Peak memory was ${mib(peak)}.`);
   }
   if (finite(lines.referencePeak) && lines.referencePeak > 0) {
-    parts.push(`The reference solution peaks at ${mib(lines.referencePeak)}${finite(peak) && peak > 0 ? `; this run used ${num(peak / lines.referencePeak, peak / lines.referencePeak < 10 ? 2 : 1)}× that` : ''}.`);
+    parts.push(
+      `The reference solution peaks at ${mib(lines.referencePeak)}${finite(peak) && peak > 0 ? `; this run used ${num(peak / lines.referencePeak, peak / lines.referencePeak < 10 ? 2 : 1)}× that` : ''}.`,
+    );
   }
   if (finite(lines.budget)) parts.push(`The test allows up to ${mib(lines.budget)}.`);
   return parts.join(' ');

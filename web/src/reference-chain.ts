@@ -36,13 +36,27 @@ export function referenceChain(message: string | undefined): HTMLElement | null 
     if (!match || !steps) continue;
     const file = match[2]?.replace(/[,.]$/, '');
     const boxes = steps.map((text, i) =>
-      h('li', { class: 'ref-step' }, h('span', { class: i === 0 ? 'ref-box ref-root' : 'ref-box' }, h('code', null, text), i === 0 ? h('span', { class: 'ref-note' }, file ? `variable in ${file}` : 'module variable') : null)),
+      h(
+        'li',
+        { class: 'ref-step' },
+        h(
+          'span',
+          { class: i === 0 ? 'ref-box ref-root' : 'ref-box' },
+          h('code', null, text),
+          i === 0 ? h('span', { class: 'ref-note' }, file ? `variable in ${file}` : 'module variable') : null,
+        ),
+      ),
     );
     return h(
       'figure',
       { class: 'ref-chain' },
       h('figcaption', null, 'What keeps it alive, from your module’s variable to the object:'),
-      h('ol', { 'aria-label': `reference chain: ${match[1]} holds the object` }, ...boxes, h('li', { class: 'ref-step' }, h('span', { class: 'ref-box ref-target' }, 'the object'))),
+      h(
+        'ol',
+        { 'aria-label': `reference chain: ${match[1]} holds the object` },
+        ...boxes,
+        h('li', { class: 'ref-step' }, h('span', { class: 'ref-box ref-target' }, 'the object')),
+      ),
     );
   }
   return null;

@@ -96,7 +96,12 @@ export function outputSection(output: StudentOutput | null | undefined, staff: b
         h(
           'div',
           { class: 'output-section', 'data-label': section.label },
-          h('h4', null, section.label === 'import' ? 'While your file was imported' : `During “${section.label}”`, staff && section.hidden ? h('span', { class: 'tag' }, 'hidden') : null),
+          h(
+            'h4',
+            null,
+            section.label === 'import' ? 'While your file was imported' : `During “${section.label}”`,
+            staff && section.hidden ? h('span', { class: 'tag' }, 'hidden') : null,
+          ),
           outputBlock('Standard output', section.stdout, 'stdout'),
           outputBlock('Standard error', section.stderr, 'stderr'),
         ),
@@ -122,7 +127,11 @@ function numbered(text: string): HTMLElement {
   return h(
     'pre',
     { class: 'code-listing', tabindex: '0' },
-    h('code', null, lines.map((line, i) => h('span', { class: 'code-line' }, h('span', { class: 'line-no', 'aria-hidden': 'true' }, String(i + 1)), line, '\n'))),
+    h(
+      'code',
+      null,
+      lines.map((line, i) => h('span', { class: 'code-line' }, h('span', { class: 'line-no', 'aria-hidden': 'true' }, String(i + 1)), line, '\n')),
+    ),
   );
 }
 
@@ -168,7 +177,15 @@ export function codeSection(code: SubmissionCode, actions: { restore?: () => voi
       h('h3', null, 'Changes since the previous submission'),
       code.previous
         ? [
-            h('p', { class: 'muted small' }, 'Compared with ', actions.previousHref ? h('a', { href: actions.previousHref }, 'the submission of ', time(code.previous.createdAt)) : ['the submission of ', time(code.previous.createdAt)], '.'),
+            h(
+              'p',
+              { class: 'muted small' },
+              'Compared with ',
+              actions.previousHref
+                ? h('a', { href: actions.previousHref }, 'the submission of ', time(code.previous.createdAt))
+                : ['the submission of ', time(code.previous.createdAt)],
+              '.',
+            ),
             changed.length ? changed.map(diffView) : h('p', { class: 'muted' }, 'No change: the files are the same as in the previous submission.'),
           ]
         : h('p', { class: 'muted' }, 'This is the first submission of this exercise.'),

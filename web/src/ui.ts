@@ -59,8 +59,26 @@ export function table(caption: string, headers: string[], rows: Child[][], optio
       'table',
       { class: `data ${options.className ?? ''}`.trim() },
       h('caption', { class: options.hideCaption ? 'sr-only' : null }, caption),
-      h('thead', null, h('tr', null, headers.map((text) => h('th', { scope: 'col' }, text)))),
-      h('tbody', null, rows.map((cells) => h('tr', null, cells.map((cell) => h('td', null, cell))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          headers.map((text) => h('th', { scope: 'col' }, text)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((cells) =>
+          h(
+            'tr',
+            null,
+            cells.map((cell) => h('td', null, cell)),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -73,11 +91,19 @@ export function jsonTree(value: unknown, depth = 0): Child {
   if (depth > 6) return h('code', null, JSON.stringify(value));
   if (Array.isArray(value)) {
     if (!value.length) return h('span', { class: 'muted' }, 'none');
-    return h('ul', { class: 'tree' }, value.map((item) => h('li', null, jsonTree(item, depth + 1))));
+    return h(
+      'ul',
+      { class: 'tree' },
+      value.map((item) => h('li', null, jsonTree(item, depth + 1))),
+    );
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (!entries.length) return h('span', { class: 'muted' }, 'none');
-  return h('dl', { class: 'tree' }, entries.map(([k, v]) => [h('dt', null, k), h('dd', null, jsonTree(v, depth + 1))]));
+  return h(
+    'dl',
+    { class: 'tree' },
+    entries.map(([k, v]) => [h('dt', null, k), h('dd', null, jsonTree(v, depth + 1))]),
+  );
 }
 
 /** Boxes that may scroll sideways (code, output, wide tables, reports). */

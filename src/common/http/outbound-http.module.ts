@@ -8,7 +8,9 @@ import { OutboundPolicy } from './outbound-url';
  */
 @Global()
 @Module({
-  providers: [{ provide: OutboundPolicy, inject: [AppConfigService], useFactory: (config: AppConfigService) => new OutboundPolicy({ allow: config.values.OUTBOUND_ALLOWED_NETWORKS }) }],
+  providers: [
+    { provide: OutboundPolicy, inject: [AppConfigService], useFactory: (config: AppConfigService) => new OutboundPolicy({ allow: config.values.OUTBOUND_ALLOWED_NETWORKS }) },
+  ],
   exports: [OutboundPolicy],
 })
 export class OutboundHttpModule {}

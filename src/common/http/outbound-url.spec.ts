@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { parseAllowList } from '../net/allow-list';
 import { blockedAddressReason, OutboundPolicy, OutboundUrlError, outboundRequest, type HostResolver } from './outbound-url';
 
-const fixed = (table: Record<string, string[]>): HostResolver => async (name) => {
-  const addresses = table[name];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const fixed =
+  (table: Record<string, string[]>): HostResolver =>
+  async (name) => {
+    const addresses = table[name];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 async function refusal(policy: OutboundPolicy, url: string): Promise<string> {
   try {
@@ -95,7 +97,15 @@ describe('outbound address policy', () => {
 
   it('lets the allow-list open exactly the networks it names, in every form of their addresses', async () => {
     const onPrem = new OutboundPolicy({ allow: '10.20.0.0/16, 127.0.0.1, fd12:3456::/32', resolve: fixed({ 'lms.campus': ['10.20.3.4'], 'other.campus': ['10.21.0.1'] }) });
-    for (const url of ['http://10.20.255.1/', 'http://127.0.0.1:9/', 'http://[::ffff:127.0.0.1]/', 'http://2130706433/', 'http://lms.campus/', 'http://[fd12:3456::1]/', 'http://localhost/']) {
+    for (const url of [
+      'http://10.20.255.1/',
+      'http://127.0.0.1:9/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://2130706433/',
+      'http://lms.campus/',
+      'http://[fd12:3456::1]/',
+      'http://localhost/',
+    ]) {
       expect(await refusal(onPrem, url)).toBe('accepted');
     }
     for (const url of ['http://10.21.0.1/', 'http://127.0.0.2/', 'http://[::1]/', 'http://other.campus/', 'http://169.254.169.254/']) {

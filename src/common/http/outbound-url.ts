@@ -285,7 +285,7 @@ export async function outboundRequest(policy: OutboundPolicy, value: string | UR
     );
     req.on('error', (error: Error & { cause?: unknown }) => {
       if (signal.aborted) return reject(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: 'TimeoutError' }));
-      const policyError = error instanceof OutboundUrlError ? error : (error.cause instanceof OutboundUrlError ? error.cause : null);
+      const policyError = error instanceof OutboundUrlError ? error : error.cause instanceof OutboundUrlError ? error.cause : null;
       reject(policyError ?? error);
     });
     req.end(options.body);

@@ -51,7 +51,10 @@ export class ChangeMemberRoleDto {
 export const ROSTER_IMPORT_MAX_BYTES = 1024 * 1024;
 
 export class ImportRosterDto {
-  @ApiProperty({ description: 'CSV text with a header row: email and/or external_id, name, role (UTF-8, BOM and CRLF accepted)', example: 'email,name,role\nada@example.edu,Ada Lovelace,student\n' })
+  @ApiProperty({
+    description: 'CSV text with a header row: email and/or external_id, name, role (UTF-8, BOM and CRLF accepted)',
+    example: 'email,name,role\nada@example.edu,Ada Lovelace,student\n',
+  })
   @IsString()
   @Length(1, ROSTER_IMPORT_MAX_BYTES, { message: `must be CSV text of 1 to ${ROSTER_IMPORT_MAX_BYTES} characters` })
   csv!: string;

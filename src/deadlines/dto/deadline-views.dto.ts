@@ -14,12 +14,13 @@ export class DeadlineSettingsView {
 
 /** What applies, every level resolved (the built-in defaults filled in). */
 export class EffectivePolicyView {
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: "the due date that applies (the student's extension's when they have one)" }) dueAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: "the due date that applies (the student's extension's when they have one)" }) dueAt!:
+    string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'the due date without any extension' }) baseDueAt!: string | null;
   @ApiProperty({ enum: LATE_POLICIES }) latePolicy!: LatePolicy;
   @ApiProperty() penaltyPercentPerDay!: number;
   @ApiProperty() penaltyFloorPercent!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'with the extension\'s extra attempts; null: no limit' }) maxAttempts!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "with the extension's extra attempts; null: no limit" }) maxAttempts!: number | null;
   @ApiProperty() extended!: boolean;
 }
 
@@ -66,5 +67,6 @@ export class SubmissionLatenessView {
   @ApiProperty({ description: 'accepted by the API after the due date' }) late!: boolean;
   @ApiProperty() daysLate!: number;
   @ApiProperty({ description: 'percent taken off the score that counts' }) penaltyPercent!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'the score after the late policy (null until graded); what the gradebook and the LMS get' }) countedScore!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'the score after the late policy (null until graded); what the gradebook and the LMS get' }) countedScore!:
+    number | null;
 }

@@ -41,7 +41,11 @@ export class DeadlineSettingsDto {
   @IsInstant()
   dueAt?: string | null;
 
-  @ApiPropertyOptional({ enum: LATE_POLICIES, nullable: true, description: 'closed: refused after the due date; penalty: a percentage off per started day late; marked: accepted and marked late (the default)' })
+  @ApiPropertyOptional({
+    enum: LATE_POLICIES,
+    nullable: true,
+    description: 'closed: refused after the due date; penalty: a percentage off per started day late; marked: accepted and marked late (the default)',
+  })
   @Nullable()
   @IsIn(LATE_POLICIES, { message: `must be one of ${LATE_POLICIES.join(', ')}` })
   latePolicy?: LatePolicy | null;

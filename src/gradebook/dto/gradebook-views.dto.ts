@@ -17,8 +17,10 @@ export class GradebookCell {
   @ApiProperty({ description: 'points of the version that submission was graded against' }) maxScore!: number;
   @ApiProperty({ format: 'uuid' }) submissionId!: string;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
-  @ApiPropertyOptional({ enum: FLAG_SEVERITIES, description: "only when that submission is flagged: the highest severity of its latest run's flags and evidence marks" }) flagSeverity?: FlagSeverity;
-  @ApiPropertyOptional({ type: Boolean, enum: [true], description: "only when it was accepted after its student's due date; then daysLate, penaltyPercent and rawScore too" }) late?: true;
+  @ApiPropertyOptional({ enum: FLAG_SEVERITIES, description: "only when that submission is flagged: the highest severity of its latest run's flags and evidence marks" })
+  flagSeverity?: FlagSeverity;
+  @ApiPropertyOptional({ type: Boolean, enum: [true], description: "only when it was accepted after its student's due date; then daysLate, penaltyPercent and rawScore too" })
+  late?: true;
   @ApiPropertyOptional({ description: 'started days after the due date' }) daysLate?: number;
   @ApiPropertyOptional({ description: 'percent taken off rawScore (penalty policy; 0 when marked)' }) penaltyPercent?: number;
   @ApiPropertyOptional({ description: 'the graded score before the penalty' }) rawScore?: number;

@@ -17,7 +17,8 @@ export class GradebookQuery {
 
   @ApiPropertyOptional({
     type: Boolean,
-    description: 'csv only: true adds a <exercise-slug>_flag column per exercise after total, with the highest flag severity of the counting submission (empty when not flagged). JSON cells always carry flagSeverity when flagged',
+    description:
+      'csv only: true adds a <exercise-slug>_flag column per exercise after total, with the highest flag severity of the counting submission (empty when not flagged). JSON cells always carry flagSeverity when flagged',
   })
   @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

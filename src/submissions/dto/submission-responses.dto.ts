@@ -53,7 +53,8 @@ export class TestViewDto implements TestView {
   @ApiPropertyOptional({
     enum: EVIDENCE_STATUSES,
     nullable: true,
-    description: "staff only: the test's evidence did not hold (an out-of-process check contradicted it, it was tampered with, sources disagreed, a blocked tool was used); null when it held",
+    description:
+      "staff only: the test's evidence did not hold (an out-of-process check contradicted it, it was tampered with, sources disagreed, a blocked tool was used); null when it held",
   })
   evidence?: EvidenceStatus | null;
 }
@@ -83,7 +84,10 @@ export class StudentOutputDto implements StudentOutputView {
 }
 
 export class QueuePlaceDto implements QueuePlace {
-  @ApiProperty({ enum: ['waiting', 'retrying', 'unknown'], description: 'waiting: ready to run, in line; retrying: an infrastructure failure, waiting out its backoff; unknown: Redis could not tell' })
+  @ApiProperty({
+    enum: ['waiting', 'retrying', 'unknown'],
+    description: 'waiting: ready to run, in line; retrying: an infrastructure failure, waiting out its backoff; unknown: Redis could not tell',
+  })
   state!: QueuePlace['state'];
   @ApiProperty({ type: Number, nullable: true, description: '1 = the next job a free worker takes; null unless waiting' })
   position!: number | null;
@@ -128,9 +132,16 @@ export class SubmissionViewDto implements SubmissionView {
   output?: StudentOutputDto | null;
   @ApiPropertyOptional({ type: [FlagDto], description: 'staff only (admin, instructors, lms; never students): what the harness flagged, most severe first' })
   flags?: FlagDto[];
-  @ApiPropertyOptional({ enum: FLAG_SEVERITIES, nullable: true, description: 'staff only: the highest severity among flags and evidence marks (an evidence mark counts as high); null when none' })
+  @ApiPropertyOptional({
+    enum: FLAG_SEVERITIES,
+    nullable: true,
+    description: 'staff only: the highest severity among flags and evidence marks (an evidence mark counts as high); null when none',
+  })
   flagSeverity?: FlagSeverity | null;
-  @ApiProperty({ type: SubmissionLatenessView, description: "how it stands against its student's due date (accepted after it: late), and the score that counts after the late policy" })
+  @ApiProperty({
+    type: SubmissionLatenessView,
+    description: "how it stands against its student's due date (accepted after it: late), and the score that counts after the late policy",
+  })
   lateness!: SubmissionLatenessView;
   @ApiPropertyOptional({ type: QueuePlaceDto, description: 'GET only, while queued: where it stands in the queue (the status stream leaves it out)' })
   queue?: QueuePlaceDto;
@@ -233,7 +244,12 @@ export class SubmissionCodeDto implements SubmissionCodeView {
   studentId!: string;
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'solution.py': 'def f():\n    return 1\n' }, description: 'file name → source, as submitted' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'solution.py': 'def f():\n    return 1\n' },
+    description: 'file name → source, as submitted',
+  })
   files!: Record<string, string>;
   @ApiProperty({ type: SubmissionPreviousDto, nullable: true, description: "the same student's previous submission of the exercise (any version)" })
   previous!: SubmissionPreviousDto | null;

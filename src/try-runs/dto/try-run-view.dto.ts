@@ -5,7 +5,16 @@ import type { TryRunView } from '../try-runs.service';
 
 export const TRY_RUN_STATUSES = ['queued', 'running', 'done'] as const;
 export type TryRunStatus = (typeof TRY_RUN_STATUSES)[number];
-export const TRY_RUN_OUTCOMES = ['finished', 'error', 'syntax_error', 'timeout', 'memory_limit', 'output_limit', 'expired', 'sandbox_error'] as const satisfies readonly TryRunOutcome[];
+export const TRY_RUN_OUTCOMES = [
+  'finished',
+  'error',
+  'syntax_error',
+  'timeout',
+  'memory_limit',
+  'output_limit',
+  'expired',
+  'sandbox_error',
+] as const satisfies readonly TryRunOutcome[];
 
 type TryRunLimits = TryRunResult['limits'];
 

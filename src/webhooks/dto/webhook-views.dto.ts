@@ -12,7 +12,8 @@ export class WebhookEndpointView {
   @ApiProperty({ example: 'https://lms.example.edu/memgrade-hook' }) url!: string;
   @ApiProperty({ type: [String], enum: WEBHOOK_EVENTS }) events!: string[];
   @ApiProperty() active!: boolean;
-  @ApiProperty({ enum: ['course', 'api-key'], description: '"course": registered by course staff; "api-key": registered by (and tied to) an lms key' }) owner!: 'course' | 'api-key';
+  @ApiProperty({ enum: ['course', 'api-key'], description: '"course": registered by course staff; "api-key": registered by (and tied to) an lms key' }) owner!:
+    'course' | 'api-key';
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) apiKeyId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

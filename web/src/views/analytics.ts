@@ -64,7 +64,12 @@ export async function teachAnalyticsPage(ctx: RouteContext): Promise<void> {
           `${t.passed} of ${t.runs}`,
           h('span', { class: 'share' }, shareBar(t.passRate), percent(t.passRate === null ? null : t.passRate * 100)),
           t.commonFailure
-            ? h('div', null, h('pre', { class: 'failure-message' }, t.commonFailure.example), h('span', { class: 'muted small' }, `${t.commonFailure.count} failing run${t.commonFailure.count === 1 ? '' : 's'} read like this (numbers aside)`))
+            ? h(
+                'div',
+                null,
+                h('pre', { class: 'failure-message' }, t.commonFailure.example),
+                h('span', { class: 'muted small' }, `${t.commonFailure.count} failing run${t.commonFailure.count === 1 ? '' : 's'} read like this (numbers aside)`),
+              )
             : h('span', { class: 'muted' }, 'nobody failed it'),
         ]),
         { className: 'analytics-tests' },
@@ -83,7 +88,12 @@ export async function teachAnalyticsPage(ctx: RouteContext): Promise<void> {
     ? table(
         'Trend per day (UTC)',
         ['Day', 'Submissions', 'Mean score', 'Full marks'],
-        data.trend.map((d) => [h('time', { datetime: d.day }, d.day), h('span', { class: 'share' }, shareBar(d.submissions / mostPerDay), String(d.submissions)), h('span', { class: 'share' }, shareBar(d.meanPercent / 100), percent(d.meanPercent)), String(d.fullMarks)]),
+        data.trend.map((d) => [
+          h('time', { datetime: d.day }, d.day),
+          h('span', { class: 'share' }, shareBar(d.submissions / mostPerDay), String(d.submissions)),
+          h('span', { class: 'share' }, shareBar(d.meanPercent / 100), percent(d.meanPercent)),
+          String(d.fullMarks),
+        ]),
         { className: 'analytics-trend' },
       )
     : empty('No submission yet.');
@@ -92,12 +102,7 @@ export async function teachAnalyticsPage(ctx: RouteContext): Promise<void> {
     ctx.main,
     breadcrumbs(['Courses', '#/'], [course.title, `#/teach/${enc(slug)}`], [data.title, `#/teach/${enc(slug)}/exercises/${enc(exercise)}`], ['Analytics', null]),
     pageTitle(`Analytics: ${data.title}`, h('p', { class: 'subtitle' }, h('code', null, exercise), ` · version ${data.version.number}${data.version.current ? ' (current)' : ''}`)),
-    h(
-      'div',
-      { class: 'toolbar' },
-      h('label', { for: 'analytics-basis' }, 'Submissions counted '),
-      basisSelect,
-    ),
+    h('div', { class: 'toolbar' }, h('label', { for: 'analytics-basis' }, 'Submissions counted '), basisSelect),
     h('p', { class: 'notice', id: 'analytics-basis-text' }, 'Counted: ', data.basisDescription, '.'),
     h(
       'ul',
@@ -111,7 +116,13 @@ export async function teachAnalyticsPage(ctx: RouteContext): Promise<void> {
     h(
       'div',
       { class: 'analytics-grid' },
-      h('section', { class: 'panel', 'aria-labelledby': 'histogram-title' }, h('h2', { id: 'histogram-title' }, 'Score distribution'), data.submissions ? histogramPlot(data.histogram) : null, histogramTable),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'histogram-title' },
+        h('h2', { id: 'histogram-title' }, 'Score distribution'),
+        data.submissions ? histogramPlot(data.histogram) : null,
+        histogramTable,
+      ),
       h('section', { class: 'panel', 'aria-labelledby': 'trend-title' }, h('h2', { id: 'trend-title' }, 'Over time'), trendTable),
     ),
   );

@@ -57,7 +57,11 @@ function urlsSection(configuration: ToolConfiguration): HTMLElement {
     h(
       'dl',
       { class: 'lti-urls' },
-      row('Dynamic registration URL', configuration.registration_url, 'paste it into the platform’s “register a tool” (Moodle 4.x: Tool URL); add ?secret=… when the server sets LTI_REGISTRATION_SECRET'),
+      row(
+        'Dynamic registration URL',
+        configuration.registration_url,
+        'paste it into the platform’s “register a tool” (Moodle 4.x: Tool URL); add ?secret=… when the server sets LTI_REGISTRATION_SECRET',
+      ),
       row('Login initiation URL', configuration.login_url, 'OpenID Connect third-party initiated login (GET or POST)'),
       row('Redirect URI (launch)', configuration.launch_url, 'also the target link URI and the deep-linking URL'),
       row('Public keyset URL (JWKS)', configuration.jwks_url, 'memgrade’s public keys: verifies its client assertions and deep-linking answers'),
@@ -74,7 +78,13 @@ function platformTable(platforms: Platform[]): HTMLElement {
       p.name,
       h('code', null, p.issuer),
       h('code', null, p.clientId),
-      p.deploymentIds.length ? h('ul', { class: 'plain' }, p.deploymentIds.map((id) => h('li', null, h('code', null, id)))) : h('span', { class: 'muted' }, 'learned at the first launch'),
+      p.deploymentIds.length
+        ? h(
+            'ul',
+            { class: 'plain' },
+            p.deploymentIds.map((id) => h('li', null, h('code', null, id))),
+          )
+        : h('span', { class: 'muted' }, 'learned at the first launch'),
       h('a', { href: `#/teach/${encodeURIComponent(p.course)}` }, p.course),
       `${p.registeredVia === 'dynamic' ? 'dynamically' : 'by hand'}, ${time(p.createdAt)}`,
     ]),
@@ -119,7 +129,10 @@ function registrationForm(courses: Course[], onRegistered: () => Promise<void>):
           authLoginUrl: value('authLoginUrl'),
           tokenUrl: value('tokenUrl'),
           jwksUrl: value('jwksUrl'),
-          deploymentIds: value('deploymentIds').split(',').map((id) => id.trim()).filter(Boolean),
+          deploymentIds: value('deploymentIds')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
           course: course.value,
         };
         button.disabled = true;
@@ -145,7 +158,11 @@ function registrationForm(courses: Course[], onRegistered: () => Promise<void>):
     'section',
     { class: 'lti-section', 'aria-labelledby': 'register-title' },
     h('h2', { id: 'register-title' }, 'Register a platform by hand'),
-    h('p', { class: 'help' }, 'For platforms without dynamic registration (Canvas developer keys, Blackboard, Brightspace): first enter memgrade’s URLs above in the platform, then copy what it shows for memgrade here.'),
+    h(
+      'p',
+      { class: 'help' },
+      'For platforms without dynamic registration (Canvas developer keys, Blackboard, Brightspace): first enter memgrade’s URLs above in the platform, then copy what it shows for memgrade here.',
+    ),
     courses.length ? form : empty('Create a course first: a platform’s launches belong to one course.'),
   );
 }

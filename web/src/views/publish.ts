@@ -67,7 +67,12 @@ export async function publishPage(ctx: RouteContext): Promise<void> {
       const shown = version;
       replace(
         body,
-        h('p', { 'data-testid': 'validation-status', 'data-status': version.status }, h('span', { class: `badge validation-${version.status}` }, version.status), version.current ? ' · current: new submissions are graded against it' : null),
+        h(
+          'p',
+          { 'data-testid': 'validation-status', 'data-status': version.status },
+          h('span', { class: `badge validation-${version.status}` }, version.status),
+          version.current ? ' · current: new submissions are graded against it' : null,
+        ),
         validationReport(version.validation),
         makeCurrentButton(slug, published.exercise, shown, () => void follow({ ...published, created: false })),
       );
@@ -79,7 +84,10 @@ export async function publishPage(ctx: RouteContext): Promise<void> {
     event.preventDefault();
     const chosenSlug = slugInput.value.trim();
     if (chosenSlug && !SLUG.test(chosenSlug)) {
-      replace(progress, errorBox(new ApiError(400, 'The slug must be lower-case letters, digits or "-".', 'bad_request', [{ field: 'slug', reason: 'must be lower-case letters, digits or "-"' }])));
+      replace(
+        progress,
+        errorBox(new ApiError(400, 'The slug must be lower-case letters, digits or "-".', 'bad_request', [{ field: 'slug', reason: 'must be lower-case letters, digits or "-"' }])),
+      );
       slugInput.focus();
       return;
     }
@@ -114,7 +122,11 @@ export async function publishPage(ctx: RouteContext): Promise<void> {
     h(
       'form',
       { class: 'panel publish-form', onSubmit },
-      h('p', { class: 'muted' }, 'An exercise folder holds exercise.yaml, statement.md, starter/, reference/, tests/ and optionally wrong/. Publishing checks its format, then grades its own solutions in the sandbox before students get it.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'An exercise folder holds exercise.yaml, statement.md, starter/, reference/, tests/ and optionally wrong/. Publishing checks its format, then grades its own solutions in the sandbox before students get it.',
+      ),
       h('div', { class: 'field' }, h('label', { for: 'archive' }, 'Exercise archive (.zip)'), archive),
       h('div', { class: 'field' }, h('label', { for: 'folder' }, 'or the exercise folder'), folder),
       h(

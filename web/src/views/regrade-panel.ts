@@ -22,9 +22,7 @@ function progressView(regrade: Regrade): HTMLElement {
       time(regrade.createdAt),
       regrade.done && regrade.finishedAt ? [', finished ', time(regrade.finishedAt)] : null,
     ),
-    regrade.total
-      ? h('progress', { max: regrade.total, value: finished, 'aria-label': `Regrade progress: ${finished} of ${regrade.total} done` })
-      : null,
+    regrade.total ? h('progress', { max: regrade.total, value: finished, 'aria-label': `Regrade progress: ${finished} of ${regrade.total} done` }) : null,
     h(
       'p',
       { class: 'regrade-counts', 'data-testid': 'regrade-counts' },
@@ -80,5 +78,12 @@ export function regradePanel(course: string, exercise: string, version: number, 
     (list) => show(list[0]),
     () => undefined, // no history to show; the button still works
   );
-  return h('div', { class: 'regrade' }, h('h3', null, 'Regrade'), h('p', { class: 'muted small' }, 'Grades every finished submission of this version again, against this version.'), button, progress);
+  return h(
+    'div',
+    { class: 'regrade' },
+    h('h3', null, 'Regrade'),
+    h('p', { class: 'muted small' }, 'Grades every finished submission of this version again, against this version.'),
+    button,
+    progress,
+  );
 }

@@ -93,7 +93,11 @@ function renderMembers(target: HTMLElement, course: Course, members: Member[], m
 
 function roleChanger(course: Course, member: Member, status: HTMLElement, reload: () => Promise<void>): HTMLElement {
   const id = uid('role');
-  const select = h('select', { id }, ROLES.map(([value, label]) => h('option', { value, selected: value === member.role }, label)));
+  const select = h(
+    'select',
+    { id },
+    ROLES.map(([value, label]) => h('option', { value, selected: value === member.role }, label)),
+  );
   return h(
     'form',
     {
@@ -123,12 +127,20 @@ function addForm(course: Course, reload: () => Promise<void>): HTMLElement {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'off' });
   const externalId = h('input', { type: 'text', name: 'externalId', autocomplete: 'off' });
   const name = h('input', { type: 'text', name: 'displayName', autocomplete: 'off', maxlength: '200' });
-  const role = h('select', { name: 'role' }, ROLES.map(([value, label]) => h('option', { value }, label)));
+  const role = h(
+    'select',
+    { name: 'role' },
+    ROLES.map(([value, label]) => h('option', { value }, label)),
+  );
   return h(
     'section',
     { 'aria-labelledby': 'add-title', class: 'roster-section' },
     h('h2', { id: 'add-title' }, 'Add a person'),
-    h('p', { class: 'help' }, 'Someone memgrade knows (by email or external id) is enrolled; anyone else is created, with a first key to hand them. Instructors create students and teaching assistants.'),
+    h(
+      'p',
+      { class: 'help' },
+      'Someone memgrade knows (by email or external id) is enrolled; anyone else is created, with a first key to hand them. Instructors create students and teaching assistants.',
+    ),
     h(
       'form',
       {

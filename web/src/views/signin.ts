@@ -52,11 +52,24 @@ export function signInPage(main: HTMLElement, reason: string | null, onSignedIn:
     },
     h('label', { for: 'api-key' }, 'API key'),
     input,
-    h('p', { id: 'api-key-help', class: 'help' }, 'The key your instructor or your course’s learning platform gave you. It is kept only in this browser tab until you sign out or close the tab.'),
+    h(
+      'p',
+      { id: 'api-key-help', class: 'help' },
+      'The key your instructor or your course’s learning platform gave you. It is kept only in this browser tab until you sign out or close the tab.',
+    ),
     h('p', { class: 'checkbox' }, show, h('label', { for: 'show-key' }, ' Show the key')),
     button,
     message,
   );
-  replace(main, h('div', { class: 'signin' }, pageTitle('Sign in to memgrade'), h('p', { class: 'subtitle' }, 'Grading of Python memory management: reference counts, cycles, peak memory.'), form));
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'signin' },
+      pageTitle('Sign in to memgrade'),
+      h('p', { class: 'subtitle' }, 'Grading of Python memory management: reference counts, cycles, peak memory.'),
+      form,
+    ),
+  );
   input.focus();
 }

@@ -38,7 +38,9 @@ export async function homePage(ctx: RouteContext): Promise<void> {
             ),
           ),
         )
-      : empty(staff ? 'You do not teach or take any course yet.' : 'You are not enrolled in any course yet. Ask your instructor to enrol you, or open the link your course gave you.'),
+      : empty(
+          staff ? 'You do not teach or take any course yet.' : 'You are not enrolled in any course yet. Ask your instructor to enrol you, or open the link your course gave you.',
+        ),
   );
 }
 
@@ -56,7 +58,10 @@ export async function coursePage(ctx: RouteContext): Promise<void> {
   replace(
     ctx.main,
     breadcrumbs(['Courses', '#/'], [course.title, null]),
-    pageTitle(course.title, isStaff(ctx.me.role) || teaches(course) ? h('p', { class: 'subtitle' }, h('a', { href: `#/teach/${enc(slug)}` }, 'Instructor view of this course')) : null),
+    pageTitle(
+      course.title,
+      isStaff(ctx.me.role) || teaches(course) ? h('p', { class: 'subtitle' }, h('a', { href: `#/teach/${enc(slug)}` }, 'Instructor view of this course')) : null,
+    ),
     h(
       'section',
       { 'aria-labelledby': 'exercises-title' },
@@ -99,7 +104,10 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
     const starter = exercise.starter[file] ?? '';
     const editor = createEditor(loadDraft(key) ?? starter, `Code of ${file}`, (text) => {
       window.clearTimeout(timers.get(file));
-      timers.set(file, window.setTimeout(() => saveDraft(key, text === starter ? null : text), 300));
+      timers.set(
+        file,
+        window.setTimeout(() => saveDraft(key, text === starter ? null : text), 300),
+      );
     });
     editor.element.dataset.file = file;
     editors.set(file, editor);
@@ -136,7 +144,11 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
         )
       : null;
   const panels = files.map((file, i) =>
-    h('div', { class: 'file-panel', id: `panel-${i}`, role: files.length > 1 ? 'tabpanel' : null, 'aria-labelledby': files.length > 1 ? `tab-${i}` : null, hidden: file !== active }, editors.get(file)!.element),
+    h(
+      'div',
+      { class: 'file-panel', id: `panel-${i}`, role: files.length > 1 ? 'tabpanel' : null, 'aria-labelledby': files.length > 1 ? `tab-${i}` : null, hidden: file !== active },
+      editors.get(file)!.element,
+    ),
   );
   function select(file: string): void {
     active = file;
@@ -253,7 +265,15 @@ export async function exercisePage(ctx: RouteContext): Promise<void> {
           ? h(
               'ul',
               { class: 'test-plan' },
-              exercise.tests.map((t) => h('li', null, h('span', null, t.name), h('span', { class: 'muted' }, ` ${num(t.points)} pt${t.points === 1 ? '' : 's'}`), t.hidden ? h('span', { class: 'tag', title: 'You will see only whether it passed' }, 'hidden') : null)),
+              exercise.tests.map((t) =>
+                h(
+                  'li',
+                  null,
+                  h('span', null, t.name),
+                  h('span', { class: 'muted' }, ` ${num(t.points)} pt${t.points === 1 ? '' : 's'}`),
+                  t.hidden ? h('span', { class: 'tag', title: 'You will see only whether it passed' }, 'hidden') : null,
+                ),
+              ),
             )
           : empty('No tests are listed.'),
       ),

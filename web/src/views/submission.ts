@@ -10,7 +10,18 @@ import { renderMeasurements } from '../measurements';
 import { queuePlaceText } from '../queue-place';
 import { enc, navigate, type RouteContext } from '../router';
 import { breadcrumbs, empty, errorBox, loading, pageTitle, table } from '../ui';
-import { FINAL_STATUSES, type Course, type ExerciseDetail, type RegradeQueued, type SubmissionPage, type QueuePlace, type SubmissionCode, type SubmissionSummary, type SubmissionView, type TestView } from '../types';
+import {
+  FINAL_STATUSES,
+  type Course,
+  type ExerciseDetail,
+  type RegradeQueued,
+  type SubmissionPage,
+  type QueuePlace,
+  type SubmissionCode,
+  type SubmissionSummary,
+  type SubmissionView,
+  type TestView,
+} from '../types';
 
 export const isStaff = (role: string) => role === 'admin' || role === 'instructor';
 /** Staff of one course by the caller's role in it (`yourRole`): a TA is a student-level user. */
@@ -96,14 +107,28 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
       ),
     ),
     view.regrading
-      ? h('p', { class: 'notice', 'data-testid': 'regrading' }, `Being graded again (${view.status === 'running' ? 'running' : 'queued'}): the result below stands until the new one is stored.`)
+      ? h(
+          'p',
+          { class: 'notice', 'data-testid': 'regrading' },
+          `Being graded again (${view.status === 'running' ? 'running' : 'queued'}): the result below stands until the new one is stored.`,
+        )
       : null,
     view.status === 'queued' && !view.regrading
-      ? h('div', { class: 'queue-place' }, h('p', null, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…'), view.errorReason ? h('p', { class: 'muted small' }, view.errorReason) : null)
+      ? h(
+          'div',
+          { class: 'queue-place' },
+          h('p', null, view.queue ? queuePlaceText(view.queue) : 'Waiting for a grader…'),
+          view.errorReason ? h('p', { class: 'muted small' }, view.errorReason) : null,
+        )
       : null,
     view.status === 'running' && !view.regrading ? h('p', { class: 'muted' }, 'Running your code in the sandbox…') : null,
     view.status === 'error'
-      ? h('div', { class: 'error-box', role: 'alert' }, h('p', { class: 'error-title' }, 'This submission could not be graded'), h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'))
+      ? h(
+          'div',
+          { class: 'error-box', role: 'alert' },
+          h('p', { class: 'error-title' }, 'This submission could not be graded'),
+          h('p', null, view.errorReason ?? 'The grader failed. It is not your fault; submit again or ask your instructor.'),
+        )
       : null,
     // The API sends flags and evidence marks only to the course's staff: shown whenever present.
     view.flags ? flagsSection(view.flags, marks) : null,
@@ -116,7 +141,16 @@ export function renderSubmission(view: SubmissionView, staff: boolean): HTMLElem
         )
       : null,
     view.tests.length
-      ? h('section', { class: 'tests' }, h('h3', null, 'Tests'), h('ol', { class: 'test-list' }, view.tests.map((t) => testItem(t, staff, shared))))
+      ? h(
+          'section',
+          { class: 'tests' },
+          h('h3', null, 'Tests'),
+          h(
+            'ol',
+            { class: 'test-list' },
+            view.tests.map((t) => testItem(t, staff, shared)),
+          ),
+        )
       : showsResult
         ? empty('No test results were recorded for this run.')
         : null,
@@ -217,7 +251,13 @@ function exerciseName(reference: string, titles?: Map<string, string>): string {
 }
 
 /** The caller's own submissions (of a course, optionally one exercise), with "Load more". */
-export function historySection(title: string, course: string, exercise: string | null, signal: AbortSignal, titles?: Map<string, string>): { element: HTMLElement; reload: () => Promise<void> } {
+export function historySection(
+  title: string,
+  course: string,
+  exercise: string | null,
+  signal: AbortSignal,
+  titles?: Map<string, string>,
+): { element: HTMLElement; reload: () => Promise<void> } {
   const body = h('div', null, loading('Loading your submissions…'));
   const element = h('section', { class: 'history', 'aria-labelledby': `history-${exercise ?? 'all'}` }, h('h2', { id: `history-${exercise ?? 'all'}` }, title), body);
   let items: SubmissionSummary[] = [];
@@ -320,8 +360,16 @@ export async function submissionPage(ctx: RouteContext): Promise<void> {
   );
   replace(
     ctx.main,
-    breadcrumbs(['Courses', '#/'], [courseTitle, staff ? `#/teach/${enc(course)}` : `#/c/${enc(course)}`], [exerciseTitle, staff ? `#/teach/${enc(course)}/exercises/${enc(exercise)}` : `#/c/${enc(course)}/e/${enc(exercise)}`], [`Submission ${shortId(view.id)}`, null]),
-    pageTitle(`Submission ${shortId(view.id)}`, h('p', { class: 'subtitle' }, 'Exercise ', h('a', { href: `#/c/${enc(course)}/e/${enc(exercise)}` }, exerciseTitle), ' in ', courseTitle)),
+    breadcrumbs(
+      ['Courses', '#/'],
+      [courseTitle, staff ? `#/teach/${enc(course)}` : `#/c/${enc(course)}`],
+      [exerciseTitle, staff ? `#/teach/${enc(course)}/exercises/${enc(exercise)}` : `#/c/${enc(course)}/e/${enc(exercise)}`],
+      [`Submission ${shortId(view.id)}`, null],
+    ),
+    pageTitle(
+      `Submission ${shortId(view.id)}`,
+      h('p', { class: 'subtitle' }, 'Exercise ', h('a', { href: `#/c/${enc(course)}/e/${enc(exercise)}` }, exerciseTitle), ' in ', courseTitle),
+    ),
     actions,
     notice,
     status,

@@ -77,7 +77,13 @@ function settingsForm(title: string, current: DeadlineSettings, inheritLabel: st
     h(
       'div',
       { class: 'deadline-fields' },
-      h('div', { class: 'field' }, h('label', { for: due.id }, 'Due date'), due, h('span', { id: `${id}-zone`, class: 'muted small' }, `your time (${zone()}); blank: ${inheritLabel}`)),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: due.id }, 'Due date'),
+        due,
+        h('span', { id: `${id}-zone`, class: 'muted small' }, `your time (${zone()}); blank: ${inheritLabel}`),
+      ),
       field(policy, 'Late policy'),
       field(perDay, 'Penalty % per day late'),
       field(floor, 'Keeps at least %'),
@@ -155,8 +161,16 @@ export async function teachDeadlinesPage(ctx: RouteContext): Promise<void> {
 
 function extensionsSection(base: string, deadlines: CourseDeadlines, extensions: DeadlineExtension[], students: Enrolment[], rerender: () => Promise<void>): HTMLElement {
   const message = h('div', { class: 'form-message', role: 'status' });
-  const exercise = h('select', { id: 'extension-exercise' }, deadlines.exercises.map((e) => h('option', { value: e.exercise }, e.exercise)));
-  const student = h('select', { id: 'extension-student' }, students.map((s) => h('option', { value: s.userId }, s.externalId ? `${s.displayName} (${s.externalId})` : s.displayName)));
+  const exercise = h(
+    'select',
+    { id: 'extension-exercise' },
+    deadlines.exercises.map((e) => h('option', { value: e.exercise }, e.exercise)),
+  );
+  const student = h(
+    'select',
+    { id: 'extension-student' },
+    students.map((s) => h('option', { value: s.userId }, s.externalId ? `${s.displayName} (${s.externalId})` : s.displayName)),
+  );
   const due = h('input', { type: 'datetime-local', id: 'extension-due', 'aria-describedby': 'extension-due-zone' });
   const extra = h('input', { type: 'number', id: 'extension-extra', min: 0, max: 1000, step: 1, inputmode: 'numeric', value: 0 });
   const button = h('button', { type: 'submit', class: 'button primary' }, 'Give extension');
@@ -183,7 +197,13 @@ function extensionsSection(base: string, deadlines: CourseDeadlines, extensions:
       { class: 'deadline-fields' },
       h('div', { class: 'field' }, h('label', { for: exercise.id }, 'Exercise'), exercise),
       h('div', { class: 'field' }, h('label', { for: student.id }, 'Student'), student),
-      h('div', { class: 'field' }, h('label', { for: due.id }, 'Their due date'), due, h('span', { id: 'extension-due-zone', class: 'muted small' }, `your time (${zone()}); blank: unchanged`)),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: due.id }, 'Their due date'),
+        due,
+        h('span', { id: 'extension-due-zone', class: 'muted small' }, `your time (${zone()}); blank: unchanged`),
+      ),
       h('div', { class: 'field' }, h('label', { for: extra.id }, 'Extra attempts'), extra),
     ),
     h('div', { class: 'actions' }, button),

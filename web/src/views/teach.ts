@@ -33,7 +33,11 @@ export function shell(ctx: RouteContext, course: Course, tab: Tab, ...content: (
     h(
       'nav',
       { class: 'tabs', 'aria-label': 'Course sections' },
-      h('ul', null, TABS.map(([id, label]) => h('li', null, h('a', { href: `#/teach/${enc(slug)}/${id}`, 'aria-current': id === tab ? 'page' : null }, label)))),
+      h(
+        'ul',
+        null,
+        TABS.map(([id, label]) => h('li', null, h('a', { href: `#/teach/${enc(slug)}/${id}`, 'aria-current': id === tab ? 'page' : null }, label))),
+      ),
     ),
     ...content,
   );
@@ -112,7 +116,16 @@ export function validationReport(report: unknown): HTMLElement {
     'div',
     { class: 'report' },
     r.problems.length
-      ? h('div', { class: 'error-box' }, h('p', { class: 'error-title' }, `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`), h('ul', null, r.problems.map((p) => h('li', null, String(p)))))
+      ? h(
+          'div',
+          { class: 'error-box' },
+          h('p', { class: 'error-title' }, `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`),
+          h(
+            'ul',
+            null,
+            r.problems.map((p) => h('li', null, String(p))),
+          ),
+        )
       : h('p', { class: 'ok-text' }, 'No problems found.'),
     h(
       'p',
@@ -132,7 +145,19 @@ export function validationReport(report: unknown): HTMLElement {
               score(sol.score, sol.maxScore),
               sol.verdict ?? '–',
               sol.tests?.length
-                ? h('ul', { class: 'checks' }, sol.tests.map((t) => h('li', null, h('span', { class: t.passed ? 'ok-text' : 'bad-text' }, t.passed ? '✓ ' : '✗ '), t.name, t.message && !t.passed ? h('span', { class: 'muted small' }, ` — ${t.message}`) : null)))
+                ? h(
+                    'ul',
+                    { class: 'checks' },
+                    sol.tests.map((t) =>
+                      h(
+                        'li',
+                        null,
+                        h('span', { class: t.passed ? 'ok-text' : 'bad-text' }, t.passed ? '✓ ' : '✗ '),
+                        t.name,
+                        t.message && !t.passed ? h('span', { class: 'muted small' }, ` — ${t.message}`) : null,
+                      ),
+                    ),
+                  )
                 : '–',
             ];
           }),
@@ -147,7 +172,9 @@ export function validationReport(report: unknown): HTMLElement {
 function referencePeaksView(peaks: unknown): HTMLElement {
   const entries = peaks && typeof peaks === 'object' && !Array.isArray(peaks) ? Object.entries(peaks as Record<string, unknown>) : [];
   if (!entries.length) return empty('Not measured.');
-  const rows = entries.filter((e): e is [string, Record<string, number>] => !!e[1] && typeof e[1] === 'object' && Object.values(e[1] as object).every((v) => typeof v === 'number'));
+  const rows = entries.filter(
+    (e): e is [string, Record<string, number>] => !!e[1] && typeof e[1] === 'object' && Object.values(e[1] as object).every((v) => typeof v === 'number'),
+  );
   if (rows.length !== entries.length) return h('div', { class: 'report' }, jsonTree(peaks));
   const figures = [...new Set(rows.flatMap(([, v]) => Object.keys(v)))];
   return table(
@@ -165,12 +192,28 @@ export async function teachExercisePage(ctx: RouteContext): Promise<void> {
     getCourse(ctx),
     get<ExerciseVersion[]>(`/courses/${enc(slug)}/exercises/${enc(exercise)}/versions`, { signal: ctx.signal }),
     // The title of the published version; the slug for an exercise that has none.
-    get<ExerciseDetail>(`/courses/${enc(slug)}/exercises/${enc(exercise)}`, { signal: ctx.signal }).then((e) => e.title, () => exercise),
+    get<ExerciseDetail>(`/courses/${enc(slug)}/exercises/${enc(exercise)}`, { signal: ctx.signal }).then(
+      (e) => e.title,
+      () => exercise,
+    ),
   ]);
   replace(
     ctx.main,
     breadcrumbs(['Courses', '#/'], [course.title, `#/teach/${enc(slug)}`], [title, null]),
-    pageTitle(title, h('p', { class: 'subtitle' }, h('code', null, exercise), ' · ', h('a', { href: `#/c/${enc(slug)}/e/${enc(exercise)}` }, 'Open as a student'), ' · ', h('a', { href: href(`/teach/${slug}/submissions`, { exercise }) }, 'Its submissions'), ' · ', h('a', { href: `#/teach/${enc(slug)}/exercises/${enc(exercise)}/analytics` }, 'Per-test analytics'))),
+    pageTitle(
+      title,
+      h(
+        'p',
+        { class: 'subtitle' },
+        h('code', null, exercise),
+        ' · ',
+        h('a', { href: `#/c/${enc(slug)}/e/${enc(exercise)}` }, 'Open as a student'),
+        ' · ',
+        h('a', { href: href(`/teach/${slug}/submissions`, { exercise }) }, 'Its submissions'),
+        ' · ',
+        h('a', { href: `#/teach/${enc(slug)}/exercises/${enc(exercise)}/analytics` }, 'Per-test analytics'),
+      ),
+    ),
     versions.length
       ? h(
           'ol',
@@ -229,10 +272,19 @@ const PAGE_SIZE = 25;
 /** #/teach/:course/submissions?status=&exercise=&student= */
 export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
   const slug = ctx.params.course;
-  const filters = { status: ctx.query.get('status') ?? '', exercise: ctx.query.get('exercise') ?? '', student: ctx.query.get('student') ?? '', flags: ctx.query.get('flags') ?? '' };
+  const filters = {
+    status: ctx.query.get('status') ?? '',
+    exercise: ctx.query.get('exercise') ?? '',
+    student: ctx.query.get('student') ?? '',
+    flags: ctx.query.get('flags') ?? '',
+  };
   // flags: '' any, 'flagged' any flag or evidence mark, 'high' / 'medium' at least that severe, 'none' not flagged.
   const flagQuery = filters.flags === 'flagged' ? { flagged: 'true' } : filters.flags === 'none' ? { flagged: 'false' } : filters.flags ? { flagSeverity: filters.flags } : {};
-  const [course, exercises, roster] = await Promise.all([getCourse(ctx), get<ExerciseSummary[]>(`/courses/${enc(slug)}/exercises`, { signal: ctx.signal }), rosterOf(slug, ctx.signal)]);
+  const [course, exercises, roster] = await Promise.all([
+    getCourse(ctx),
+    get<ExerciseSummary[]>(`/courses/${enc(slug)}/exercises`, { signal: ctx.signal }),
+    rosterOf(slug, ctx.signal),
+  ]);
   const names = new Map(roster.map((e) => [e.userId, e.displayName]));
   const titles = new Map(exercises.map((e) => [e.slug, e.title]));
   const students = roster.filter((e) => e.role === 'student');
@@ -299,10 +351,34 @@ export async function teachSubmissionsPage(ctx: RouteContext): Promise<void> {
     h(
       'form',
       { class: 'filters', role: 'search', 'aria-label': 'Filter submissions', onSubmit: (e: Event) => e.preventDefault() },
-      select('f-status', 'Status', filters.status, [['', 'Any status'], ['queued', 'Queued'], ['running', 'Running'], ['graded', 'Graded'], ['error', 'Error']], 'status'),
+      select(
+        'f-status',
+        'Status',
+        filters.status,
+        [
+          ['', 'Any status'],
+          ['queued', 'Queued'],
+          ['running', 'Running'],
+          ['graded', 'Graded'],
+          ['error', 'Error'],
+        ],
+        'status',
+      ),
       select('f-exercise', 'Exercise', filters.exercise, [['', 'All exercises'], ...exercises.map((e): [string, string] => [e.slug, e.title])], 'exercise'),
       select('f-student', 'Student', filters.student, [['', 'All students'], ...students.map((e): [string, string] => [e.userId, e.displayName])], 'student'),
-      select('f-flags', 'Flags', filters.flags, [['', 'Flagged or not'], ['flagged', 'Flagged (any)'], ['high', 'Flagged high'], ['medium', 'Flagged medium or high'], ['none', 'Not flagged']], 'flags'),
+      select(
+        'f-flags',
+        'Flags',
+        filters.flags,
+        [
+          ['', 'Flagged or not'],
+          ['flagged', 'Flagged (any)'],
+          ['high', 'Flagged high'],
+          ['medium', 'Flagged medium or high'],
+          ['none', 'Not flagged'],
+        ],
+        'flags',
+      ),
       Object.values(filters).some(Boolean) ? h('a', { class: 'button quiet', href: `#/teach/${enc(slug)}/submissions` }, 'Clear filters') : null,
     ),
     results,
@@ -385,7 +461,13 @@ export async function teachScoresPage(ctx: RouteContext): Promise<void> {
       h(
         'label',
         { class: 'radio' },
-        h('input', { type: 'radio', name: 'count', value, checked: value === counting, onChange: () => navigate(`/teach/${slug}/scores`, { count: value === 'all' ? null : value }) }),
+        h('input', {
+          type: 'radio',
+          name: 'count',
+          value,
+          checked: value === counting,
+          onChange: () => navigate(`/teach/${slug}/scores`, { count: value === 'all' ? null : value }),
+        }),
         ` ${label}`,
       ),
     ),
@@ -429,7 +511,12 @@ export async function teachScoresPage(ctx: RouteContext): Promise<void> {
       h(
         'ul',
         { class: 'facts' },
-        h('li', null, h('strong', null, String(scores.length)), counting === 'all' ? ` graded submission${scores.length === 1 ? '' : 's'}` : ` student${scores.length === 1 ? '' : 's'}`),
+        h(
+          'li',
+          null,
+          h('strong', null, String(scores.length)),
+          counting === 'all' ? ` graded submission${scores.length === 1 ? '' : 's'}` : ` student${scores.length === 1 ? '' : 's'}`,
+        ),
         h('li', null, 'mean ', h('strong', null, score(mean, e.maxScore))),
         h('li', null, 'median ', h('strong', null, num(median))),
         h('li', null, 'full marks ', h('strong', null, `${full} (${num((full / scores.length) * 100, 0)}%)`)),
@@ -516,7 +603,11 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
     const book = await get<Gradebook>(`/courses/${enc(slug)}/gradebook${query({ format: 'json', policy })}`, { signal: ctx.signal });
     replace(
       body,
-      h('p', { class: 'muted' }, `Policy: ${book.policy} · generated ${new Date(book.generatedAt).toLocaleString('en-GB')} · ${book.students.length} student${book.students.length === 1 ? '' : 's'}`),
+      h(
+        'p',
+        { class: 'muted' },
+        `Policy: ${book.policy} · generated ${new Date(book.generatedAt).toLocaleString('en-GB')} · ${book.students.length} student${book.students.length === 1 ? '' : 's'}`,
+      ),
       book.students.length
         ? table(
             'Gradebook',
@@ -529,7 +620,19 @@ export async function teachGradebookPage(ctx: RouteContext): Promise<void> {
                 return [
                   h('a', { href: `#/s/${enc(cell.submissionId)}`, title: `submission ${shortId(cell.submissionId)}` }, score(cell.score, cell.maxScore)),
                   cell.flagSeverity ? [' ', severityBadge(cell.flagSeverity, 'Flagged: ')] : null,
-                  cell.late ? [' ', h('span', { class: 'tag', title: `submitted ${cell.daysLate} day(s) after the due date; ${num(cell.penaltyPercent ?? 0)} % off ${num(cell.rawScore ?? cell.score)}` }, `late ${cell.daysLate} d`)] : null,
+                  cell.late
+                    ? [
+                        ' ',
+                        h(
+                          'span',
+                          {
+                            class: 'tag',
+                            title: `submitted ${cell.daysLate} day(s) after the due date; ${num(cell.penaltyPercent ?? 0)} % off ${num(cell.rawScore ?? cell.score)}`,
+                          },
+                          `late ${cell.daysLate} d`,
+                        ),
+                      ]
+                    : null,
                 ];
               }),
               h('strong', null, num(st.total)),

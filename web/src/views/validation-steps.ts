@@ -30,5 +30,4 @@ export function stepsView(steps: ValidationStep[]): HTMLElement {
 }
 
 export const stepsOf = (validation: unknown): ValidationStep[] | null =>
-  validation && typeof validation === 'object' && Array.isArray((validation as { steps?: unknown }).steps) ? ((validation as { steps: ValidationStep[] }).steps) : null;
-
+  validation && typeof validation === 'object' && Array.isArray((validation as { steps?: unknown }).steps) ? (validation as { steps: ValidationStep[] }).steps : null;
