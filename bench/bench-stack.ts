@@ -42,3 +42,18 @@ export async function rssMiB(pid: number): Promise<number> {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
+
+/** The environment of a bench's own API and worker processes: production mode, no catalog, no rate limit in the way. */
+export function benchStackEnv(DATABASE_URL: string, REDIS_URL: string, port: number): Record<string, string> {
+  return {
+    DATABASE_URL,
+    REDIS_URL,
+    PORT: String(port),
+    PUBLISH_CATALOG: 'false',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    NODE_ENV: 'production',
+    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
+    WORKER_METRICS_PORT: '0',
+  };
+}

@@ -12,7 +12,7 @@ import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { dropDatabase, recreateDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
-import { unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { benchStackEnv, unusedRedisDatabase, waitForHealth } from './bench-stack';
 
 export interface ShareRow {
   slug: string;
@@ -64,15 +64,7 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
   await data.enrol(course.id, student.id, 'student');
 
   const env = {
-    DATABASE_URL,
-    REDIS_URL,
-    PORT: String(PORT),
-    PUBLISH_CATALOG: 'false',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    NODE_ENV: 'production',
-    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
-    SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
-    WORKER_METRICS_PORT: '0',
+    ...benchStackEnv(DATABASE_URL, REDIS_URL, PORT),
     // One at a time, so neither priorities nor the queued limit come in.
     SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
   };

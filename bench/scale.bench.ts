@@ -26,7 +26,7 @@ import { buildTaskArchive } from '../src/sandbox/task-archive';
 import { dropDatabase, recreateDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
-import { rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { benchStackEnv, rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
 
 const run = promisify(execFile);
 const REPEAT = Number(process.env.REPEAT ?? 2);
@@ -88,18 +88,7 @@ async function main(): Promise<void> {
     students.push(student.key);
   }
 
-  const env = {
-    DATABASE_URL,
-    REDIS_URL,
-    PORT: String(PORT),
-    PUBLISH_CATALOG: 'false',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-    NODE_ENV: 'production',
-    MEMGRADE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
-    SUBMISSION_RATE_LIMIT_PER_MINUTE: '100000',
-    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? 'auto',
-    WORKER_METRICS_PORT: '0',
-  };
+  const env = { ...benchStackEnv(DATABASE_URL, REDIS_URL, PORT), WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? 'auto' };
   const url = `http://127.0.0.1:${PORT}`;
   const procs: Proc[] = [];
   const api = launch('main.js', env);
