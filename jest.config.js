@@ -24,6 +24,8 @@ const shared = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.memgrade/'],
 };
 module.exports = {
+  // A global option (not per project): the e2e files longest first; the other tiers by path.
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

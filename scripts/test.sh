@@ -30,8 +30,9 @@ npx jest --selectProjects unit --passWithNoTests --json --outputFile="$report_di
 npx jest --selectProjects medium --maxWorkers=2 --passWithNoTests --json --outputFile="$report_dir/medium.json" "$@" || status=1
 # The harness's Python tests run in the sandbox image (scripts/harness-tests.sh says why).
 bash scripts/harness-tests.sh 2>&1 | tee "$report_dir/harness.log" || status=1
-# The e2e specs share one database and one Docker engine: one file at a time.
-npx jest --selectProjects e2e --runInBand --passWithNoTests --json --outputFile="$report_dir/e2e.json" "$@" || status=1
+# The e2e specs run on E2E_WORKERS Jest workers (default 2), one file at a time each, every worker
+# with its own database and Redis database (test/setup/test-env.ts); they share the Docker engine.
+npx jest --selectProjects e2e --maxWorkers="${E2E_WORKERS:-2}" --passWithNoTests --json --outputFile="$report_dir/e2e.json" "$@" || status=1
 
 node -e '
   const fs = require("node:fs");

@@ -37,6 +37,9 @@ export interface CreatedSubmission {
   replaced?: string[];
 }
 
+/** GET /submissions/{id}: the view, whether it was late, and while queued where it stands. */
+export type SubmissionDetail = SubmissionView & { lateness: SubmissionLatenessView; queue?: QueuePlace };
+
 export interface SubmissionSummary {
   id: string;
   exercise: string;
@@ -131,7 +134,7 @@ export class SubmissionsService {
     return { id: submission.id, status: submission.status, replayed: false, ...(replaced.length ? { replaced } : {}) };
   }
 
-  async get(principal: Principal, id: string): Promise<SubmissionView & { lateness: SubmissionLatenessView; queue?: QueuePlace }> {
+  async get(principal: Principal, id: string): Promise<SubmissionDetail> {
     const { submission, staff } = await this.findReadable(principal, id, (readable) => this.submissions.getWithLatestResult(readable));
     const lateness = await this.deadlines.latenessOfSubmission(
       submission.exerciseVersion.exerciseId,

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { testDatabaseUrl } from '../setup/test-env';
+import { suiteDatabaseUrl } from '../setup/test-env';
 import { databaseUrlFor } from './medium-env';
 
 /** Runs `work` with a client on the test server's maintenance database. */
@@ -38,7 +38,7 @@ export async function dropDatabasesStartingWith(prefix: string): Promise<string[
 
 /** Medium databases of runs whose Jest process is gone (interrupted runs), on the test server. */
 export async function databasesOfDeadRuns(): Promise<string[]> {
-  const base = new URL(testDatabaseUrl()).pathname.slice(1).replace(/_test$/, '');
+  const base = new URL(suiteDatabaseUrl()).pathname.slice(1).replace(/_test$/, '');
   const pattern = new RegExp(`^${base}_medium_(\\d+)_`);
   const names = await onServer(async (client) => (await client.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((row) => row.datname));
   return names.filter((name) => {

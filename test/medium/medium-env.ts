@@ -1,4 +1,4 @@
-import { testDatabaseUrl, testRedisUrl } from '../setup/test-env';
+import { suiteDatabaseUrl, suiteRedisUrl } from '../setup/test-env';
 
 /**
  * Names of the medium tier's databases. One run (one `jest --selectProjects medium`) owns
@@ -10,12 +10,12 @@ import { testDatabaseUrl, testRedisUrl } from '../setup/test-env';
 export const MEDIUM_RUN_VARIABLE = 'MEMGRADE_MEDIUM_RUN';
 
 function baseName(): string {
-  return new URL(testDatabaseUrl()).pathname.slice(1).replace(/_test$/, '');
+  return new URL(suiteDatabaseUrl()).pathname.slice(1).replace(/_test$/, '');
 }
 
 /** `postgresql://…/<database>` on the test server. */
 export function databaseUrlFor(database: string): string {
-  const url = new URL(testDatabaseUrl());
+  const url = new URL(suiteDatabaseUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }
@@ -45,7 +45,7 @@ export function currentWorker(): string {
 
 /** Redis database 14 (the e2e suite flushes 15); every key of a run is under its own queue prefix. */
 export function mediumRedisUrl(): string {
-  const url = new URL(testRedisUrl());
+  const url = new URL(suiteRedisUrl());
   url.pathname = '/14';
   return url.toString();
 }

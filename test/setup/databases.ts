@@ -32,3 +32,12 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = nameOf(databaseUrl);
   await onServer(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
+
+/** Drops the database of `targetUrl` and makes it a copy of `templateUrl` (which must have no connections). */
+export async function cloneDatabase(templateUrl: string, targetUrl: string): Promise<void> {
+  const [template, target] = [nameOf(templateUrl), nameOf(targetUrl)];
+  await onServer(targetUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${target}" TEMPLATE "${template}"`);
+  });
+}

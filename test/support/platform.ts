@@ -15,7 +15,7 @@ export const offlineResolver: HostResolver = async (name) => {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name} (the e2e suite resolves no names)`), { code: 'ENOTFOUND' });
 };
 
-/** The configuration the e2e suite runs with (test database, Redis db 15), with overrides. */
+/** The configuration the e2e suite runs with (this Jest worker's database and Redis database), with overrides. */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({ ...process.env, ...overrides });
 }

@@ -1,6 +1,7 @@
 // What the version regrade routes answer, for the OpenAPI document (regrades.service.ts builds it).
 import { ApiProperty } from '@nestjs/swagger';
 import type { RegradeView } from '../regrades.service';
+import { sameKeys } from '../../common/http/dto/same-keys';
 
 export class RegradeViewDto implements RegradeView {
   @ApiProperty({ format: 'uuid' })
@@ -26,3 +27,6 @@ export class RegradeViewDto implements RegradeView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'when the last one finished, once done' })
   finishedAt!: string | null;
 }
+
+// Optional fields too: see same-keys.ts.
+sameKeys<RegradeViewDto, RegradeView>(true);

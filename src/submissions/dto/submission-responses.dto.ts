@@ -8,8 +8,9 @@ import type { SubmissionStatus, Verdict } from '../../generated/prisma/enums';
 import type { OutputSection } from '../../grading/grade-outcome';
 import { EVIDENCE_STATUSES, FLAG_SEVERITIES, type EvidenceStatus, type Flag, type FlagSeverity } from '../../grading/flag-summary';
 import type { DiffHunk, DiffLine, FileDiff } from '../line-diff';
-import type { StudentOutputView, SubmissionView, TestView } from '../submission-view';
-import type { CreatedSubmission, SubmissionCodeView, SubmissionSummary } from '../submissions.service';
+import type { StudentOutputView, TestView } from '../submission-view';
+import type { CreatedSubmission, SubmissionCodeView, SubmissionDetail, SubmissionSummary } from '../submissions.service';
+import { sameKeys } from '../../common/http/dto/same-keys';
 
 export const SUBMISSION_STATUSES = ['queued', 'running', 'graded', 'error'] as const satisfies readonly SubmissionStatus[];
 export const VERDICTS = ['ok', 'timeout', 'memory_limit', 'output_limit', 'crashed', 'sandbox_error', 'syntax_error', 'import_error'] as const satisfies readonly Verdict[];
@@ -103,7 +104,7 @@ export class QueuePlaceDto implements QueuePlace {
   recentGradingSeconds!: number | null;
 }
 
-export class SubmissionViewDto implements SubmissionView {
+export class SubmissionViewDto implements SubmissionDetail {
   @ApiProperty({ format: 'uuid' })
   id!: string;
   @ApiProperty({ example: 'python-memory/weak-cache' })
@@ -256,3 +257,17 @@ export class SubmissionCodeDto implements SubmissionCodeView {
   @ApiProperty({ type: [FileDiffDto], nullable: true, description: 'from the previous submission to this one; null for the first' })
   diff!: FileDiffDto[] | null;
 }
+
+// Optional fields too: see same-keys.ts.
+sameKeys<FlagDto, Flag>(true);
+sameKeys<TestViewDto, TestView>(true);
+sameKeys<OutputSectionDto, OutputSection>(true);
+sameKeys<StudentOutputDto, StudentOutputView>(true);
+sameKeys<QueuePlaceDto, QueuePlace>(true);
+sameKeys<SubmissionViewDto, SubmissionDetail>(true);
+sameKeys<CreatedSubmissionDto, Omit<CreatedSubmission, 'replayed'>>(true);
+sameKeys<SubmissionSummaryDto, SubmissionSummary>(true);
+sameKeys<DiffLineDto, DiffLine>(true);
+sameKeys<DiffHunkDto, DiffHunk>(true);
+sameKeys<FileDiffDto, FileDiff>(true);
+sameKeys<SubmissionCodeDto, SubmissionCodeView>(true);

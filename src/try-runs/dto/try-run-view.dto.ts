@@ -2,6 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { TryRunOutcome, TryRunResult } from '../../queue/try-runs';
 import type { TryRunView } from '../try-runs.service';
+import { sameKeys } from '../../common/http/dto/same-keys';
 
 export const TRY_RUN_STATUSES = ['queued', 'running', 'done'] as const;
 export type TryRunStatus = (typeof TRY_RUN_STATUSES)[number];
@@ -62,3 +63,8 @@ export class TryRunViewDto implements TryRunView {
   @ApiPropertyOptional({ type: TryRunResultDto, description: 'when status is "done"' })
   result?: TryRunResultDto;
 }
+
+// Optional fields too: see same-keys.ts.
+sameKeys<TryRunLimitsDto, TryRunLimits>(true);
+sameKeys<TryRunResultDto, TryRunResult>(true);
+sameKeys<TryRunViewDto, TryRunView>(true);

@@ -2,6 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FieldProblem } from '../../errors/domain-errors';
 import type { ErrorBody } from '../error-body';
+import { sameKeys } from './same-keys';
 
 export class FieldProblemDto implements FieldProblem {
   @ApiProperty({ example: 'exercise' }) field!: string;
@@ -15,3 +16,7 @@ export class ErrorBodyDto implements ErrorBody {
   @ApiPropertyOptional({ type: [FieldProblemDto], description: 'the fields at fault, for bad input' }) fields?: FieldProblemDto[];
   @ApiPropertyOptional({ description: 'the id of the request in the logs' }) requestId?: string;
 }
+
+// Optional fields too: see same-keys.ts.
+sameKeys<FieldProblemDto, FieldProblem>(true);
+sameKeys<ErrorBodyDto, ErrorBody>(true);
