@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
-import { SubmissionGrader } from './grade-outcome';
+import { SubmissionGrader } from '../results/grade-outcome';
 import { validateExercise, type ValidationOutcome, type ValidationStep } from './exercise-validation';
 
 /**

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SandboxModule } from '../sandbox';
-import { SubmissionGrader } from './grade-outcome';
+import { SubmissionGrader } from '../results/grade-outcome';
 import { GradingQueueModule } from '../queue/grading-queue.module';
 import { GradingProcessor } from './grading.processor';
 import { ExerciseValidationService } from './exercise-validation.service';

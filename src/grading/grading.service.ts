@@ -4,9 +4,9 @@ import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { DomainEventType } from '../events/domain-events';
 import { OutboxService } from '../events/outbox.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
-import { flagSeverityOfRun } from './flag-summary';
-import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
-import { parseOutputSections } from './student-output';
+import { flagSeverityOfRun } from '../results/flag-summary';
+import { SubmissionGrader, type GradeOutcome } from '../results/grade-outcome';
+import { parseOutputSections } from '../results/student-output';
 
 export type GradeRunResult = 'graded' | 'skipped';
 

@@ -4,7 +4,7 @@ import { PrismaService } from '../database/prisma.service';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../database/prisma-errors';
 import { RedisService } from '../redis/redis.module';
 import { SandboxInfrastructureError, SandboxService } from '../sandbox';
-import { InfrastructureError } from './grade-outcome';
+import { InfrastructureError } from '../results/grade-outcome';
 
 export type Dependency = 'postgres' | 'redis' | 'docker';
 

@@ -8,7 +8,7 @@ import type { Principal } from '../../src/auth/principal';
 import { loadConfig } from '../../src/config/config.loader';
 import { PrismaService } from '../../src/database/prisma.service';
 import type { Role } from '../../src/generated/prisma/enums';
-import { SubmissionGrader } from '../../src/grading/grade-outcome';
+import { SubmissionGrader } from '../../src/results/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
 import { QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { OutboxService } from '../../src/events/outbox.service';
 import { SubmissionEventsService } from '../../src/events/submission-events.service';
-import { SubmissionGrader, type GradeOutcome } from '../../src/grading/grade-outcome';
+import { SubmissionGrader, type GradeOutcome } from '../../src/results/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
 import { TestData } from '../support/fixtures';
 import { startApi, startWorker } from '../support/platform';
