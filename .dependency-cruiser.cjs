@@ -4,7 +4,7 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const domains =
-  '(access|admin-queues|analytics|backpressure|courses|deadlines|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics|try-runs)';
+  '(access|admin-queues|analytics|backpressure|courses|deadlines|exercises|submissions|grading|sandbox|webhooks|gradebook|users|health|rate-limit|web|cli|lti|metrics|try-runs|results)';
 
 module.exports = {
   forbidden: [
@@ -29,6 +29,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/grading/' },
       to: { path: '^src/(webhooks|lti|metrics|analytics|gradebook|try-runs)/' },
+    },
+    {
+      name: 'results-below-their-readers',
+      comment:
+        'results/ reads what a grading run stored (flags, student output, the outcome types); submissions, gradebook, webhooks and grading read it, so it imports none of them nor anything above them.',
+      severity: 'error',
+      from: { path: '^src/results/' },
+      to: { path: '^src/(grading|submissions|gradebook|webhooks|lti|metrics|analytics|try-runs|admin-queues|backpressure)/' },
     },
     {
       name: 'sandbox-only-from-the-worker-side',

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/config.loader';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
-import type { GradeInput, GradeOutcome } from '../src/grading/grade-outcome';
+import type { GradeInput, GradeOutcome } from '../src/results/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../src/config/config.loader';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { budgetMargins, BUDGET_MARGIN_SPREADS } from '../src/grading/exercise-validation';
-import type { GradeOutcome } from '../src/grading/grade-outcome';
+import type { GradeOutcome } from '../src/results/grade-outcome';
 import { HarnessGrader } from '../src/grading/harness.grader';
 import { referenceGradeInput } from './reference-input';
 import { createDockerClient } from '../src/sandbox/docker-client';

@@ -1,5 +1,5 @@
 import type { ParsedExercise } from '../src/exercises/format/exercise-format';
-import type { GradeInput } from '../src/grading/grade-outcome';
+import type { GradeInput } from '../src/results/grade-outcome';
 
 /** What a grader needs to grade an exercise's reference solution as a student's submission. */
 export function referenceGradeInput({ spec, files }: Pick<ParsedExercise, 'spec' | 'files'>, exerciseSlug: string, submissionId: string): GradeInput {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { loadCoursePolicies } from '../deadlines/deadline-store';
-import type { FlagSeverity } from '../grading/flag-summary';
+import type { FlagSeverity } from '../results/flag-summary';
 import { standingResultSql } from '../submissions/standing-result';
 
 /** A submission whose stored result counts, as the gradebook picks from them. */

@@ -1,5 +1,5 @@
 import { budgetMargins } from './exercise-validation';
-import type { GradeOutcome } from './grade-outcome';
+import type { GradeOutcome } from '../results/grade-outcome';
 
 const run = (checks: object[]): GradeOutcome =>
   ({ verdict: 'ok', tests: [], exitCode: 0, wallMs: 1, peakMemoryBytes: null, stdout: '', stderr: '', flags: [], report: { outOfProcess: checks } }) as GradeOutcome;

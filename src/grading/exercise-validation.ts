@@ -1,5 +1,5 @@
 import type { ExerciseSpec } from '../exercises/exercise-spec';
-import { ExerciseDefectError, type GradeInput, type GradeOutcome } from './grade-outcome';
+import { ExerciseDefectError, type GradeInput, type GradeOutcome } from '../results/grade-outcome';
 import { referenceFiguresOf } from './harness/harness-result';
 import { nullSubmissions } from './null-submissions';
 

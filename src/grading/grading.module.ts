@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { SandboxModule } from '../sandbox';
-import { SubmissionGrader } from './grade-outcome';
+import { SubmissionGrader } from '../results/grade-outcome';
 import { GradingQueueModule } from '../queue/grading-queue.module';
 import { GradingProcessor } from './grading.processor';
+import { ExerciseValidationRepository } from './exercise-validation.repository';
 import { ExerciseValidationService } from './exercise-validation.service';
+import { GradingRunRepository } from './grading-run.repository';
 import { GradingService } from './grading.service';
 import { HarnessGrader } from './harness.grader';
 import { InfrastructureBreaker } from './infrastructure-breaker';
@@ -17,6 +19,8 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service';
 @Module({
   imports: [SandboxModule, GradingQueueModule],
   providers: [
+    GradingRunRepository,
+    ExerciseValidationRepository,
     GradingService,
     ExerciseValidationService,
     GradingProcessor,

@@ -3,7 +3,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { AppConfigService } from '../config/app-config';
 import { GradingJob, type GradeSubmissionPayload } from '../queue/queues';
 import type { ExerciseValidationService } from './exercise-validation.service';
-import { InfrastructureError } from './grade-outcome';
+import { InfrastructureError } from '../results/grade-outcome';
 import { GradingProcessor, OUTAGE_RETRY_DELAY_MS } from './grading.processor';
 import type { GradingService } from './grading.service';
 import type { InfrastructureBreaker } from './infrastructure-breaker';

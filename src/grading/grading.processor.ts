@@ -4,7 +4,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { GRADING_QUEUE, GradingJob, type GradeSubmissionPayload, type ValidateExercisePayload } from '../queue/queues';
 import { ExerciseValidationService } from './exercise-validation.service';
-import { ExerciseDefectError } from './grade-outcome';
+import { ExerciseDefectError } from '../results/grade-outcome';
 import { GradingService } from './grading.service';
 import { InfrastructureBreaker } from './infrastructure-breaker';
 

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 import { DomainEventType } from '../events/domain-events';
 import { OutboxService } from '../events/outbox.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
-import { flagSeverityOfRun } from './flag-summary';
-import { SubmissionGrader, type GradeOutcome } from './grade-outcome';
-import { parseOutputSections } from './student-output';
+import { flagSeverityOfRun } from '../results/flag-summary';
+import { SubmissionGrader, type GradeOutcome } from '../results/grade-outcome';
+import { parseOutputSections } from '../results/student-output';
+import { GradingRunRepository, type SubmissionToGrade } from './grading-run.repository';
 
 export type GradeRunResult = 'graded' | 'skipped';
 
@@ -16,7 +16,7 @@ export class GradingService {
   private readonly logger = new Logger(GradingService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly runs: GradingRunRepository,
     private readonly grader: SubmissionGrader,
     private readonly events: SubmissionEventsService,
     private readonly outbox: OutboxService,
@@ -30,7 +30,7 @@ export class GradingService {
    * start was recorded carries `gradingStarted: true`.
    */
   async grade(submissionId: string, uncountedStarts = 0): Promise<GradeRunResult> {
-    const submission = await this.findForGrading(submissionId);
+    const submission = await this.runs.findToGrade(submissionId);
     if (!submission) {
       this.logger.warn({ submissionId }, 'submission no longer exists; nothing to grade');
       return 'skipped';
@@ -38,10 +38,7 @@ export class GradingService {
     if (submission.status === 'graded' || submission.status === 'error') return 'skipped';
 
     const startedAt = new Date();
-    await this.prisma.submission.update({
-      where: { id: submissionId },
-      data: { status: 'running', startedAt, attempts: { increment: 1 - uncountedStarts }, errorReason: null },
-    });
+    await this.runs.markRunning(submissionId, startedAt, uncountedStarts);
     try {
       return await this.run(submission, startedAt);
     } catch (error) {
@@ -50,7 +47,7 @@ export class GradingService {
     }
   }
 
-  private async run(submission: NonNullable<Awaited<ReturnType<typeof this.findForGrading>>>, startedAt: Date): Promise<GradeRunResult> {
+  private async run(submission: SubmissionToGrade, startedAt: Date): Promise<GradeRunResult> {
     const submissionId = submission.id;
     await this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
@@ -68,21 +65,13 @@ export class GradingService {
     return 'graded';
   }
 
-  private findForGrading(submissionId: string) {
-    return this.prisma.submission.findUnique({ where: { id: submissionId }, include: { exerciseVersion: { include: { exercise: true } } } });
-  }
-
   /**
    * A grading attempt failed and will be retried: the submission reads `queued` again, with the
    * reason in errorReason, rather than `running` while it only waits. `refund` gives back the
    * attempt that was counted when it started (an infrastructure outage is not the student's).
    */
   async awaitRetry(submissionId: string, reason: string, refund = false): Promise<void> {
-    const { count } = await this.prisma.submission.updateMany({
-      where: { id: submissionId, status: 'running' },
-      data: { status: 'queued', errorReason: reason.slice(0, 2000), ...(refund ? { attempts: { decrement: 1 } } : {}) },
-    });
-    if (count) await this.events.publish({ submissionId, status: 'queued' });
+    if (await this.runs.putBackToWait(submissionId, reason, refund)) await this.events.publish({ submissionId, status: 'queued' });
   }
 
   /**
@@ -94,18 +83,7 @@ export class GradingService {
   async fail(submissionId: string, reason: string): Promise<void> {
     const why = reason.slice(0, 2000);
     const finishedAt = new Date();
-    const status = await this.prisma.$transaction(async (tx) => {
-      const kept = await tx.submission.updateMany({
-        where: { id: submissionId, status: { in: ['queued', 'running'] }, score: { not: null } },
-        data: { status: 'graded', errorReason: `grading it again failed, so its earlier result stands: ${why}`.slice(0, 2000) },
-      });
-      const ended = kept.count
-        ? 0
-        : (await tx.submission.updateMany({ where: { id: submissionId, status: { in: ['queued', 'running'] } }, data: { status: 'error', errorReason: why, finishedAt } })).count;
-      if (!kept.count && !ended) return null;
-      await tx.regradeItem.updateMany({ where: { submissionId, state: 'pending' }, data: { state: 'failed', reason: why, finishedAt } });
-      return kept.count ? ('graded' as const) : ('error' as const);
-    });
+    const status = await this.runs.endUngradable(submissionId, why, finishedAt);
     if (status) await this.events.publish({ submissionId, status });
   }
 
@@ -117,54 +95,10 @@ export class GradingService {
     const score = outcome.tests.reduce((sum, test) => sum + test.score, 0);
     const maxScore = outcome.tests.reduce((sum, test) => sum + test.maxScore, 0);
     const finishedAt = new Date();
-    return this.prisma.$transaction(async (tx) => {
-      const last = await tx.gradingResult.findFirst({ where: { submissionId }, orderBy: { run: 'desc' }, select: { run: true } });
-      const run = (last?.run ?? 0) + 1;
-      await tx.gradingResult.create({
-        data: {
-          submissionId,
-          run,
-          verdict: outcome.verdict,
-          score,
-          maxScore,
-          exitCode: outcome.exitCode,
-          wallMs: outcome.wallMs,
-          peakMemoryBytes: outcome.peakMemoryBytes === null ? null : BigInt(Math.round(outcome.peakMemoryBytes)),
-          stdout: outcome.stdout,
-          stderr: outcome.stderr,
-          outputSections: (parseOutputSections(outcome.outputSections) ?? undefined) as object[] | undefined,
-          flags: outcome.flags as object[],
-          report: outcome.report as object,
-          tests: {
-            create: outcome.tests.map((test, position) => ({
-              position,
-              name: test.name,
-              score: test.score,
-              maxScore: test.maxScore,
-              passed: test.passed,
-              message: test.message,
-              hidden: test.hidden,
-              detail: test.detail,
-              measurements: (test.measurements ?? {}) as object,
-            })),
-          },
-        },
-      });
-      await tx.submission.update({
-        where: { id: submissionId },
-        data: {
-          status: 'graded',
-          verdict: outcome.verdict,
-          score,
-          errorReason: null,
-          flagSeverity: flagSeverityOfRun(outcome.flags, outcome.tests),
-          finishedAt,
-          durationMs: finishedAt.getTime() - startedAt.getTime(),
-        },
-      });
-      // The regrades waiting for this submission see it done, in the same step as the new score.
-      await tx.regradeItem.updateMany({ where: { submissionId, state: 'pending' }, data: { state: 'regraded', score, finishedAt } });
-      return this.outbox.record(tx, { type: DomainEventType.submissionGraded, submissionId, payload: { run, score } });
-    });
+    const outputSections = parseOutputSections(outcome.outputSections);
+    const flagSeverity = flagSeverityOfRun(outcome.flags, outcome.tests);
+    return this.runs.storeRun({ submissionId, outcome, outputSections, score, maxScore, flagSeverity, startedAt, finishedAt }, (tx, run) =>
+      this.outbox.record(tx, { type: DomainEventType.submissionGraded, submissionId, payload: { run, score } }),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SandboxService, type SandboxRunResult } from '../sandbox';
-import { ExerciseDefectError, InfrastructureError, SubmissionGrader, type GradeInput, type GradeOutcome, type TestOutcome } from './grade-outcome';
+import { ExerciseDefectError, InfrastructureError, SubmissionGrader, type GradeInput, type GradeOutcome, type TestOutcome } from '../results/grade-outcome';
 import { FrameError, decodeResultFrame } from './harness/result-frame';
 import { isHarnessResult, type HarnessResult } from './harness/harness-result';
 import { buildHarnessTask, HARNESS_PRIVATE_DIRS, HARNESS_TASK_DIR } from './harness/harness-task';

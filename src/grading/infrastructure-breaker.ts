@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { within } from '../common/time/within';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseProbe } from '../database/database-probe';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../database/prisma-errors';
 import { RedisService } from '../redis/redis.module';
 import { SandboxInfrastructureError, SandboxService } from '../sandbox';
-import { InfrastructureError } from './grade-outcome';
+import { InfrastructureError } from '../results/grade-outcome';
 
 export type Dependency = 'postgres' | 'redis' | 'docker';
 
@@ -37,7 +37,7 @@ export class InfrastructureBreaker implements OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseProbe,
     private readonly redis: RedisService,
     private readonly sandbox: SandboxService,
   ) {}
@@ -63,7 +63,7 @@ export class InfrastructureBreaker implements OnApplicationShutdown {
   /** Probes every dependency; the first one down and why, or null when all answer. */
   async probe(): Promise<{ dependency: Dependency; error: string } | null> {
     const checks: [Dependency, () => Promise<unknown>][] = [
-      ['postgres', () => this.prisma.$queryRaw`SELECT 1`],
+      ['postgres', () => this.database.ping()],
       ['redis', () => this.redis.ping()],
       ['docker', () => this.sandbox.ping()],
     ];

@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import { RedisService } from '../redis/redis.module';
 import { validationJobId } from '../queue/queues';
+import { ExerciseValidationRepository } from './exercise-validation.repository';
 import { ExerciseValidationService } from './exercise-validation.service';
 import { GradingQueueService } from '../queue/grading-queue.service';
+import { GradingRunRepository } from './grading-run.repository';
 import { GradingService } from './grading.service';
 
 const SWEEP_EVERY_MS = 15_000;
@@ -31,7 +32,8 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
   private stop?: () => void;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly runs: GradingRunRepository,
+    private readonly versions: ExerciseValidationRepository,
     private readonly redis: RedisService,
     private readonly gradingQueue: GradingQueueService,
     private readonly grading: GradingService,
@@ -53,14 +55,7 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
 
   /** One pass; returns how many submissions it re-queued or ended. */
   async sweep(now = new Date()): Promise<{ requeued: number; failed: number }> {
-    const stale = await this.prisma.submission.findMany({
-      where: {
-        status: { in: ['queued', 'running'] },
-        updatedAt: { lt: new Date(now.getTime() - QUEUED_GRACE_MS) },
-      },
-      select: { id: true, jobId: true, sweeps: true, status: true, startedAt: true, exerciseVersion: { select: { spec: true } } },
-      take: 500,
-    });
+    const stale = await this.runs.unfinishedUnchangedSince(new Date(now.getTime() - QUEUED_GRACE_MS));
     let requeued = 0;
     let failed = 0;
     for (const submission of stale) {
@@ -73,8 +68,7 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
       }
       if (submission.jobId && (await this.gradingQueue.isPending(submission.jobId))) continue;
       // Its job may have finished since the query: a finished job has already stored its outcome.
-      const current = await this.prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true } });
-      if (current?.status !== 'queued' && current?.status !== 'running') continue;
+      if (!(await this.runs.isUnfinished(submission.id))) continue;
       if (submission.sweeps >= MAX_SWEEPS) {
         await this.grading.fail(submission.id, `grading was lost ${submission.sweeps + 1} times (worker or queue failure); submit again`);
         failed++;
@@ -89,16 +83,12 @@ export class SubmissionSweeper implements OnModuleInit, OnApplicationShutdown {
 
   /** Versions pending validation whose job Redis no longer has are queued again (same job id). */
   private async sweepValidations(now: Date): Promise<void> {
-    const pending = await this.prisma.exerciseVersion.findMany({
-      where: { status: 'pending', createdAt: { lt: new Date(now.getTime() - VALIDATION_GRACE_MS) } },
-      select: { id: true },
-      take: 100,
-    });
-    for (const version of pending) {
-      if (await this.gradingQueue.isPending(validationJobId(version.id))) continue;
+    const pending = await this.versions.pendingCreatedBefore(new Date(now.getTime() - VALIDATION_GRACE_MS));
+    for (const versionId of pending) {
+      if (await this.gradingQueue.isPending(validationJobId(versionId))) continue;
       // A finished job that left the version pending cannot be queued again under its id.
-      if (await this.gradingQueue.isFinished(validationJobId(version.id))) await this.validation.fail(version.id, 'its validation job ended without a result; publish again');
-      else await this.gradingQueue.enqueueValidation(version.id);
+      if (await this.gradingQueue.isFinished(validationJobId(versionId))) await this.validation.fail(versionId, 'its validation job ended without a result; publish again');
+      else await this.gradingQueue.enqueueValidation(versionId);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { validateExercise, type ValidationStep } from './exercise-validation';
-import type { GradeInput, GradeOutcome } from './grade-outcome';
+import type { GradeInput, GradeOutcome } from '../results/grade-outcome';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
 
 const spec = {

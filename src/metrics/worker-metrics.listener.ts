@@ -10,7 +10,7 @@ import { GradingJob, type GradeSubmissionPayload } from '../queue/queues';
 import { WebhookDeliveryProcessor } from '../webhooks/webhook-delivery.processor';
 import { WorkerMetrics } from './worker-metrics';
 
-/** Errors that mean the sandbox or the harness failed, not the student (grade-outcome.ts, sandbox-errors.ts). */
+/** Errors that mean the sandbox or the harness failed, not the student (results/grade-outcome.ts, sandbox-errors.ts). */
 const INFRASTRUCTURE_ERRORS = new Set(['InfrastructureError', 'SandboxInfrastructureError']);
 
 /**

@@ -1,7 +1,7 @@
 import type { GradingResult, Submission, TestResult } from '../generated/prisma/client';
-import { evidenceOf, parseFlags, type EvidenceStatus, type Flag, type FlagSeverity } from '../grading/flag-summary';
-import { parseOutputSections } from '../grading/student-output';
-import type { OutputSection } from '../grading/grade-outcome';
+import { evidenceOf, parseFlags, type EvidenceStatus, type Flag, type FlagSeverity } from '../results/flag-summary';
+import { parseOutputSections } from '../results/student-output';
+import type { OutputSection } from '../results/grade-outcome';
 import { hiddenTestName } from '../exercises/hidden-tests';
 import { isRegrading } from './standing-result';
 

@@ -16,7 +16,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { SubmissionStatus, Verdict } from '../generated/prisma/enums';
 import { GradingQueueService } from '../queue/grading-queue.service';
 import { gradingJobId } from '../queue/queues';
-import { severitiesAtLeast, type FlagSeverity } from '../grading/flag-summary';
+import { severitiesAtLeast, type FlagSeverity } from '../results/flag-summary';
 import { decodeCursor, encodeCursor } from './cursor';
 import { diffFiles, type FileDiff } from './line-diff';
 import type { CreateSubmissionDto } from './dto/create-submission.dto';

@@ -6,7 +6,7 @@ import { CATALOG_DIR } from '../../src/exercises/catalog.service';
 import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
 import { REFERENCE_RUNS } from '../../src/grading/exercise-validation';
 import { referenceFiguresOf } from '../../src/grading/harness/harness-result';
-import type { GradeOutcome } from '../../src/grading/grade-outcome';
+import type { GradeOutcome } from '../../src/results/grade-outcome';
 import { HarnessGrader } from '../../src/grading/harness.grader';
 import { SandboxModule } from '../../src/sandbox';
 import { testConfig } from '../support/platform';

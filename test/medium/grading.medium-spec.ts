@@ -1,4 +1,4 @@
-import { ExerciseDefectError, type GradeInput, type GradeOutcome, InfrastructureError, SubmissionGrader } from '../../src/grading/grade-outcome';
+import { ExerciseDefectError, type GradeInput, type GradeOutcome, InfrastructureError, SubmissionGrader } from '../../src/results/grade-outcome';
 import { GradingService } from '../../src/grading/grading.service';
 import { type SubmissionStatusEvent, SubmissionEventsService } from '../../src/events/submission-events.service';
 import { WEBHOOKS_QUEUE } from '../../src/queue/queues';

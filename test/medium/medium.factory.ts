@@ -8,7 +8,8 @@ import type { Principal } from '../../src/auth/principal';
 import { loadConfig } from '../../src/config/config.loader';
 import { PrismaService } from '../../src/database/prisma.service';
 import type { Role } from '../../src/generated/prisma/enums';
-import { SubmissionGrader } from '../../src/grading/grade-outcome';
+import { SubmissionGrader } from '../../src/results/grade-outcome';
+import { GradingRunRepository } from '../../src/grading/grading-run.repository';
 import { GradingService } from '../../src/grading/grading.service';
 import { QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';
@@ -88,11 +89,11 @@ export async function startMedium(options: MediumOptions = {}): Promise<MediumCo
     PUBLISH_CATALOG: 'false',
   });
   // The API's own module graph (so a new module or provider there is wired here too), with the
-  // queues moved to this worker's prefix, plus the worker's GradingService, outbox relay and
+  // queues moved to this worker's prefix, plus the worker's GradingService (and its repository), outbox relay and
   // WebhookDispatcher (its subscriber) without GradingModule, whose SandboxModule would need Docker.
   const builder = Test.createTestingModule({
     imports: [AppModule.forRoot(config), WebhooksModule, OutboxRelayModule],
-    providers: [GradingService, { provide: SubmissionGrader, useValue: options.grader ?? new NoGrader() }],
+    providers: [GradingService, GradingRunRepository, { provide: SubmissionGrader, useValue: options.grader ?? new NoGrader() }],
   })
     .overrideModule(QueueModule)
     .useModule(MediumQueueModule.forRoot(config.REDIS_URL, queuePrefix(run, worker)));

@@ -3,7 +3,8 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { OutboxService } from '../../src/events/outbox.service';
 import { SubmissionEventsService } from '../../src/events/submission-events.service';
-import { SubmissionGrader, type GradeOutcome } from '../../src/grading/grade-outcome';
+import { SubmissionGrader, type GradeOutcome } from '../../src/results/grade-outcome';
+import { GradingRunRepository } from '../../src/grading/grading-run.repository';
 import { GradingService } from '../../src/grading/grading.service';
 import { TestData } from '../support/fixtures';
 import { startApi, startWorker } from '../support/platform';
@@ -289,7 +290,7 @@ describe('flags for staff, hidden tests hidden, code history', () => {
         return outcome;
       }
     })();
-    const grading = new GradingService(prisma, grader, worker.get(SubmissionEventsService), worker.get(OutboxService));
+    const grading = new GradingService(worker.get(GradingRunRepository), grader, worker.get(SubmissionEventsService), worker.get(OutboxService));
     const run = (tests: GradeOutcome['tests'], flags: unknown[], outputSections?: GradeOutcome['outputSections']): GradeOutcome => ({
       verdict: 'ok',
       tests,

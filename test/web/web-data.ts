@@ -84,7 +84,7 @@ export async function seedGradedSubmission(
     verdict?: Verdict;
     createdAt?: Date;
     durationMs?: number;
-    /** What the harness flagged, and the severity the worker would store for it (src/grading/flag-summary.ts). */
+    /** What the harness flagged, and the severity the worker would store for it (src/results/flag-summary.ts). */
     flags?: object[];
     flagSeverity?: 'high' | 'medium' | 'low';
     stdout?: string;

@@ -1,7 +1,7 @@
 // What GET …/gradebook answers as JSON (GradebookService builds it; gradebook.csv.ts writes it as
 // CSV): one definition for the service and the OpenAPI document.
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { FLAG_SEVERITIES, type FlagSeverity } from '../../grading/flag-summary';
+import { FLAG_SEVERITIES, type FlagSeverity } from '../../results/flag-summary';
 import { GRADEBOOK_POLICIES, type GradebookPolicy } from '../gradebook.types';
 
 export class GradebookExercise {

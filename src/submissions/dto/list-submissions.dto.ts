@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { FLAG_SEVERITIES, type FlagSeverity } from '../../grading/flag-summary';
+import { FLAG_SEVERITIES, type FlagSeverity } from '../../results/flag-summary';
 import { SLUG } from '../../courses/dto/course.dto';
 import { Optional } from '../../common/http/optional';
 
