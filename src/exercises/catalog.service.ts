@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import { ExercisePublishingService, type PublishedVersion } from './exercise-publishing.service';
+import { ExerciseRepository } from './exercise.repository';
 import { ExerciseFormatError } from './format/exercise-format';
 import { loadExerciseFolder } from './format/exercise-folder';
 
@@ -25,12 +25,12 @@ export class CatalogService {
   private readonly logger = new Logger(CatalogService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly exercises: ExerciseRepository,
     private readonly publishing: ExercisePublishingService,
   ) {}
 
   async publishCatalog(dir = CATALOG_DIR): Promise<CatalogReport> {
-    const course = await this.prisma.course.upsert({ where: { slug: CATALOG_COURSE.slug }, create: CATALOG_COURSE, update: {} });
+    const course = await this.exercises.ensureCourse(CATALOG_COURSE);
     const report: CatalogReport = { published: [], failed: [] };
     const folders = existsSync(dir)
       ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()

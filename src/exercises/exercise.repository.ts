@@ -56,6 +56,14 @@ export class ExerciseRepository {
     await this.prisma.exercise.update({ where: { id: exerciseId }, data: { currentVersionId: versionId, title } });
   }
 
+  /**
+   * The course `slug`, made (titled `title`) when it does not exist yet: the course the shipped
+   * catalog publishes into. Here rather than in courses/, which exercises/ does not import.
+   */
+  ensureCourse(course: { slug: string; title: string }) {
+    return this.prisma.course.upsert({ where: { slug: course.slug }, create: course, update: {} });
+  }
+
   /** The course's exercise `slug`, made (titled `title`) when it does not exist yet. */
   ensure(courseId: string, slug: string, title: string) {
     return this.prisma.exercise.upsert({ where: { courseId_slug: { courseId, slug } }, create: { courseId, slug, title }, update: {} });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import { Claim, EXERCISE_CUSTOM_PARAMETER, LTI_VERSION, MessageType } from './lti-claims';
 import { LtiLaunchError } from './lti-errors';
 import type { DeepLinkingContext } from './lti-launch.service';
+import { LtiLinkRepository } from './lti-link.repository';
+import { LtiPlatformRepository } from './lti-platform.repository';
+import { LtiSessionRepository } from './lti-session.repository';
 import { LtiSessionsService } from './lti-sessions.service';
 import { ToolKeysService } from './tool-keys.service';
 import type { ToolUrls } from './tool-urls';
@@ -15,7 +17,9 @@ import type { ToolUrls } from './tool-urls';
 @Injectable()
 export class LtiDeepLinkingService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly links: LtiLinkRepository,
+    private readonly platforms: LtiPlatformRepository,
+    private readonly sessionRows: LtiSessionRepository,
     private readonly sessions: LtiSessionsService,
     private readonly keys: ToolKeysService,
   ) {}
@@ -27,13 +31,9 @@ export class LtiDeepLinkingService {
     if (typeof form.csrf !== 'string' || form.csrf !== context.csrf) throw new LtiLaunchError('the form does not belong to this deep-linking session');
     const slugs = (Array.isArray(form.exercise) ? form.exercise : form.exercise === undefined ? [] : [form.exercise]).filter((s): s is string => typeof s === 'string');
     if (!context.acceptMultiple && slugs.length > 1) throw new LtiLaunchError('the LMS accepts only one item here: pick one exercise');
-    const exercises = await this.prisma.exercise.findMany({
-      where: { courseId: session.courseId, slug: { in: slugs }, currentVersionId: { not: null } },
-      include: { course: true, currentVersion: true },
-      orderBy: { slug: 'asc' },
-    });
+    const exercises = await this.links.publishedExercisesBySlug(session.courseId, slugs);
     if (exercises.length !== new Set(slugs).size) throw new LtiLaunchError('an exercise picked is not a published exercise of this course');
-    const platform = await this.prisma.ltiPlatform.findUniqueOrThrow({ where: { id: session.platformId } });
+    const platform = await this.platforms.get(session.platformId);
     const items = exercises.map((exercise) => ({
       type: 'ltiResourceLink',
       title: exercise.title,
@@ -56,11 +56,8 @@ export class LtiDeepLinkingService {
       600,
     );
     // One response per deep-linking launch.
-    const { count } = await this.prisma.ltiSession.updateMany({
-      where: { id: session.id, endedAt: null },
-      data: { deepLinking: { ...context, csrf: `used-${randomBytes(8).toString('hex')}` } },
-    });
-    if (!count) throw new LtiLaunchError('this deep-linking session has ended');
+    const answered = await this.sessionRows.replaceDeepLinkingIfNotEnded(session.id, { ...context, csrf: `used-${randomBytes(8).toString('hex')}` });
+    if (!answered) throw new LtiLaunchError('this deep-linking session has ended');
     return { returnUrl: context.returnUrl, jwt, count: items.length };
   }
 }

@@ -1,15 +1,17 @@
 import { OutboundPolicy } from '../common/http/outbound-url';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import type { Exercise, LtiPlatform } from '../generated/prisma/client';
 import type { CourseRole } from '../generated/prisma/enums';
 import { Claim, EXERCISE_CUSTOM_PARAMETER, MessageType } from './lti-claims';
 import { LtiLaunchError } from './lti-errors';
 import { httpUrl } from './lti-http';
+import { LtiLinkRepository } from './lti-link.repository';
+import { LtiPlatformRepository } from './lti-platform.repository';
 import { LtiPlatformsService } from './lti-platforms.service';
 import { courseRoleOf } from './lti-roles';
 import { LtiRosterService } from './lti-roster.service';
+import { LtiSessionRepository } from './lti-session.repository';
 import { LtiSessionsService, type StartedSession } from './lti-sessions.service';
 import { LtiUsersService } from './lti-users.service';
 import { type LaunchClaims, peekIssuer, verifyLaunchToken } from './launch-verifier';
@@ -56,7 +58,9 @@ export class LtiLaunchService {
   private readonly logger = new Logger(LtiLaunchService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly links: LtiLinkRepository,
+    private readonly launchStates: LtiSessionRepository,
+    private readonly platformRows: LtiPlatformRepository,
     private readonly platforms: LtiPlatformsService,
     private readonly users: LtiUsersService,
     private readonly sessions: LtiSessionsService,
@@ -74,7 +78,7 @@ export class LtiLaunchService {
     const target = params.target_link_uri && httpUrl(params.target_link_uri) ? params.target_link_uri : urls.launch;
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
-    await this.prisma.ltiLaunchState.create({ data: { state, nonce, platformId: platform.id, targetLinkUri: target, expiresAt: new Date(Date.now() + STATE_TTL_MS) } });
+    await this.launchStates.createLaunchState({ state, nonce, platformId: platform.id, targetLinkUri: target, expiresAt: new Date(Date.now() + STATE_TTL_MS) });
     const url = new URL(platform.authLoginUrl);
     const query: Record<string, string> = {
       scope: 'openid',
@@ -102,7 +106,7 @@ export class LtiLaunchService {
     if (typeof form.state !== 'string' || !form.state) throw new LtiLaunchError('missing state in the launch');
     const { iss, aud } = peekIssuer(form.id_token);
     const platform = await this.platforms.forIssuer(iss, aud, 'aud');
-    const state = await this.prisma.ltiLaunchState.findUnique({ where: { state: form.state } });
+    const state = await this.launchStates.launchState(form.state);
     if (!state || state.platformId !== platform.id) throw new LtiLaunchError('unknown state: this launch was not started at memgrade’s login URL, or its state was changed');
     if (cookies[stateCookieName(form.state)] !== form.state) {
       throw new LtiLaunchError('state does not match this browser: memgrade’s login cookie is missing (if the LMS opens memgrade in a frame, let it open in a new window)');
@@ -112,8 +116,7 @@ export class LtiLaunchService {
     const claims = await verifyLaunchToken(form.id_token, platform, this.outbound);
     if (claims.nonce !== state.nonce) throw new LtiLaunchError('nonce does not match the one memgrade sent at login');
     if (!(await this.platforms.acceptDeployment(platform, claims.deploymentId))) throw new LtiLaunchError(`unknown deployment_id "${claims.deploymentId}" for this platform`);
-    const { count } = await this.prisma.ltiLaunchState.updateMany({ where: { state: state.state, usedAt: null }, data: { usedAt: new Date() } });
-    if (!count) throw new LtiLaunchError('nonce already used: this launch was replayed');
+    if (!(await this.launchStates.useLaunchState(state.state))) throw new LtiLaunchError('nonce already used: this launch was replayed');
 
     const role = courseRoleOf(claims.roles);
     if (!role) throw new LtiLaunchError('no course role memgrade gives access to (expected a Learner or Instructor role)');
@@ -132,18 +135,10 @@ export class LtiLaunchService {
       return this.bindingLaunch(platform, claims, { resourceLinkId: link.id, title: link.title ?? null, lineItemUrl });
     }
     const context = await this.upsertContext(platform, claims);
-    const course = await this.prisma.course.findUniqueOrThrow({ where: { id: platform.courseId } });
-    const resourceLink = await this.prisma.ltiResourceLink.upsert({
-      where: { platformId_resourceLinkId: { platformId: platform.id, resourceLinkId: link.id } },
-      create: { platformId: platform.id, resourceLinkId: link.id, contextId: context?.id, exerciseId: exercise.id, title: link.title ?? null, lineItemUrl },
-      update: { exerciseId: exercise.id, title: link.title ?? undefined, contextId: context?.id ?? undefined, ...(lineItemUrl ? { lineItemUrl } : {}) },
-    });
+    const course = await this.platformRows.courseById(platform.courseId);
+    const resourceLink = await this.links.upsertLaunchedLink(platform.id, { resourceLinkId: link.id, contextId: context?.id, title: link.title, lineItemUrl }, exercise.id);
     const person = await this.users.upsert(personOf(platform, claims), platform.courseId, role);
-    await this.prisma.ltiResourceLinkUser.upsert({
-      where: { resourceLinkId_ltiUserId: { resourceLinkId: resourceLink.id, ltiUserId: person.ltiUserId } },
-      create: { resourceLinkId: resourceLink.id, ltiUserId: person.ltiUserId },
-      update: {},
-    });
+    await this.links.addLinkPerson(resourceLink.id, person.ltiUserId);
     if (role === 'instructor' && context?.membershipsUrl) await this.roster.requestSync(context.id);
     const session = await this.sessions.start({ userId: person.userId, courseId: platform.courseId, platformId: platform.id });
     return { kind: 'resource', session, course: course.slug, exercise: exercise.slug };
@@ -160,7 +155,7 @@ export class LtiLaunchService {
     const csrf = randomBytes(24).toString('base64url');
     const pending: PendingBinding = { bind: { ...link, contextId: context?.id ?? null, ltiUserId: person.ltiUserId }, csrf };
     const session = await this.sessions.start({ userId: person.userId, courseId: platform.courseId, platformId: platform.id, deepLinking: pending as unknown as object });
-    const exercises = await this.prisma.exercise.findMany({ where: { courseId: platform.courseId, currentVersionId: { not: null } }, orderBy: { slug: 'asc' } });
+    const exercises = await this.links.publishedExercises(platform.courseId);
     return { kind: 'bind', session, exercises, csrf };
   }
 
@@ -171,29 +166,11 @@ export class LtiLaunchService {
     if (!current || !pending?.bind) throw new LtiLaunchError('no link to bind in this browser: open the link from the LMS again');
     if (typeof form.csrf !== 'string' || form.csrf !== pending.csrf) throw new LtiLaunchError('the form does not belong to this launch');
     if (typeof form.exercise !== 'string') throw new LtiLaunchError('pick an exercise');
-    const exercise = await this.prisma.exercise.findFirst({
-      where: { courseId: current.courseId, slug: form.exercise, currentVersionId: { not: null } },
-      include: { course: true },
-    });
+    const exercise = await this.links.publishedExercise(current.courseId, form.exercise);
     if (!exercise) throw new LtiLaunchError('the exercise picked is not a published exercise of this course');
     const { bind } = pending;
-    const resourceLink = await this.prisma.ltiResourceLink.upsert({
-      where: { platformId_resourceLinkId: { platformId: current.platformId, resourceLinkId: bind.resourceLinkId } },
-      create: {
-        platformId: current.platformId,
-        resourceLinkId: bind.resourceLinkId,
-        contextId: bind.contextId,
-        exerciseId: exercise.id,
-        title: bind.title,
-        lineItemUrl: bind.lineItemUrl,
-      },
-      update: { exerciseId: exercise.id },
-    });
-    await this.prisma.ltiResourceLinkUser.upsert({
-      where: { resourceLinkId_ltiUserId: { resourceLinkId: resourceLink.id, ltiUserId: bind.ltiUserId } },
-      create: { resourceLinkId: resourceLink.id, ltiUserId: bind.ltiUserId },
-      update: {},
-    });
+    const resourceLink = await this.links.bindLink(current.platformId, bind, exercise.id);
+    await this.links.addLinkPerson(resourceLink.id, bind.ltiUserId);
     await this.sessions.endFor(current.userId, current.courseId, current.id);
     const session = await this.sessions.start({ userId: current.userId, courseId: current.courseId, platformId: current.platformId });
     return { session, course: exercise.course.slug, exercise: exercise.slug };
@@ -219,7 +196,7 @@ export class LtiLaunchService {
       csrf,
     };
     const session = await this.sessions.start({ userId: person.userId, courseId: platform.courseId, platformId: platform.id, deepLinking: deepLinking as unknown as object });
-    const exercises = await this.prisma.exercise.findMany({ where: { courseId: platform.courseId, currentVersionId: { not: null } }, orderBy: { slug: 'asc' } });
+    const exercises = await this.links.publishedExercises(platform.courseId);
     return { kind: 'deep-linking', session, platform, exercises, csrf };
   }
 
@@ -231,11 +208,7 @@ export class LtiLaunchService {
     const membershipsUrl = httpUrl(nrps?.context_memberships_url);
     const lineItemsUrl = httpUrl(ags?.lineitems);
     const title = typeof context.title === 'string' ? context.title : null;
-    return this.prisma.ltiContext.upsert({
-      where: { platformId_contextId: { platformId: platform.id, contextId: context.id } },
-      create: { platformId: platform.id, contextId: context.id, title, membershipsUrl, lineItemsUrl },
-      update: { title: title ?? undefined, ...(membershipsUrl ? { membershipsUrl } : {}), ...(lineItemsUrl ? { lineItemsUrl } : {}) },
-    });
+    return this.links.upsertContext(platform.id, { contextId: context.id, title, membershipsUrl, lineItemsUrl });
   }
 
   /** The exercise a resource link opens: its custom parameter (set by deep linking), else what the link was bound to before. */
@@ -244,13 +217,13 @@ export class LtiLaunchService {
     const named = custom?.[EXERCISE_CUSTOM_PARAMETER] ?? exerciseInTargetLink(claims.raw[Claim.targetLinkUri]);
     if (typeof named === 'string' && named) {
       const [courseSlug, exerciseSlug] = named.includes('/') ? named.split('/', 2) : [null, named];
-      const exercise = await this.prisma.exercise.findFirst({ where: { courseId: platform.courseId, slug: exerciseSlug }, include: { course: true } });
+      const exercise = await this.links.exercise(platform.courseId, exerciseSlug);
       if (!exercise || (courseSlug && exercise.course.slug !== courseSlug)) {
         throw new LtiLaunchError(`this link opens exercise "${named}", which is not an exercise of the platform's course`);
       }
       return exercise;
     }
-    const bound = await this.prisma.ltiResourceLink.findUnique({ where: { platformId_resourceLinkId: { platformId: platform.id, resourceLinkId } }, include: { exercise: true } });
+    const bound = await this.links.boundLink(platform.id, resourceLinkId);
     if (bound) return bound.exercise;
     throw new UnboundLinkError(
       `this link is not bound to an exercise yet: ask your instructor to open it once and choose one, or add it through the LMS's "add activity" (deep linking), give it the custom parameter ${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>, or launch /lti/launch?${EXERCISE_CUSTOM_PARAMETER}=<course>/<exercise>`,

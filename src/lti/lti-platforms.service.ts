@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { PrismaService } from '../database/prisma.service';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { LtiPlatform } from '../generated/prisma/client';
 import type { CreatePlatformDto } from './dto/create-platform.dto';
 import { LtiLaunchError } from './lti-errors';
+import { LtiPlatformRepository, type LtiPlatformWithCourse } from './lti-platform.repository';
 import type { PlatformView } from './dto/lti-views.dto';
 
 export type { PlatformView } from './dto/lti-views.dto';
@@ -13,18 +13,18 @@ export type NewPlatform = Omit<CreatePlatformDto, 'course'> & { courseId: string
 
 @Injectable()
 export class LtiPlatformsService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly platforms: LtiPlatformRepository) {}
 
   async createManual(dto: CreatePlatformDto): Promise<PlatformView> {
-    const course = await this.prisma.course.findUnique({ where: { slug: dto.course } });
+    const course = await this.platforms.courseBySlug(dto.course);
     if (!course) throw new NotFoundError(`no course "${dto.course}"`, [{ field: 'course', reason: 'is not a course' }]);
     const { course: _, ...rest } = dto;
     return this.view(await this.create({ ...rest, courseId: course.id, registeredVia: 'manual' }));
   }
 
-  async create(data: NewPlatform): Promise<LtiPlatform & { course: { slug: string } }> {
+  async create(data: NewPlatform): Promise<LtiPlatformWithCourse> {
     try {
-      return await this.prisma.ltiPlatform.create({ data: { ...data, deploymentIds: [...new Set(data.deploymentIds)] }, include: { course: { select: { slug: true } } } });
+      return await this.platforms.create({ ...data, deploymentIds: [...new Set(data.deploymentIds)] });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`a platform with issuer "${data.issuer}" and client id "${data.clientId}" is already registered`, [
@@ -36,13 +36,12 @@ export class LtiPlatformsService {
   }
 
   async list(): Promise<PlatformView[]> {
-    const rows = await this.prisma.ltiPlatform.findMany({ include: { course: { select: { slug: true } } }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.platforms.all();
     return rows.map((row) => this.view(row));
   }
 
   async remove(id: string): Promise<void> {
-    const { count } = await this.prisma.ltiPlatform.deleteMany({ where: { id } });
-    if (!count) throw new NotFoundError(`no LTI platform ${id}`);
+    if (!(await this.platforms.delete(id))) throw new NotFoundError(`no LTI platform ${id}`);
   }
 
   /**
@@ -51,7 +50,7 @@ export class LtiPlatformsService {
    */
   async forIssuer(issuer: unknown, clientId: unknown, clientField: 'aud' | 'client_id' = 'client_id'): Promise<LtiPlatform> {
     if (typeof issuer !== 'string' || !issuer) throw new LtiLaunchError('missing issuer (iss)');
-    const candidates = await this.prisma.ltiPlatform.findMany({ where: { issuer } });
+    const candidates = await this.platforms.ofIssuer(issuer);
     if (!candidates.length) throw new LtiLaunchError(`unknown issuer "${issuer}": no platform with this issuer is registered`);
     const named = (Array.isArray(clientId) ? clientId : [clientId]).filter((id): id is string => typeof id === 'string' && id !== '');
     if (named.length) {
@@ -70,12 +69,11 @@ export class LtiPlatformsService {
   async acceptDeployment(platform: LtiPlatform, deploymentId: string): Promise<boolean> {
     if (platform.deploymentIds.includes(deploymentId)) return true;
     if (platform.deploymentIds.length) return false;
-    await this.prisma
-      .$executeRaw`UPDATE lti_platforms SET deployment_ids = array_append(coalesce(deployment_ids, '{}'), ${deploymentId}) WHERE id = ${platform.id}::uuid AND NOT (${deploymentId} = ANY(coalesce(deployment_ids, '{}')))`;
+    await this.platforms.addDeployment(platform.id, deploymentId);
     return true;
   }
 
-  view(row: LtiPlatform & { course: { slug: string } }): PlatformView {
+  view(row: LtiPlatformWithCourse): PlatformView {
     return {
       id: row.id,
       name: row.name,

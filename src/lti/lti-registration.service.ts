@@ -2,10 +2,10 @@ import { OutboundPolicy } from '../common/http/outbound-url';
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { MessageType, TOOL_SCOPES } from './lti-claims';
 import { LtiLaunchError } from './lti-errors';
 import { httpUrl, platformRequest } from './lti-http';
+import { LtiPlatformRepository } from './lti-platform.repository';
 import { LtiPlatformsService, type PlatformView } from './lti-platforms.service';
 import type { ToolUrls } from './tool-urls';
 
@@ -54,7 +54,7 @@ export function toolRegistration(urls: ToolUrls, scopesSupported?: string[]) {
 export class LtiRegistrationService {
   constructor(
     private readonly outbound: OutboundPolicy,
-    private readonly prisma: PrismaService,
+    private readonly platformRows: LtiPlatformRepository,
     private readonly platforms: LtiPlatformsService,
     private readonly config: AppConfigService,
   ) {}
@@ -89,7 +89,7 @@ export class LtiRegistrationService {
     })) {
       if (!value) throw new LtiLaunchError(`the platform’s configuration has no usable ${name}`);
     }
-    const course = await this.prisma.course.findUnique({ where: { slug: this.config.values.LTI_REGISTRATION_COURSE } });
+    const course = await this.platformRows.courseBySlug(this.config.values.LTI_REGISTRATION_COURSE);
     if (!course) throw new LtiLaunchError(`memgrade has no course "${this.config.values.LTI_REGISTRATION_COURSE}" (LTI_REGISTRATION_COURSE) to register platforms in`);
     const scopes = Array.isArray(platform.scopes_supported) ? platform.scopes_supported.filter((s): s is string => typeof s === 'string') : undefined;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };

@@ -2,14 +2,16 @@ import { OutboundPolicy } from '../common/http/outbound-url';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { PrismaService } from '../database/prisma.service';
 import { MediaType, Scope } from './lti-claims';
 import { LtiPlatformError } from './lti-errors';
 import { platformRequest } from './lti-http';
+import { LtiLinkRepository } from './lti-link.repository';
+import { LtiPlatformRepository } from './lti-platform.repository';
 import { LTI_QUEUE, LtiJob, type SyncRosterPayload } from './lti-queue';
 import { courseRoleOf } from './lti-roles';
 import { LtiSessionsService } from './lti-sessions.service';
 import { LtiTokenService } from './lti-token.service';
+import { LtiUserRepository } from './lti-user.repository';
 import { LtiUsersService } from './lti-users.service';
 import type { RosterSyncReport } from './dto/lti-views.dto';
 
@@ -37,7 +39,9 @@ const str = (value: unknown) => (typeof value === 'string' ? value : null);
 export class LtiRosterService {
   constructor(
     private readonly outbound: OutboundPolicy,
-    private readonly prisma: PrismaService,
+    private readonly platforms: LtiPlatformRepository,
+    private readonly links: LtiLinkRepository,
+    private readonly people: LtiUserRepository,
     private readonly tokens: LtiTokenService,
     private readonly users: LtiUsersService,
     private readonly sessions: LtiSessionsService,
@@ -46,10 +50,10 @@ export class LtiRosterService {
 
   /** Queues a sync of the context's platform (at most one waiting per platform). */
   async requestSync(contextId: string): Promise<void> {
-    const context = await this.prisma.ltiContext.findUnique({ where: { id: contextId }, select: { platformId: true } });
-    if (!context) return;
-    await this.queue.add(LtiJob.syncRoster, { platformId: context.platformId } satisfies SyncRosterPayload, {
-      deduplication: { id: `roster_${context.platformId}` },
+    const platformId = await this.links.platformIdOfContext(contextId);
+    if (!platformId) return;
+    await this.queue.add(LtiJob.syncRoster, { platformId } satisfies SyncRosterPayload, {
+      deduplication: { id: `roster_${platformId}` },
       attempts: 3,
       backoff: { type: 'exponential', delay: 5_000 },
       removeOnComplete: true,
@@ -59,14 +63,13 @@ export class LtiRosterService {
 
   /** Syncs the rosters of every platform of a course. */
   async syncCourse(courseId: string): Promise<RosterSyncReport[]> {
-    const platforms = await this.prisma.ltiPlatform.findMany({ where: { courseId }, select: { id: true } });
     const reports: RosterSyncReport[] = [];
-    for (const platform of platforms) reports.push(await this.syncPlatform(platform.id));
+    for (const platformId of await this.platforms.idsOfCourse(courseId)) reports.push(await this.syncPlatform(platformId));
     return reports;
   }
 
   async syncPlatform(platformId: string): Promise<RosterSyncReport> {
-    const platform = await this.prisma.ltiPlatform.findUniqueOrThrow({ where: { id: platformId }, include: { contexts: { where: { membershipsUrl: { not: null } } } } });
+    const platform = await this.platforms.withRosterContexts(platformId);
     const report: RosterSyncReport = { platform: platform.name, contexts: platform.contexts.length, members: 0, enrolled: 0, removed: 0 };
     if (!platform.contexts.length) return report;
     const token = await this.tokens.token(platform, [Scope.memberships]);
@@ -86,16 +89,13 @@ export class LtiRosterService {
         );
         report.enrolled += 1;
       }
-      await this.prisma.ltiContext.update({ where: { id: context.id }, data: { rosterSyncedAt: new Date() } });
+      await this.links.markRosterSynced(context.id);
     }
-    const known = await this.prisma.ltiUser.findMany({
-      where: { platformId, user: { enrolments: { some: { courseId: platform.courseId } } } },
-      select: { sub: true, userId: true },
-    });
+    const known = await this.people.enrolledIn(platformId, platform.courseId);
     // An empty roster is more likely a platform fault than a course nobody is in: remove nobody then.
     for (const person of active.size ? known : []) {
       if (active.has(person.sub)) continue;
-      await this.prisma.enrolment.deleteMany({ where: { courseId: platform.courseId, userId: person.userId } });
+      await this.people.unenrol(platform.courseId, person.userId);
       await this.sessions.endFor(person.userId, platform.courseId);
       report.removed += 1;
     }

@@ -3,16 +3,14 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { pickCounting } from '../deadlines/deadline-policy';
 import { loadPolicy } from '../deadlines/deadline-store';
-import { Prisma } from '../generated/prisma/client';
 import { MediaType, Scope } from './lti-claims';
 import { LtiPlatformError } from './lti-errors';
 import { platformRequest } from './lti-http';
+import { type Db, LtiLinkRepository } from './lti-link.repository';
 import { LTI_QUEUE, LtiJob, type PostScorePayload, scoreJobId, scoreJobOptions } from './lti-queue';
 import { LtiTokenService } from './lti-token.service';
-import { standingResultWhere } from '../submissions/standing-result';
 
 /** How far back synced_at is set, so a grade committed while a sync ran is looked at again by the sweeper. */
 const SYNC_MARGIN_MS = 30_000;
@@ -43,7 +41,7 @@ export class LtiScoresService {
 
   constructor(
     private readonly outbound: OutboundPolicy,
-    private readonly prisma: PrismaService,
+    private readonly links: LtiLinkRepository,
     private readonly tokens: LtiTokenService,
     private readonly config: AppConfigService,
     @InjectQueue(LTI_QUEUE) private readonly queue: Queue,
@@ -51,18 +49,12 @@ export class LtiScoresService {
 
   /** Queues a score post for every resource link where the submission's author launched its exercise. */
   async submissionGraded(submissionId: string): Promise<number> {
-    const submission = await this.prisma.submission.findUnique({
-      where: { id: submissionId },
-      select: { userId: true, status: true, exerciseVersion: { select: { exerciseId: true } }, results: { orderBy: { run: 'desc' }, take: 1, select: { id: true } } },
-    });
+    const submission = await this.links.submissionToPost(submissionId);
     if (!submission || submission.status !== 'graded') return 0;
-    const linkUsers = await this.prisma.ltiResourceLinkUser.findMany({
-      where: { ltiUser: { userId: submission.userId }, resourceLink: { exerciseId: submission.exerciseVersion.exerciseId } },
-      select: { id: true },
-    });
+    const linkUserIds = await this.links.linkPersonIdsOf(submission.userId, submission.exerciseVersion.exerciseId);
     const marker = submission.results[0]?.id ?? submissionId;
-    for (const { id } of linkUsers) await this.enqueue(id, marker);
-    return linkUsers.length;
+    for (const id of linkUserIds) await this.enqueue(id, marker);
+    return linkUserIds.length;
   }
 
   async enqueue(linkUserId: string, marker: string): Promise<void> {
@@ -84,96 +76,72 @@ export class LtiScoresService {
    * Returns how many.
    */
   async sweep(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ id: string; latest: Date }[]>`
-      SELECT lu.id, greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) AS latest
-        FROM lti_resource_link_users lu
-        JOIN lti_users u ON u.id = lu.lti_user_id
-        JOIN lti_resource_links l ON l.id = lu.resource_link_id
-        JOIN exercises e ON e.id = l.exercise_id
-        JOIN exercise_versions v ON v.exercise_id = l.exercise_id
-        JOIN submissions s ON s.exercise_version_id = v.id AND s.user_id = u.user_id AND s.status = 'graded'
-        JOIN grading_results gr ON gr.submission_id = s.id
-        LEFT JOIN exercise_deadlines ed ON ed.exercise_id = l.exercise_id
-        LEFT JOIN course_deadlines cd ON cd.course_id = e.course_id
-        LEFT JOIN deadline_extensions de ON de.exercise_id = l.exercise_id AND de.user_id = u.user_id
-       GROUP BY lu.id, lu.synced_at
-      HAVING greatest(max(gr.created_at), max(ed.updated_at), max(cd.updated_at), max(de.updated_at)) > coalesce(lu.synced_at, 'epoch'::timestamptz)
-       LIMIT 500`;
+    const rows = await this.links.linkPeopleBehind();
     for (const row of rows) await this.enqueue(row.id, `sweep-${row.latest.getTime()}`);
     return rows.length;
   }
 
   /** Posts the grade that counts for one link-person, unless it was already posted. Throws to be retried. */
   async post(linkUserId: string): Promise<ScorePostResult> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`memgrade:lti-score:${linkUserId}`}))`;
-        const checkedAt = new Date(Date.now() - SYNC_MARGIN_MS);
-        const linkUser = await tx.ltiResourceLinkUser.findUnique({
-          where: { id: linkUserId },
-          include: { ltiUser: true, resourceLink: { include: { platform: true, context: true, exercise: { include: { course: true, currentVersion: true } } } } },
-        });
-        if (!linkUser) return 'nothing-graded';
-        const { resourceLink, ltiUser } = linkUser;
-        const counted = await this.countedRun(tx, ltiUser.userId, resourceLink.exerciseId, resourceLink.exercise.course.gradebookPolicy);
-        if (!counted) {
-          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
-          return 'nothing-graded';
-        }
-        const run = `${counted.submissionId}:${counted.run}`;
-        // The same run with another score: the late policy or an extension changed what it is worth.
-        if (linkUser.postedRun === run && linkUser.postedScore === counted.score) {
-          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt } });
-          return 'unchanged';
-        }
-        const platform = resourceLink.platform;
-        let lineItemUrl = resourceLink.lineItemUrl;
-        if (!lineItemUrl && resourceLink.context?.lineItemsUrl) {
-          lineItemUrl = await this.createLineItem(platform, resourceLink.context.lineItemsUrl, {
-            scoreMaximum: counted.maxScore,
-            label: resourceLink.title || resourceLink.exercise.title,
-            resourceLinkId: resourceLink.resourceLinkId,
-            resourceId: resourceLink.exercise.slug,
-            tag: 'memgrade',
-          });
-          await tx.ltiResourceLink.update({ where: { id: resourceLink.id }, data: { lineItemUrl } });
-        }
-        if (!lineItemUrl) {
-          await tx.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { syncedAt: checkedAt, lastError: 'the platform gave no AGS line item for this link' } });
-          return 'no-line-item';
-        }
-        const previous = linkUser.postedAt?.getTime() ?? 0;
-        const timestamp = new Date(Math.max(Date.now(), previous + 1));
-        const score: AgsScore = {
-          userId: ltiUser.sub,
-          scoreGiven: counted.score,
+    return this.links.withScoreLock(linkUserId, async (tx) => {
+      const checkedAt = new Date(Date.now() - SYNC_MARGIN_MS);
+      const linkUser = await this.links.linkPersonToPost(tx, linkUserId);
+      if (!linkUser) return 'nothing-graded';
+      const { resourceLink, ltiUser } = linkUser;
+      const counted = await this.countedRun(tx, ltiUser.userId, resourceLink.exerciseId, resourceLink.exercise.course.gradebookPolicy);
+      if (!counted) {
+        await this.links.recordChecked(tx, linkUserId, checkedAt);
+        return 'nothing-graded';
+      }
+      const run = `${counted.submissionId}:${counted.run}`;
+      // The same run with another score: the late policy or an extension changed what it is worth.
+      if (linkUser.postedRun === run && linkUser.postedScore === counted.score) {
+        await this.links.recordChecked(tx, linkUserId, checkedAt);
+        return 'unchanged';
+      }
+      const platform = resourceLink.platform;
+      let lineItemUrl = resourceLink.lineItemUrl;
+      if (!lineItemUrl && resourceLink.context?.lineItemsUrl) {
+        lineItemUrl = await this.createLineItem(platform, resourceLink.context.lineItemsUrl, {
           scoreMaximum: counted.maxScore,
-          activityProgress: 'Completed',
-          gradingProgress: 'FullyGraded',
-          timestamp: timestamp.toISOString(),
-          comment: counted.comment,
-        };
-        try {
-          const token = await this.tokens.token(platform, [Scope.score]);
-          await platformRequest(this.outbound, 'score', scoresUrl(lineItemUrl), {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.score, Accept: 'application/json' },
-            body: JSON.stringify(score),
-            ignoreBody: true,
-          });
-        } catch (error) {
-          if (/answered 401/.test((error as Error).message)) this.tokens.forget(platform.id);
-          await this.prisma.ltiResourceLinkUser.update({ where: { id: linkUserId }, data: { lastError: (error as Error).message.slice(0, 1000) } }).catch(() => undefined);
-          throw error;
-        }
-        await tx.ltiResourceLinkUser.update({
-          where: { id: linkUserId },
-          data: { postedRun: run, postedScore: counted.score, postedAt: timestamp, posts: { increment: 1 }, lastError: null, syncedAt: checkedAt },
+          label: resourceLink.title || resourceLink.exercise.title,
+          resourceLinkId: resourceLink.resourceLinkId,
+          resourceId: resourceLink.exercise.slug,
+          tag: 'memgrade',
         });
-        return 'posted';
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
+        await this.links.recordLineItem(tx, resourceLink.id, lineItemUrl);
+      }
+      if (!lineItemUrl) {
+        await this.links.recordChecked(tx, linkUserId, checkedAt, 'the platform gave no AGS line item for this link');
+        return 'no-line-item';
+      }
+      const previous = linkUser.postedAt?.getTime() ?? 0;
+      const timestamp = new Date(Math.max(Date.now(), previous + 1));
+      const score: AgsScore = {
+        userId: ltiUser.sub,
+        scoreGiven: counted.score,
+        scoreMaximum: counted.maxScore,
+        activityProgress: 'Completed',
+        gradingProgress: 'FullyGraded',
+        timestamp: timestamp.toISOString(),
+        comment: counted.comment,
+      };
+      try {
+        const token = await this.tokens.token(platform, [Scope.score]);
+        await platformRequest(this.outbound, 'score', scoresUrl(lineItemUrl), {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': MediaType.score, Accept: 'application/json' },
+          body: JSON.stringify(score),
+          ignoreBody: true,
+        });
+      } catch (error) {
+        if (/answered 401/.test((error as Error).message)) this.tokens.forget(platform.id);
+        await this.links.recordPostError(linkUserId, (error as Error).message.slice(0, 1000));
+        throw error;
+      }
+      await this.links.recordPosted(tx, linkUserId, { run, score: counted.score, at: timestamp, syncedAt: checkedAt });
+      return 'posted';
+    });
   }
 
   private async createLineItem(platform: Parameters<LtiTokenService['token']>[0], lineItemsUrl: string, item: Record<string, unknown>): Promise<string> {
@@ -193,11 +161,8 @@ export class LtiScoresService {
    * grading run and a per-test comment. A submission being regraded counts with its stored run, so
    * the LMS never sees a regrade as a zero.
    */
-  private async countedRun(tx: Prisma.TransactionClient, userId: string, exerciseId: string, rule: string) {
-    const graded = await tx.submission.findMany({
-      where: { userId, ...standingResultWhere, exerciseVersion: { exerciseId } },
-      select: { id: true, score: true, createdAt: true },
-    });
+  private async countedRun(tx: Db, userId: string, exerciseId: string, rule: string) {
+    const graded = await this.links.standingAttempts(tx, userId, exerciseId);
     const policy = await loadPolicy(tx, exerciseId, userId);
     const pick = pickCounting(
       graded.map((row) => ({ ...row, score: row.score as number })),
@@ -205,10 +170,7 @@ export class LtiScoresService {
       policy,
     );
     if (!pick) return null;
-    const submission = await tx.submission.findUniqueOrThrow({
-      where: { id: pick.attempt.id },
-      include: { results: { orderBy: { run: 'desc' }, take: 1, include: { tests: { orderBy: { position: 'asc' } } } } },
-    });
+    const submission = await this.links.withLatestRun(tx, pick.attempt.id);
     const result = submission.results[0];
     if (!result) return null;
     const late = pick.lateness.late ? { daysLate: pick.lateness.daysLate, penaltyPercent: pick.lateness.penaltyPercent } : null;

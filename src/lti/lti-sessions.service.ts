@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import type { LtiSession } from '../generated/prisma/client';
+import { LtiSessionRepository, type SessionKey } from './lti-session.repository';
 
 export const SESSION_COOKIE = 'memgrade_lti_session';
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -25,7 +25,7 @@ export interface StartedSession {
 @Injectable()
 export class LtiSessionsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sessions: LtiSessionRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly config: AppConfigService,
   ) {}
@@ -35,8 +35,14 @@ export class LtiSessionsService {
     const expiresAt = new Date(Date.now() + this.config.values.LTI_SESSION_MINUTES * 60_000);
     // The key expires with the session by itself (the sweep also revokes it), and so do keys made with it.
     const key = await this.apiKeys.issue(input.userId, `LTI launch session (until ${expiresAt.toISOString()})`, { expiresAt });
-    const session = await this.prisma.ltiSession.create({
-      data: { tokenHash: hash(token), userId: input.userId, courseId: input.courseId, platformId: input.platformId, apiKeyId: key.id, expiresAt, deepLinking: input.deepLinking },
+    const session = await this.sessions.create({
+      tokenHash: hash(token),
+      userId: input.userId,
+      courseId: input.courseId,
+      platformId: input.platformId,
+      apiKeyId: key.id,
+      expiresAt,
+      deepLinking: input.deepLinking,
     });
     return { token, apiKey: key.secret, session };
   }
@@ -44,14 +50,14 @@ export class LtiSessionsService {
   /** The live session of a cookie value, or null. */
   async find(token: string | undefined): Promise<LtiSession | null> {
     if (!token) return null;
-    const session = await this.prisma.ltiSession.findUnique({ where: { tokenHash: hash(token) } });
+    const session = await this.sessions.byTokenHash(hash(token));
     if (!session || session.endedAt || session.expiresAt.getTime() < Date.now()) return null;
     return session;
   }
 
   /** Ends sessions past their time and revokes their keys. Returns how many ended. */
   async endExpired(): Promise<number> {
-    const expired = await this.prisma.ltiSession.findMany({ where: { endedAt: null, expiresAt: { lt: new Date() } }, select: { id: true, apiKeyId: true }, take: 1000 });
+    const expired = await this.sessions.expiredNotEnded(new Date(), 1000);
     if (!expired.length) return 0;
     await this.revoke(expired);
     return expired.length;
@@ -59,24 +65,15 @@ export class LtiSessionsService {
 
   /** Login states older than a day (used or not) are of no use any more. */
   async dropOldStates(): Promise<void> {
-    await this.prisma.ltiLaunchState.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+    await this.sessions.deleteLaunchStatesExpiredBefore(new Date(Date.now() - 24 * 3600_000));
   }
 
   /** Ends every session of a user in a course (they left the course's roster), or just one of them. */
   async endFor(userId: string, courseId: string, onlySessionId?: string): Promise<void> {
-    const sessions = await this.prisma.ltiSession.findMany({
-      where: { userId, courseId, endedAt: null, ...(onlySessionId ? { id: onlySessionId } : {}) },
-      select: { id: true, apiKeyId: true },
-    });
-    await this.revoke(sessions);
+    await this.revoke(await this.sessions.notEndedOf(userId, courseId, onlySessionId));
   }
 
-  private async revoke(sessions: { id: string; apiKeyId: string | null }[]): Promise<void> {
-    const now = new Date();
-    const keyIds = sessions.map((s) => s.apiKeyId).filter((id): id is string => id !== null);
-    await this.prisma.$transaction([
-      this.prisma.apiKey.updateMany({ where: { id: { in: keyIds }, revokedAt: null }, data: { revokedAt: now } }),
-      this.prisma.ltiSession.updateMany({ where: { id: { in: sessions.map((s) => s.id) } }, data: { endedAt: now } }),
-    ]);
+  private async revoke(sessions: SessionKey[]): Promise<void> {
+    await this.sessions.endRevokingKeys(sessions, new Date());
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK, SignJWT, type JWTPayload } from 'jose';
-import { PrismaService } from '../database/prisma.service';
+import { type NewToolKey, ToolKeyRepository } from './tool-key.repository';
 
 export const TOOL_KEY_ALG = 'RS256';
 type SigningKey = Awaited<ReturnType<typeof importPKCS8>>;
@@ -17,19 +17,12 @@ const RETIRED_KEY_PUBLISHED_MS = 24 * 3600_000;
 export class ToolKeysService {
   private signer?: { kid: string; key: SigningKey; loadedAt: number };
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly keys: ToolKeyRepository) {}
 
   /** The active key, made on first use. */
   async activeKey(): Promise<{ kid: string; key: SigningKey }> {
     if (this.signer && Date.now() - this.signer.loadedAt < 10_000) return this.signer;
-    let row = await this.prisma.ltiToolKey.findFirst({ where: { active: true }, orderBy: { createdAt: 'desc' } });
-    if (!row) {
-      await this.prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('memgrade:lti-tool-key'))`;
-        if (!(await tx.ltiToolKey.findFirst({ where: { active: true } }))) await tx.ltiToolKey.create({ data: { ...(await newKey()), active: true } });
-      });
-      row = await this.prisma.ltiToolKey.findFirstOrThrow({ where: { active: true }, orderBy: { createdAt: 'desc' } });
-    }
+    const row = (await this.keys.newestActive()) ?? (await this.keys.createActiveIfNone(newKey));
     this.signer = { kid: row.kid, key: await importPKCS8(row.privateKey, TOOL_KEY_ALG), loadedAt: Date.now() };
     return this.signer;
   }
@@ -37,10 +30,7 @@ export class ToolKeysService {
   /** Makes a new key active; the previous one stays published for a day. Returns the new kid. */
   async rotate(): Promise<{ kid: string }> {
     const fresh = await newKey();
-    await this.prisma.$transaction([
-      this.prisma.ltiToolKey.updateMany({ where: { active: true }, data: { active: false, retiredAt: new Date() } }),
-      this.prisma.ltiToolKey.create({ data: { ...fresh, active: true } }),
-    ]);
+    await this.keys.rotateTo(fresh);
     this.signer = undefined;
     return { kid: fresh.kid };
   }
@@ -48,10 +38,7 @@ export class ToolKeysService {
   /** The public keys, as a JWK Set. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.activeKey();
-    const rows = await this.prisma.ltiToolKey.findMany({
-      where: { OR: [{ retiredAt: null }, { retiredAt: { gt: new Date(Date.now() - RETIRED_KEY_PUBLISHED_MS) } }] },
-      orderBy: { createdAt: 'desc' },
-    });
+    const rows = await this.keys.publishedSince(new Date(Date.now() - RETIRED_KEY_PUBLISHED_MS));
     return { keys: rows.map((row) => row.publicJwk as JWK) };
   }
 
@@ -62,7 +49,7 @@ export class ToolKeysService {
   }
 }
 
-async function newKey() {
+async function newKey(): Promise<NewToolKey> {
   const { publicKey, privateKey } = await generateKeyPair(TOOL_KEY_ALG, { extractable: true, modulusLength: 2048 });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: TOOL_KEY_ALG, use: 'sig' };

@@ -77,7 +77,7 @@ export class ContainerLifecycle {
           const status = (error as { statusCode?: number }).statusCode;
           if (status === 404) return;
           if (attempt >= 3) {
-            this.logger.warn(`could not remove sandbox container ${container.id.slice(0, 12)}: ${describeError(error)} (reapOrphans will)`);
+            this.logger.warn({ containerId: container.id.slice(0, 12), error: describeError(error) }, 'could not remove sandbox container (reapOrphans will)');
             return;
           }
           // 409 is "removal already in progress"; anything else may be a passing engine hiccup.

@@ -77,7 +77,7 @@ export class ContainerPools {
       return pooled;
     } catch (error) {
       // A pooled container that went away (engine restart, someone's cleanup) is no reason to fail the run.
-      this.options.logger.warn(`pooled sandbox container ${pooled.id.slice(0, 12)} unusable, making a fresh one: ${describeError(error)}`);
+      this.options.logger.warn({ containerId: pooled.id.slice(0, 12), error: describeError(error) }, 'pooled sandbox container unusable, making a fresh one');
       await this.options.lifecycle.remove(pooled);
       return null;
     }

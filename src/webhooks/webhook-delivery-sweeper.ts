@@ -1,14 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { PrismaService } from '../database/prisma.service';
 import { WEBHOOKS_QUEUE, type DeliverWebhookPayload } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
 const SWEEP_EVERY_MS = 30_000;
 /** A pending delivery younger than this is left to the dispatcher that created it. */
 const PENDING_GRACE_MS = 60_000;
+/** Deliveries looked at per pass, oldest first; the next pass takes the rest. */
+const SWEEP_BATCH = 500;
 const LOCK_KEY = 'memgrade:webhook-sweeper-lock';
 
 /**
@@ -21,7 +23,7 @@ export class WebhookDeliverySweeper implements OnModuleInit, OnApplicationShutdo
   private stop?: () => void;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly redis: RedisService,
     private readonly dispatcher: WebhookDispatcher,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookPayload>,
@@ -42,14 +44,9 @@ export class WebhookDeliverySweeper implements OnModuleInit, OnApplicationShutdo
 
   /** One pass; returns how many deliveries it queued again. */
   async sweep(now = new Date()): Promise<number> {
-    const pending = await this.prisma.webhookDelivery.findMany({
-      where: { status: 'pending', createdAt: { lt: new Date(now.getTime() - PENDING_GRACE_MS) } },
-      select: { id: true },
-      orderBy: { createdAt: 'asc' },
-      take: 500,
-    });
+    const pending = await this.deliveries.pendingIdsCreatedBefore(new Date(now.getTime() - PENDING_GRACE_MS), SWEEP_BATCH);
     const lost: string[] = [];
-    for (const { id } of pending) {
+    for (const id of pending) {
       if ((await this.queue.getJobState(id)) === 'unknown') lost.push(id);
     }
     if (lost.length && (await this.dispatcher.enqueue(lost))) {

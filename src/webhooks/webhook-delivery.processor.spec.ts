@@ -7,6 +7,7 @@ import type { AppConfigService } from '../config/app-config';
 import type { PrismaService } from '../database/prisma.service';
 import { WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { verifyWebhookSignature } from './webhook-signature';
 
 describe('WebhookDeliveryProcessor', () => {
@@ -59,7 +60,7 @@ describe('WebhookDeliveryProcessor', () => {
       },
     } as unknown as PrismaService;
     const config = { values: { WEBHOOK_TIMEOUT_MS: 2_000 } } as AppConfigService;
-    return { processor: new WebhookDeliveryProcessor(prisma, config, policy), updates };
+    return { processor: new WebhookDeliveryProcessor(new WebhookDeliveryRepository(prisma), config, policy), prisma, updates };
   }
   const job = (attemptsMade: number, attempts = 3) =>
     ({ name: WebhookJob.deliver, data: { deliveryId: 'd-1' }, attemptsMade, opts: { attempts } }) as unknown as Job<DeliverWebhookPayload>;
@@ -116,7 +117,7 @@ describe('WebhookDeliveryProcessor', () => {
   });
 
   it('spends no attempt while the database cannot be reached: the job waits in the delayed set', async () => {
-    const { processor } = setUp();
+    const { processor, prisma } = setUp();
     const unreachable = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
     const moved: number[] = [];
     const delayed = {
@@ -124,11 +125,11 @@ describe('WebhookDeliveryProcessor', () => {
       updateData: jest.fn(async () => undefined),
       moveToDelayed: jest.fn(async (at: number) => void moved.push(at)),
     } as unknown as Job<DeliverWebhookPayload>;
-    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(unreachable);
+    (prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(unreachable);
     await expect(processor.process(delayed, 'token')).rejects.toBeInstanceOf(DelayedError);
     expect(moved).toHaveLength(1);
     // Any other error still counts as an attempt.
-    ((processor as unknown as { prisma: PrismaService }).prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(new Error('column x does not exist'));
+    (prisma.webhookDelivery.findUnique as jest.Mock).mockRejectedValueOnce(new Error('column x does not exist'));
     await expect(processor.process(delayed, 'token')).rejects.toThrow('column x');
     expect(moved).toHaveLength(1);
   });

@@ -3,9 +3,9 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { OutboundPolicy } from '../common/http/outbound-url';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { isDatabaseUnavailable } from '../database/prisma-errors';
 import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { postWebhook } from './webhook-sender';
 import { signatureHeader, WEBHOOK_HEADERS } from './webhook-signature';
 
@@ -32,7 +32,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly config: AppConfigService,
     private readonly outbound: OutboundPolicy,
   ) {
@@ -65,17 +65,14 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
   private async deliver(job: Job<DeliverWebhookPayload>): Promise<DeliveryJobResult> {
     if (job.name !== WebhookJob.deliver) throw new UnrecoverableError(`unknown webhook job ${job.name}`);
     const { deliveryId } = job.data;
-    const delivery = await this.prisma.webhookDelivery.findUnique({
-      where: { id: deliveryId },
-      include: { endpoint: { include: { apiKey: { select: { revokedAt: true } } } } },
-    });
+    const delivery = await this.deliveries.withEndpoint(deliveryId);
     // The endpoint was deleted (its log with it), or a duplicate job found the work done.
     if (!delivery) return 'gone';
     if (delivery.status !== 'pending') return 'skipped';
     const { endpoint } = delivery;
     if (!endpoint.active || endpoint.apiKey?.revokedAt) {
       const reason = endpoint.active ? 'the API key that registered this endpoint was revoked' : 'the endpoint is disabled';
-      await this.prisma.webhookDelivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status: 'failed', lastError: reason } });
+      await this.deliveries.failIfPending(deliveryId, reason);
       return 'abandoned';
     }
 
@@ -99,21 +96,14 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
     const maxAttempts = job.opts.attempts ?? 1;
     const log = { deliveryId, endpointId: endpoint.id, attempt, statusCode: result.statusCode, durationMs: result.durationMs };
     if (result.ok) {
-      await this.prisma.webhookDelivery.updateMany({
-        where: { id: deliveryId },
-        data: { status: 'delivered', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: null, deliveredAt: new Date() },
-      });
+      await this.deliveries.recordDelivered(deliveryId, result.statusCode);
       this.logger.log(log, 'webhook delivered');
       return 'delivered';
     }
     // The address policy refused the URL (it names or now resolves to an internal address): nothing
     // was sent, and sending again would be refused again.
     const last = attempt >= maxAttempts || !!result.refused;
-    // updateMany: the endpoint (and this row) may have been deleted while the request was out.
-    await this.prisma.webhookDelivery.updateMany({
-      where: { id: deliveryId },
-      data: { status: last ? 'failed' : 'pending', attempts: { increment: 1 }, lastStatusCode: result.statusCode, lastError: result.error },
-    });
+    await this.deliveries.recordFailedAttempt(deliveryId, { statusCode: result.statusCode, error: result.error, last });
     this.logger.warn({ ...log, error: result.error, last }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
     if (result.refused) throw new UnrecoverableError(`attempt ${attempt} to ${endpoint.url}: ${result.error}`);
     throw new Error(`attempt ${attempt}/${maxAttempts} to ${endpoint.url}: ${result.error}`);
@@ -123,8 +113,8 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDest
   @OnWorkerEvent('failed')
   async onFailed(job: Job<DeliverWebhookPayload> | undefined, error: Error): Promise<void> {
     if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError))) return;
-    await this.prisma.webhookDelivery
-      .updateMany({ where: { id: job.data.deliveryId, status: 'pending' }, data: { status: 'failed', lastError: error.message.slice(0, 2000) } })
+    await this.deliveries
+      .failIfPending(job.data.deliveryId, error.message.slice(0, 2000))
       .catch((failure: Error) => this.logger.warn({ deliveryId: job.data.deliveryId, error: failure.message }, 'could not mark the delivery failed'));
   }
 }

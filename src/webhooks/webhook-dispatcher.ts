@@ -3,11 +3,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { within } from '../common/time/within';
-import { PrismaService } from '../database/prisma.service';
 import { type DomainEvent, DomainEventType, type EventSubscriber, type SubmissionGradedEvent } from '../events/domain-events';
 import { OutboxService } from '../events/outbox.service';
 import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue/queues';
 import { toSubmissionView } from '../submissions/submission-view';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import type { SubmissionGradedData, WebhookEnvelope, WebhookEvent } from './webhook-events';
 
 /** How long the relay waits for Redis to take the delivery jobs; the sweeper enqueues any it did not. */
@@ -26,7 +27,8 @@ export class WebhookDispatcher implements EventSubscriber, OnModuleInit {
   private readonly logger = new Logger(WebhookDispatcher.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly outbox: OutboxService,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverWebhookPayload>,
   ) {}
@@ -44,30 +46,11 @@ export class WebhookDispatcher implements EventSubscriber, OnModuleInit {
     const webhookEvent: WebhookEvent = 'submission.graded';
     const { submissionId } = event;
     // Cheap questions first: most gradings have no endpoint to tell.
-    const owner = await this.prisma.submission.findUnique({
-      where: { id: submissionId },
-      select: { exerciseVersion: { select: { exercise: { select: { courseId: true } } } } },
-    });
-    if (!owner) return [];
-    const endpoints = await this.prisma.webhookEndpoint.findMany({
-      where: {
-        courseId: owner.exerciseVersion.exercise.courseId,
-        active: true,
-        events: { has: webhookEvent },
-        // An lms key's endpoints stop with the key.
-        OR: [{ apiKeyId: null }, { apiKey: { revokedAt: null } }],
-      },
-      select: { id: true },
-    });
-    if (endpoints.length) {
-      const submission = await this.prisma.submission.findUniqueOrThrow({
-        where: { id: submissionId },
-        include: {
-          results: { where: { run: event.payload.run }, include: { tests: true } },
-          user: { select: { id: true, externalId: true } },
-          exerciseVersion: { include: { exercise: { include: { course: { select: { slug: true } } } } } },
-        },
-      });
+    const courseId = await this.deliveries.courseIdOfSubmission(submissionId);
+    if (!courseId) return [];
+    const endpointIds = await this.endpoints.idsSubscribedTo(courseId, webhookEvent);
+    if (endpointIds.length) {
+      const submission = await this.deliveries.gradedSubmission(submissionId, event.payload.run);
       if (!submission.results.length) return [];
       const { exercise } = submission.exerciseVersion;
       // The submission as this run left it, even if a regrade has queued it again since.
@@ -79,16 +62,15 @@ export class WebhookDispatcher implements EventSubscriber, OnModuleInit {
         submission: toSubmissionView(asGraded, `${exercise.course.slug}/${exercise.slug}`, true),
       };
       const createdAt = event.createdAt.toISOString();
-      const deliveries = endpoints.map((endpoint) => {
+      const rows = endpointIds.map((endpointId) => {
         const id = randomUUID();
         const payload: WebhookEnvelope<SubmissionGradedData> = { id, event: webhookEvent, createdAt, data };
-        return { id, endpointId: endpoint.id, submissionId, event: webhookEvent, outboxEventId: event.id, payload: payload as object };
+        return { id, endpointId, submissionId, event: webhookEvent, outboxEventId: event.id, payload: payload as object };
       });
-      await this.prisma.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
+      await this.deliveries.createOncePerEventAndEndpoint(rows);
     }
     // What this event owes, whichever handling created it: queued again is harmless (same job id).
-    const owed = await this.prisma.webhookDelivery.findMany({ where: { outboxEventId: event.id, status: 'pending' }, select: { id: true } });
-    const ids = owed.map((delivery) => delivery.id);
+    const ids = await this.deliveries.pendingIdsOfEvent(event.id);
     await this.enqueue(ids);
     return ids;
   }

@@ -4,19 +4,18 @@ import type { Principal } from '../auth/principal';
 import { OutboundPolicy, OutboundUrlError } from '../common/http/outbound-url';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { may, refusal } from '../access/course-capabilities';
-import { PrismaService } from '../database/prisma.service';
-import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client';
+import type { WebhookDelivery } from '../generated/prisma/client';
 import type { CreateWebhookDto } from './dto/create-webhook.dto';
 import { DEFAULT_PAGE_SIZE, type ListDeliveriesQuery } from './dto/list-deliveries.query';
 import { WEBHOOK_EVENTS } from './webhook-events';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookEndpointRepository, type WebhookEndpointWithCourse } from './webhook-endpoint.repository';
 import { newWebhookSecret } from './webhook-secret';
 import type { CreatedWebhookEndpoint, DeliveryPage, WebhookDeliveryView, WebhookDeliveryWithPayload, WebhookEndpointView } from './dto/webhook-views.dto';
 
 /** More endpoints than this per course would make every grading fan out too far. */
 export const MAX_ENDPOINTS_PER_COURSE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type EndpointWithCourse = WebhookEndpoint & { course: { slug: string } | null };
 
 /**
  * Webhook endpoints of a course and their delivery logs. Course staff (admin, the course's
@@ -26,7 +25,8 @@ type EndpointWithCourse = WebhookEndpoint & { course: { slug: string } | null };
 @Injectable()
 export class WebhooksService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveryLog: WebhookDeliveryRepository,
     private readonly access: AccessPolicy,
     private readonly outbound: OutboundPolicy,
   ) {}
@@ -36,7 +36,7 @@ export class WebhooksService {
     await this.refuseInternal(dto.url);
     const events = dto.events ?? [...WEBHOOK_EVENTS];
     const apiKeyId = principal.role === 'lms' ? principal.keyId : null;
-    const existing = await this.prisma.webhookEndpoint.findMany({ where: { courseId: course.id }, select: { url: true, apiKeyId: true } });
+    const existing = await this.endpoints.urlsAndOwnersOfCourse(course.id);
     if (existing.length >= MAX_ENDPOINTS_PER_COURSE) {
       throw new ConflictError(`course "${course.slug}" already has ${MAX_ENDPOINTS_PER_COURSE} webhook endpoints; delete one first`, [
         { field: 'url', reason: `a course has at most ${MAX_ENDPOINTS_PER_COURSE} webhook endpoints` },
@@ -46,20 +46,13 @@ export class WebhooksService {
       throw new ConflictError(`${dto.url} is already registered`, [{ field: 'url', reason: 'is already registered for this course by this owner' }]);
     }
     const secret = newWebhookSecret();
-    const endpoint = await this.prisma.webhookEndpoint.create({
-      data: { courseId: course.id, apiKeyId, url: dto.url, events, secret },
-      include: { course: { select: { slug: true } } },
-    });
+    const endpoint = await this.endpoints.create({ courseId: course.id, apiKeyId, url: dto.url, events, secret });
     return { ...toEndpointView(endpoint), secret };
   }
 
   async list(principal: Principal, courseSlug: string): Promise<WebhookEndpointView[]> {
     const course = await this.courseToManage(principal, courseSlug);
-    const endpoints = await this.prisma.webhookEndpoint.findMany({
-      where: { courseId: course.id, ...(principal.role === 'lms' ? { apiKeyId: principal.keyId } : {}) },
-      include: { course: { select: { slug: true } } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+    const endpoints = await this.endpoints.ofCourse(course.id, principal.role === 'lms' ? principal.keyId : undefined);
     return endpoints.map(toEndpointView);
   }
 
@@ -70,7 +63,7 @@ export class WebhooksService {
   /** Deletes the endpoint and its delivery log; deliveries still queued are dropped by the worker. */
   async remove(principal: Principal, id: string): Promise<void> {
     const endpoint = await this.endpointToManage(principal, id);
-    await this.prisma.webhookEndpoint.deleteMany({ where: { id: endpoint.id } });
+    await this.endpoints.delete(endpoint.id);
   }
 
   /** The delivery log, newest first, by keyset pagination (stable while new deliveries arrive). */
@@ -79,18 +72,10 @@ export class WebhooksService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     let after: { createdAt: Date; id: string } | null = null;
     if (query.cursor) {
-      after = await this.prisma.webhookDelivery.findFirst({ where: { id: query.cursor, endpointId: endpoint.id }, select: { id: true, createdAt: true } });
+      after = await this.deliveryLog.positionInLog(query.cursor, endpoint.id);
       if (!after) throw InvalidInputError.field('cursor', 'is not a delivery of this endpoint; use the nextCursor of a previous page');
     }
-    const rows = await this.prisma.webhookDelivery.findMany({
-      where: {
-        endpointId: endpoint.id,
-        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-      omit: { payload: true },
-    });
+    const rows = await this.deliveryLog.logPage(endpoint.id, after, limit + 1);
     const items = rows.slice(0, limit).map(toDeliveryView);
     return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
   }
@@ -98,7 +83,7 @@ export class WebhooksService {
   /** One delivery with the exact JSON it sends (the body is re-serialised from it at each attempt). */
   async delivery(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryWithPayload> {
     const endpoint = await this.endpointToManage(principal, id);
-    const row = UUID.test(deliveryId) ? await this.prisma.webhookDelivery.findFirst({ where: { id: deliveryId, endpointId: endpoint.id } }) : null;
+    const row = UUID.test(deliveryId) ? await this.deliveryLog.findOfEndpoint(deliveryId, endpoint.id) : null;
     if (!row) throw new NotFoundError(`delivery ${deliveryId} does not exist`, [{ field: 'deliveryId', reason: 'no such delivery of this endpoint' }]);
     return { ...toDeliveryView(row), payload: row.payload };
   }
@@ -121,10 +106,10 @@ export class WebhooksService {
   }
 
   /** The endpoint when the caller may manage it; 404 otherwise, so ids of other courses do not leak. */
-  private async endpointToManage(principal: Principal, id: string): Promise<EndpointWithCourse> {
+  private async endpointToManage(principal: Principal, id: string): Promise<WebhookEndpointWithCourse> {
     const notFound = new NotFoundError(`webhook endpoint ${id} does not exist`, [{ field: 'id', reason: 'no such webhook endpoint' }]);
     if (!UUID.test(id)) throw notFound;
-    const endpoint = await this.prisma.webhookEndpoint.findUnique({ where: { id }, include: { course: { select: { slug: true } } } });
+    const endpoint = await this.endpoints.getWithCourse(id);
     if (!endpoint) throw notFound;
     if (principal.role === 'admin') return endpoint;
     if (principal.role === 'lms') {
@@ -139,7 +124,7 @@ export class WebhooksService {
   }
 }
 
-function toEndpointView(endpoint: EndpointWithCourse): WebhookEndpointView {
+function toEndpointView(endpoint: WebhookEndpointWithCourse): WebhookEndpointView {
   return {
     id: endpoint.id,
     course: endpoint.course?.slug ?? '',
