@@ -41,7 +41,9 @@ async function runHostile(
   });
   const elapsed = Date.now() - started;
   expect({ verdict: result.verdict, error: result.error }).toEqual({ verdict: expected, error: undefined });
-  expect(elapsed).toBeLessThan(result.limits.timeSeconds * 1000 + 3000);
+  // Ended by its own limits, not by some later safety net: within the wall clock plus container
+  // start and removal, which take seconds when parallel e2e files load the machine.
+  expect(elapsed).toBeLessThan(result.limits.timeSeconds * 1000 + 10_000);
   const left = await dockerClient().listContainers({ all: true, filters: { label: [`memgrade.test.case=${caseLabel}`] } });
   expect(left).toEqual([]);
   const next = await sandbox.run({ files: { 'hello.py': fixture('sandbox/hello.py') }, argv: ['python3', 'hello.py'], stdin: 'after' });
