@@ -59,6 +59,14 @@ export interface DayRow {
 export class AnalyticsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** The course's exercise with this slug and its versions, newest first (what a version is chosen from); null when none. */
+  findExerciseWithVersions(courseId: string, slug: string) {
+    return this.prisma.exercise.findUnique({
+      where: { courseId_slug: { courseId, slug } },
+      include: { versions: { orderBy: { number: 'desc' }, select: { id: true, number: true, maxScore: true } } },
+    });
+  }
+
   private population(versionId: string, courseId: string, basis: AnalyticsBasis, policy: CountingPolicy): Prisma.Sql {
     const graded = Prisma.sql`
       SELECT s.id, s.user_id, s.score, s.max_score, s.created_at

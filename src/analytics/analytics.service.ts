@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
-import { PrismaService } from '../database/prisma.service';
 import { AnalyticsRepository, type AnalyticsBasis, type CountingPolicy } from './analytics.repository';
 import type { ExerciseAnalyticsDto, ScoreBinDto, TestAnalyticsDto } from './dto/exercise-analytics.dto';
 
@@ -15,7 +14,6 @@ const round = (value: number | null, digits = 4) => (value === null ? null : Mat
 @Injectable()
 export class AnalyticsService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly access: AccessPolicy,
     private readonly repository: AnalyticsRepository,
   ) {}
@@ -25,10 +23,7 @@ export class AnalyticsService {
     if (!(await this.access.canReadAll(principal, course.id))) {
       throw new ForbiddenError(`the analytics of course "${course.slug}" are for its instructors, an admin or its lms key`);
     }
-    const exercise = await this.prisma.exercise.findUnique({
-      where: { courseId_slug: { courseId: course.id, slug: exerciseSlug } },
-      include: { versions: { orderBy: { number: 'desc' }, select: { id: true, number: true, maxScore: true } } },
-    });
+    const exercise = await this.repository.findExerciseWithVersions(course.id, exerciseSlug);
     if (!exercise) throw new NotFoundError(`exercise "${exerciseSlug}" does not exist`, [{ field: 'exercise', reason: 'no such exercise in this course' }]);
     const version =
       versionNumber !== undefined

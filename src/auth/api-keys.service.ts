@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import type { Role } from '../generated/prisma/enums';
+import { ApiKeyRepository } from './api-key.repository';
 import { displayPrefix, hashApiKey, newApiKeySecret } from './api-key.secret';
 import type { Principal } from './principal';
 
@@ -13,7 +12,7 @@ export interface IssuedKey {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly keys: ApiKeyRepository) {}
 
   /** The principal behind a secret, or null when it is unknown, revoked or expired. */
   async authenticate(secret: string): Promise<Principal | null> {
@@ -26,37 +25,34 @@ export class ApiKeysService {
    * the secret, so saying it was revoked or expired tells them nothing they could not try).
    */
   async check(secret: string): Promise<{ principal: Principal } | { refused: string }> {
-    const key = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(secret) }, include: { user: true } });
+    const key = await this.keys.findByHash(hashApiKey(secret));
     if (!key) return { refused: 'unknown API key' };
     const signInLink = key.expiresAt ? 'this sign-in link' : 'this API key';
     if (key.revokedAt) return { refused: `${signInLink} was revoked at ${key.revokedAt.toISOString()}${key.expiresAt ? '; ask your LMS for a new link' : ''}` };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { refused: `this sign-in link expired at ${key.expiresAt.toISOString()}; ask your LMS for a new link` };
     // A person's key bound to a course (a sign-in key an LMS handed out) works while they are on its roster.
     if (key.courseId && key.user.role !== 'lms' && key.user.role !== 'admin') {
-      const enrolment = await this.prisma.enrolment.findUnique({ where: { courseId_userId: { courseId: key.courseId, userId: key.userId } }, select: { id: true } });
-      if (!enrolment) return { refused: `${signInLink} belongs to a course whose roster no longer has you` };
+      if (!(await this.keys.isEnrolled(key.courseId, key.userId))) return { refused: `${signInLink} belongs to a course whose roster no longer has you` };
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort and at most once a minute per key: authentication must not wait for a write.
-      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+      void this.keys.touchLastUsed(key.id).catch(() => undefined);
     }
     return { principal: { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId, expiresAt: key.expiresAt } };
   }
 
   async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date; issuedByKeyId?: string } = {}): Promise<IssuedKey> {
     const secret = options.secret ?? newApiKeySecret();
-    const key = await this.prisma.apiKey.create({
-      data: {
-        userId,
-        name,
-        courseId: options.courseId,
-        prefix: displayPrefix(secret),
-        hash: hashApiKey(secret),
-        expiresAt: options.expiresAt,
-        issuedByKeyId: options.issuedByKeyId,
-      },
+    const id = await this.keys.create({
+      userId,
+      name,
+      courseId: options.courseId,
+      prefix: displayPrefix(secret),
+      hash: hashApiKey(secret),
+      expiresAt: options.expiresAt,
+      issuedByKeyId: options.issuedByKeyId,
     });
-    return { id: key.id, secret };
+    return { id, secret };
   }
 
   /**
@@ -65,26 +61,18 @@ export class ApiKeysService {
    */
   async ensureAdmin(token: string | undefined): Promise<{ generated: string | null }> {
     if (token) {
-      const existing = await this.prisma.apiKey.findUnique({ where: { hash: hashApiKey(token) }, include: { user: true } });
+      const existing = await this.keys.findByHash(hashApiKey(token));
       if (existing?.user.role === 'admin' && !existing.revokedAt) return { generated: null };
       if (existing) {
         throw new Error('MEMGRADE_ADMIN_TOKEN is already in use by a non-admin or revoked key; choose another token');
       }
-      const admin = await this.findOrCreateAdminUser();
+      const admin = await this.keys.findOrCreateAdminUser();
       await this.issue(admin.id, 'admin (MEMGRADE_ADMIN_TOKEN)', { secret: token });
       return { generated: null };
     }
-    const activeAdminKey = await this.prisma.apiKey.findFirst({ where: { revokedAt: null, user: { role: 'admin' satisfies Role } } });
-    if (activeAdminKey) return { generated: null };
-    const admin = await this.findOrCreateAdminUser();
+    if (await this.keys.hasActiveAdminKey()) return { generated: null };
+    const admin = await this.keys.findOrCreateAdminUser();
     const { secret } = await this.issue(admin.id, 'admin (generated at first start)');
     return { generated: secret };
-  }
-
-  private async findOrCreateAdminUser() {
-    return (
-      (await this.prisma.user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' } })) ??
-      (await this.prisma.user.create({ data: { role: 'admin', displayName: 'Administrator' } }))
-    );
   }
 }

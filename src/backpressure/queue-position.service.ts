@@ -2,9 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { within } from '../common/time/within';
-import { PrismaService } from '../database/prisma.service';
 import { GRADING_QUEUE } from '../queue/queues';
 import { RedisService } from '../redis/redis.module';
+import { BackpressureRepository } from './backpressure.repository';
 import { readGradingCapacity } from './grading-capacity';
 import { estimateWaitSeconds, type QueuePlace } from './queue-estimate';
 
@@ -36,7 +36,7 @@ export class QueuePositionService {
   constructor(
     @InjectQueue(GRADING_QUEUE) private readonly queue: Queue,
     private readonly redis: RedisService,
-    private readonly prisma: PrismaService,
+    private readonly submissions: BackpressureRepository,
   ) {}
 
   async placeOf(jobId: string | null): Promise<QueuePlace> {
@@ -81,16 +81,11 @@ export class QueuePositionService {
     return value;
   }
 
-  /** Mean durationMs of the last graded submissions (the status/updated_at index finds them). */
+  /** Mean durationMs of the last graded submissions. */
   private async cachedRecentGradingMs(): Promise<number | null> {
     if (this.recent && this.recent.until > Date.now()) return this.recent.value;
-    const rows = await this.prisma.submission.findMany({
-      where: { status: 'graded', durationMs: { not: null } },
-      orderBy: { updatedAt: 'desc' },
-      take: RECENT_GRADINGS,
-      select: { durationMs: true },
-    });
-    const value = rows.length ? rows.reduce((sum, row) => sum + (row.durationMs ?? 0), 0) / rows.length : null;
+    const durations = await this.submissions.recentGradingDurations(RECENT_GRADINGS);
+    const value = durations.length ? durations.reduce((sum, ms) => sum + ms, 0) / durations.length : null;
     this.recent = { value, until: Date.now() + RECENT_TTL_MS };
     return value;
   }

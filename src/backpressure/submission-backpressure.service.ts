@@ -2,10 +2,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
 import { GRADING_QUEUE } from '../queue/queues';
 import { submissionPriority } from '../queue/grading-priority';
+import { BackpressureRepository } from './backpressure.repository';
 
 /** The reason a replaced submission ends with (GET shows it as errorReason). */
 export function replacedReason(newerId: string, limit: number): string {
@@ -26,7 +26,7 @@ export class SubmissionBackpressureService {
   private readonly logger = new Logger(SubmissionBackpressureService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly submissions: BackpressureRepository,
     private readonly config: AppConfigService,
     private readonly events: SubmissionEventsService,
     @InjectQueue(GRADING_QUEUE) private readonly queue: Queue,
@@ -35,9 +35,7 @@ export class SubmissionBackpressureService {
   /** The job priority of a new submission: 1 + the student's earlier submissions of the exercise in the window. */
   async priorityFor(userId: string, exerciseId: string, before: Date): Promise<number> {
     const since = new Date(before.getTime() - this.config.values.SUBMISSION_PRIORITY_WINDOW_MINUTES * 60_000);
-    const earlier = await this.prisma.submission.count({
-      where: { userId, createdAt: { gte: since, lt: before }, exerciseVersion: { exerciseId } },
-    });
+    const earlier = await this.submissions.countCreatedBetween(userId, exerciseId, since, before);
     return submissionPriority(earlier);
   }
 
@@ -49,20 +47,11 @@ export class SubmissionBackpressureService {
   async replaceOlderQueued(userId: string, exerciseId: string, newestId: string): Promise<string[]> {
     const limit = this.config.values.SUBMISSION_MAX_QUEUED_PER_EXERCISE;
     if (!limit) return [];
-    const queued = await this.prisma.submission.findMany({
-      // score null: waiting for a first result; one being regraded (it has a score) is never replaced.
-      where: { userId, status: 'queued', score: null, exerciseVersion: { exerciseId }, id: { not: newestId } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      select: { id: true, jobId: true },
-    });
+    const queued = await this.submissions.queuedUngradedNewestFirst(userId, exerciseId, newestId);
     const older = queued.slice(limit - 1);
     const replaced: string[] = [];
     for (const submission of older) {
-      const { count } = await this.prisma.submission.updateMany({
-        where: { id: submission.id, status: 'queued', score: null },
-        data: { status: 'error', errorReason: replacedReason(newestId, limit), finishedAt: new Date() },
-      });
-      if (!count) continue;
+      if (!(await this.submissions.endReplaced(submission.id, replacedReason(newestId, limit)))) continue;
       replaced.push(submission.id);
       await this.events.publish({ submissionId: submission.id, status: 'error' });
       // A job that is gone, or taken by a worker, is fine: the worker skips a submission that ended.

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { StatusEventsSubscriber } from './status-events.subscriber';
 import { SubmissionEventsService } from './submission-events.service';
@@ -10,5 +11,5 @@ import { SubmissionEventsService } from './submission-events.service';
 export class EventsModule {}
 
 /** The outbox's relay: only in processes that should dispatch events (the worker). */
-@Module({ providers: [OutboxRelay], exports: [OutboxRelay] })
+@Module({ providers: [OutboxRelay, OutboxRepository], exports: [OutboxRelay] })
 export class OutboxRelayModule {}

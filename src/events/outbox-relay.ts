@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
 import type { DomainEvent } from './domain-events';
+import { type ClaimedRow, OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
 /** How often undispatched events are looked for (a process that died after its commit, a retry due). */
@@ -13,16 +13,6 @@ const CLAIM_BATCH = 50;
 /** Dispatched events are kept this long (for looking into), then deleted. */
 const KEEP_DISPATCHED_DAYS = 7;
 const CLEANUP_EVERY_MS = 10 * 60_000;
-
-interface ClaimedRow {
-  id: string;
-  type: string;
-  submission_id: string | null;
-  payload: unknown;
-  handled: string[] | null;
-  attempts: number;
-  created_at: Date;
-}
 
 /**
  * Hands every stored domain event to every subscriber of this process, at least once. An event is
@@ -41,7 +31,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly events: OutboxRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -61,10 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Dispatches one event now, if it is still undispatched and nobody holds it. */
   async dispatch(eventId: string): Promise<void> {
     try {
-      const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
-        UPDATE outbox_events SET available_at = now() + ${LEASE_SECONDS} * interval '1 second', attempts = attempts + 1
-         WHERE id = (SELECT id FROM outbox_events WHERE id = ${eventId}::uuid AND dispatched_at IS NULL AND available_at <= now() FOR UPDATE SKIP LOCKED)
-        RETURNING id, type, submission_id, payload, handled, attempts, created_at`;
+      const rows = await this.events.claimOne(eventId, LEASE_SECONDS);
       for (const row of rows) await this.deliver(row);
     } catch (error) {
       this.logger.warn({ eventId, error: (error as Error).message }, 'event not dispatched now (the poll will)');
@@ -76,10 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.polling || this.stopped) return 0;
     this.polling = true;
     try {
-      const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
-        UPDATE outbox_events SET available_at = now() + ${LEASE_SECONDS} * interval '1 second', attempts = attempts + 1
-         WHERE id IN (SELECT id FROM outbox_events WHERE dispatched_at IS NULL AND available_at <= now() ORDER BY created_at LIMIT ${CLAIM_BATCH} FOR UPDATE SKIP LOCKED)
-        RETURNING id, type, submission_id, payload, handled, attempts, created_at`;
+      const rows = await this.events.claimDue(CLAIM_BATCH, LEASE_SECONDS);
       rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
       for (const row of rows) await this.deliver(row);
       await this.cleanUp();
@@ -100,25 +84,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (done.has(subscriber.name)) continue;
       try {
         await subscriber.handle(event);
-        await this.prisma.$executeRaw`UPDATE outbox_events SET handled = array_append(coalesce(handled, '{}'), ${subscriber.name}) WHERE id = ${row.id}::uuid`;
+        await this.events.markHandledBy(row.id, subscriber.name);
       } catch (error) {
         failures.push(`${subscriber.name}: ${(error as Error).message}`);
       }
     }
     if (!failures.length) {
-      await this.prisma.$executeRaw`UPDATE outbox_events SET dispatched_at = now(), last_error = NULL WHERE id = ${row.id}::uuid`;
+      await this.events.markDispatched(row.id);
       return;
     }
     const backoff = Math.min(2 ** row.attempts, MAX_BACKOFF_SECONDS);
     const lastError = failures.join('; ').slice(0, 2000);
     this.logger.warn({ eventId: row.id, type: row.type, attempts: row.attempts, retryInSeconds: backoff, lastError }, 'event subscriber failed; retrying');
-    await this.prisma.$executeRaw`UPDATE outbox_events SET available_at = now() + ${backoff} * interval '1 second', last_error = ${lastError} WHERE id = ${row.id}::uuid`;
+    await this.events.retryLater(row.id, backoff, lastError);
   }
 
   private async cleanUp(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.prisma.$executeRaw`DELETE FROM outbox_events WHERE dispatched_at < now() - ${KEEP_DISPATCHED_DAYS} * interval '1 day'`;
+    await this.events.deleteDispatchedBefore(KEEP_DISPATCHED_DAYS);
   }
 
   private track(work: Promise<unknown>): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { within } from '../common/time/within';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseProbe } from '../database/database-probe';
 import { RedisService } from '../redis/redis.module';
 import { HEARTBEAT_KEY_PREFIX, HEARTBEAT_STALE_MS, type WorkerHeartbeat } from './worker-heartbeat';
 import type { HealthCheck, HealthReport } from './dto/health-report.dto';
@@ -24,12 +24,12 @@ async function timed(what: string, probe: () => Promise<unknown>): Promise<Healt
 @Injectable()
 export class HealthService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseProbe,
     private readonly redis: RedisService,
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [postgres, redis] = await Promise.all([timed('postgres', () => this.prisma.$queryRaw`SELECT 1`), timed('redis', () => this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([timed('postgres', () => this.database.ping()), timed('redis', () => this.redis.ping())]);
     const docker = redis.status === 'up' ? await this.dockerFromHeartbeats() : { status: 'unknown' as const, error: 'redis is down' };
     const status = postgres.status === 'down' || redis.status === 'down' ? 'down' : docker.status === 'up' ? 'ok' : 'degraded';
     return { status, checks: { postgres, redis, docker } };

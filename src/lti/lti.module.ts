@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { ApiKeyRepository } from '../auth/api-key.repository';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { LtiAdminController } from './lti-admin.controller';
 import { LtiDeepLinkingService } from './lti-deep-linking.service';
@@ -36,6 +37,6 @@ export class LtiModule {}
 /** LTI 1.3 Advantage in the worker: score posts (AGS), roster syncs (NRPS), the sweeper. */
 @Module({
   imports: [LtiQueueModule],
-  providers: [...shared, ApiKeysService, LtiProcessor, LtiGradeListener],
+  providers: [...shared, ApiKeysService, ApiKeyRepository, LtiProcessor, LtiGradeListener],
 })
 export class LtiWorkerModule {}

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Worker } from 'bullmq';
-import { PrismaService } from '../database/prisma.service';
 import { GradingProcessor } from '../grading/grading.processor';
 import { SandboxPoolStats } from '../grading/sandbox-pool-stats';
 import { LtiJob } from '../lti/lti-queue';
@@ -9,6 +8,7 @@ import { LtiProcessor } from '../lti/lti.processor';
 import { GradingJob, type GradeSubmissionPayload } from '../queue/queues';
 import { WebhookDeliveryProcessor } from '../webhooks/webhook-delivery.processor';
 import { WorkerMetrics } from './worker-metrics';
+import { WorkerMetricsRepository } from './worker-metrics.repository';
 
 /** Errors that mean the sandbox or the harness failed, not the student (results/grade-outcome.ts, sandbox-errors.ts). */
 const INFRASTRUCTURE_ERRORS = new Set(['InfrastructureError', 'SandboxInfrastructureError']);
@@ -25,7 +25,7 @@ export class WorkerMetricsListener implements OnApplicationBootstrap {
 
   constructor(
     private readonly moduleRef: ModuleRef,
-    private readonly prisma: PrismaService,
+    private readonly submissions: WorkerMetricsRepository,
     private readonly metrics: WorkerMetrics,
   ) {}
 
@@ -76,16 +76,7 @@ export class WorkerMetricsListener implements OnApplicationBootstrap {
   private async onGradingCompleted(job: Job, result: unknown): Promise<void> {
     if (job.name !== GradingJob.grade || result !== 'graded') return;
     try {
-      const submission = await this.prisma.submission.findUnique({
-        where: { id: (job.data as GradeSubmissionPayload).submissionId },
-        select: {
-          verdict: true,
-          durationMs: true,
-          createdAt: true,
-          finishedAt: true,
-          exerciseVersion: { select: { exercise: { select: { slug: true, course: { select: { slug: true } } } } } },
-        },
-      });
+      const submission = await this.submissions.gradedFigures((job.data as GradeSubmissionPayload).submissionId);
       if (!submission?.verdict) return;
       const { exercise } = submission.exerciseVersion;
       const label = { exercise: `${exercise.course.slug}/${exercise.slug}` };

@@ -3,6 +3,7 @@ import { DomainEventMetrics } from './domain-event-metrics';
 import { MetricsRegistry } from './metrics-registry';
 import { WorkerMetrics } from './worker-metrics';
 import { WorkerMetricsListener } from './worker-metrics.listener';
+import { WorkerMetricsRepository } from './worker-metrics.repository';
 import { WorkerMetricsServer } from './worker-metrics.server';
 
 /** The worker's metrics: recorded from its BullMQ workers' events, served on WORKER_METRICS_PORT. */
@@ -11,6 +12,7 @@ import { WorkerMetricsServer } from './worker-metrics.server';
     { provide: MetricsRegistry, useFactory: () => new MetricsRegistry('worker') },
     { provide: WorkerMetrics, inject: [MetricsRegistry], useFactory: (registry: MetricsRegistry) => new WorkerMetrics(registry) },
     WorkerMetricsListener,
+    WorkerMetricsRepository,
     DomainEventMetrics,
     WorkerMetricsServer,
   ],

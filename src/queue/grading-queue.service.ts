@@ -3,8 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { within } from '../common/time/within';
 import { FIRST_SUBMISSION_PRIORITY, REGRADE_PRIORITY, SWEEP_PRIORITY } from '../queue/grading-priority';
-import { PrismaService } from '../database/prisma.service';
-import { GRADING_QUEUE, GradingJob, gradingAttemptOf, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
+import { GRADING_QUEUE, GradingJob, gradingJobId, type GradeSubmissionPayload, type ValidateExercisePayload, validationJobId } from '../queue/queues';
+import { GradingJobRepository } from './grading-job.repository';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
@@ -15,7 +15,7 @@ export class GradingQueueService {
 
   constructor(
     @InjectQueue(GRADING_QUEUE) private readonly queue: Queue<GradeSubmissionPayload | ValidateExercisePayload>,
-    private readonly prisma: PrismaService,
+    private readonly jobs: GradingJobRepository,
   ) {}
 
   /**
@@ -33,19 +33,7 @@ export class GradingQueueService {
    * new job id, numbered on from its current one, so retained old jobs never swallow the new one.
    */
   async requeue(submissionId: string, reason: 'regrade' | 'sweep'): Promise<boolean> {
-    const jobId = await this.prisma.$transaction(async (tx) => {
-      const current = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { jobId: true } });
-      const next = gradingJobId(submissionId, gradingAttemptOf(current.jobId) + 1);
-      await tx.submission.update({
-        where: { id: submissionId },
-        data: {
-          jobId: next,
-          status: 'queued',
-          ...(reason === 'sweep' ? { sweeps: { increment: 1 } } : { sweeps: 0 }),
-        },
-      });
-      return next;
-    });
+    const jobId = await this.jobs.requeue(submissionId, reason);
     return this.add(submissionId, reason, jobId, reason === 'regrade' ? REGRADE_PRIORITY : SWEEP_PRIORITY);
   }
 

@@ -1,4 +1,5 @@
 import { type DomainEvent, DomainEventType, type EventSubscriber } from '../../src/events/domain-events';
+import { OutboxRepository } from '../../src/events/outbox.repository';
 import { OutboxRelay } from '../../src/events/outbox-relay';
 import { OutboxService } from '../../src/events/outbox.service';
 import { WEBHOOKS_QUEUE } from '../../src/queue/queues';
@@ -130,7 +131,7 @@ describe('the outbox and its relay', () => {
     const events = await Promise.all([gradedWithoutTelling(), gradedWithoutTelling(), gradedWithoutTelling()]);
     const relay = ctx.get(OutboxRelay);
     // A second relay on the same database (another worker), polling alongside this context's own.
-    const other = new OutboxRelay(ctx.prisma, outbox);
+    const other = new OutboxRelay(new OutboxRepository(ctx.prisma), outbox);
     await Promise.all([relay.poll(), other.poll(), relay.poll(), other.poll()]);
     for (const { eventId } of events)
       await waitUntil(

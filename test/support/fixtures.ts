@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { ApiKeyRepository } from '../../src/auth/api-key.repository';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { PrismaService } from '../../src/database/prisma.service';
 import { maxScoreOf } from '../../src/exercises/exercise-spec';
@@ -20,7 +21,7 @@ export class TestData {
 
   async newUser(role: Role, name = `${role}-${unique()}`): Promise<{ id: string; key: string }> {
     const user = await this.prisma.user.create({ data: { role, displayName: name } });
-    const { secret } = await new ApiKeysService(this.prisma).issue(user.id, `${name} key`);
+    const { secret } = await new ApiKeysService(new ApiKeyRepository(this.prisma)).issue(user.id, `${name} key`);
     return { id: user.id, key: secret };
   }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ApiKeyRepository } from '../../src/auth/api-key.repository';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import type { PrismaService } from '../../src/database/prisma.service';
 import { waitUntil } from './polling';
@@ -11,7 +12,7 @@ import { waitUntil } from './polling';
 /** An lms identity acting in one course, and its key. */
 export async function newLmsKey(prisma: PrismaService, courseId: string): Promise<{ id: string; keyId: string; key: string }> {
   const user = await prisma.user.create({ data: { role: 'lms', displayName: 'LMS' } });
-  const { id, secret } = await new ApiKeysService(prisma).issue(user.id, 'lms key', { courseId });
+  const { id, secret } = await new ApiKeysService(new ApiKeyRepository(prisma)).issue(user.id, 'lms key', { courseId });
   return { id: user.id, keyId: id, key: secret };
 }
 
