@@ -2,7 +2,7 @@
 // the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
 // Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose;
 // DIRECT=0 leaves out the grader-only figures, PLATFORM=0 the platform's share, measured through the API and a worker: bench/platform-share.ts;
-// GRADING_POOL_SIZES=0,2 measures that share once per SANDBOX_GRADING_POOL_SIZE, side by side).
+// GRADING_POOL_SIZES=0,2 measures that share once per SANDBOX_GRADING_POOL_SIZE, side by side; BASELINE_DIST, BASELINE_IMAGE: below).
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
@@ -85,8 +85,10 @@ async function main(): Promise<void> {
   const poolSizes = process.env.GRADING_POOL_SIZES?.split(',').map((size) => size.trim());
   const measured = [];
   for (const size of poolSizes ?? [undefined]) {
-    const overrides: Record<string, string> = size === undefined ? {} : { SANDBOX_GRADING_POOL_SIZE: size };
     for (const [build, dist] of builds) {
+      const overrides: Record<string, string> = size === undefined ? {} : { SANDBOX_GRADING_POOL_SIZE: size };
+      // BASELINE_IMAGE=<tag>: the sandbox image the baseline build ran with (default: this tree's).
+      if (build === 'before' && process.env.BASELINE_IMAGE) overrides.SANDBOX_IMAGE = process.env.BASELINE_IMAGE;
       const label = [build, size === undefined ? '' : `pool=${size}`].filter(Boolean).join(' ');
       measured.push({ label, ...(await measurePlatformShare(shareDir, shareExercises, RUNS, dist, overrides)) });
     }

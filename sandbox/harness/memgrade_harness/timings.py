@@ -22,8 +22,8 @@ def note_stdin_wait(seconds):
 class Timings:
     def __init__(self):
         age = _process_age_ms()
-        self.data = {"processes": [], "judge_start_ms": None if age is None else ms(max(0.0, age / 1000 - _stdin_wait_s)),
-                     "stdin_wait_ms": ms(_stdin_wait_s)}
+        start = None if age is None else ms(max(0.0, age / 1000 - _stdin_wait_s))
+        self.data = {"processes": [], "judge_start_ms": start, "stdin_wait_ms": ms(_stdin_wait_s)}
         self._clock0 = time.monotonic()
 
     def lap(self, name, since):
