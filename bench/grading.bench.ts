@@ -1,7 +1,8 @@
 // Grading time of every catalog exercise's reference (the judge, with its reference process), and
 // the margin of every out-of-process budget against the reference's growth over 4 parallel runs.
 // Run: npm run bench:grading (RUNS=5 sequential gradings per exercise; EXERCISES=a,b to choose;
-// DIRECT=0 leaves out the grader-only figures, PLATFORM=0 the platform's share, measured through the API and a worker: bench/platform-share.ts).
+// DIRECT=0 leaves out the grader-only figures, PLATFORM=0 the platform's share, measured through the API and a worker: bench/platform-share.ts;
+// GRADING_POOL_SIZES=0,2 measures that share once per SANDBOX_GRADING_POOL_SIZE, side by side; BASELINE_DIST, BASELINE_IMAGE: below).
 // The "before" column is what the issue recorded on this machine before the judge (submit → graded
 // p50 through the platform, which adds ≈ 0.2 s to the grading run measured here).
 import { readdirSync } from 'node:fs';
@@ -81,22 +82,31 @@ async function main(): Promise<void> {
         ['after', undefined],
       ]
     : [['', undefined]];
+  const poolSizes = process.env.GRADING_POOL_SIZES?.split(',').map((size) => size.trim());
   const measured = [];
-  for (const [label, dist] of builds) measured.push({ label, ...(await measurePlatformShare(shareDir, shareExercises, RUNS, dist)) });
+  for (const size of poolSizes ?? [undefined]) {
+    for (const [build, dist] of builds) {
+      const overrides: Record<string, string> = size === undefined ? {} : { SANDBOX_GRADING_POOL_SIZE: size };
+      // BASELINE_IMAGE=<tag>: the sandbox image the baseline build ran with (default: this tree's).
+      if (build === 'before' && process.env.BASELINE_IMAGE) overrides.SANDBOX_IMAGE = process.env.BASELINE_IMAGE;
+      const label = [build, size === undefined ? '' : `pool=${size}`].filter(Boolean).join(' ');
+      measured.push({ label, ...(await measurePlatformShare(shareDir, shareExercises, RUNS, dist, overrides)) });
+    }
+  }
   const ms = (value: number) => `${(value / 1000).toFixed(3).padStart(7)}`;
   console.log(
-    `\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured[0].settings})`,
+    `\nthe platform's share: submit → job picked → container → result stored → graded event, minus the harness's own time (p50 of ${RUNS}, seconds; ${measured.map((m) => `${m.label || 'this build'}: ${m.settings}`).join('; ')})`,
   );
   console.log(
-    `${'exercise'.padEnd(24)} ${'build'.padEnd(7)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`,
+    `${'exercise'.padEnd(24)} ${'build'.padEnd(14)} ${'e2e'.padStart(7)} ${'harness'.padStart(7)} ${'share'.padStart(7)}  | ${'accept'.padStart(7)} ${'queue'.padStart(7)} ${'sandbox'.padStart(7)} ${'event'.padStart(7)}`,
   );
   for (let i = 0; i < shareExercises.length; i++) {
     for (const m of measured) {
       const r = m.rows[i];
-      console.log(`${r.slug.padEnd(24)} ${m.label.padEnd(7)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
+      console.log(`${r.slug.padEnd(24)} ${m.label.padEnd(14)} ${ms(r.endToEnd)} ${ms(r.harness)} ${ms(r.share)}  | ${ms(r.accept)} ${ms(r.queue)} ${ms(r.sandbox)} ${ms(r.event)}`);
     }
   }
-  for (const m of measured) console.log(`${`median share over exercises ${m.label}`.padEnd(40)} ${ms(median(m.rows.map((r) => r.share)))}`);
+  for (const m of measured) console.log(`${`median share over exercises ${m.label}`.padEnd(47)} ${ms(median(m.rows.map((r) => r.share)))}`);
   console.log('(target ≤ 0.100 s; accept = POST answered, queue = accepted → running, sandbox = running → stored minus the harness, event = stored → event received)');
 }
 

@@ -47,8 +47,17 @@ async function finalEventAt(url: string, key: string): Promise<number> {
   throw new Error('the event stream ended without a final status');
 }
 
-/** `dist` is the build whose main.js and worker.js run (default this tree's dist/; another, e.g. a baseline, by absolute path). */
-export async function measurePlatformShare(catalogDir: string, slugs: string[], runs: number, dist = resolve(ROOT, 'dist')): Promise<{ rows: ShareRow[]; settings: string }> {
+/**
+ * `dist` is the build whose main.js and worker.js run (default this tree's dist/; another, e.g. a
+ * baseline, by absolute path); `overrides` are variables for both processes (e.g. SANDBOX_GRADING_POOL_SIZE).
+ */
+export async function measurePlatformShare(
+  catalogDir: string,
+  slugs: string[],
+  runs: number,
+  dist = resolve(ROOT, 'dist'),
+  overrides: Record<string, string> = {},
+): Promise<{ rows: ShareRow[]; settings: string }> {
   const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
   base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_grading`;
   const DATABASE_URL = base.toString();
@@ -63,12 +72,14 @@ export async function measurePlatformShare(catalogDir: string, slugs: string[], 
   const student = await data.newUser('student');
   await data.enrol(course.id, student.id, 'student');
 
-  const env = {
+  const env: Record<string, string> = {
     ...benchStackEnv(DATABASE_URL, REDIS_URL, PORT),
     // One at a time, so neither priorities nor the queued limit come in.
     SUBMISSION_MAX_QUEUED_PER_EXERCISE: '0',
+    ...overrides,
   };
-  const settings = `WORKER_CONCURRENCY=${process.env.WORKER_CONCURRENCY ?? '2 (default)'}, SANDBOX_GRADING_POOL_SIZE=${process.env.SANDBOX_GRADING_POOL_SIZE ?? '0 (default)'}`;
+  const pool = env.SANDBOX_GRADING_POOL_SIZE ?? process.env.SANDBOX_GRADING_POOL_SIZE;
+  const settings = `WORKER_CONCURRENCY=${process.env.WORKER_CONCURRENCY ?? '2 (default)'}, SANDBOX_GRADING_POOL_SIZE=${pool ?? "the build's default"}`;
   const url = `http://127.0.0.1:${PORT}`;
   const procs: Proc[] = [launch(resolve(dist, 'main.js'), env)];
   const rows: ShareRow[] = [];

@@ -8,8 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 port="${PORT:-3000}"
 node dist/main.js &
 api=$!
-# Warm grading containers, one per grading slot (each serves one submission, then is removed).
-SANDBOX_GRADING_POOL_SIZE="${SANDBOX_GRADING_POOL_SIZE:-${WORKER_CONCURRENCY:-2}}" node dist/worker.js &
+# Warm grading containers: one per grading slot unless SANDBOX_GRADING_POOL_SIZE says otherwise.
+node dist/worker.js &
 worker=$!
 trap 'kill -TERM "$api" "$worker" 2>/dev/null || true' INT TERM
 

@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(config.OUTBOUND_ALLOWED_NETWORKS).toEqual([]);
   });
 
+  it('sizes the grading pool to the worker concurrency unless it is set; 0 turns it off', () => {
+    expect(loadConfig(valid).SANDBOX_GRADING_POOL_SIZE).toBe(2);
+    expect(loadConfig({ ...valid, WORKER_CONCURRENCY: '5' }).SANDBOX_GRADING_POOL_SIZE).toBe(5);
+    expect(loadConfig({ ...valid, WORKER_CONCURRENCY: '64' }).SANDBOX_GRADING_POOL_SIZE).toBe(32);
+    expect(loadConfig({ ...valid, WORKER_CONCURRENCY: '5', SANDBOX_GRADING_POOL_SIZE: '1' }).SANDBOX_GRADING_POOL_SIZE).toBe(1);
+    expect(loadConfig({ ...valid, SANDBOX_GRADING_POOL_SIZE: '0' }).SANDBOX_GRADING_POOL_SIZE).toBe(0);
+  });
+
   it('reads the outbound allow-list as ranges', () => {
     expect(loadConfig({ ...valid, OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 127.0.0.1' }).OUTBOUND_ALLOWED_NETWORKS).toHaveLength(2);
   });

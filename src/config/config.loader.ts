@@ -19,7 +19,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const shown = value === undefined ? 'it is not set' : `got ${JSON.stringify(value.slice(0, 80))}`;
     throw new ConfigError(`invalid configuration: ${variable} ${issue.message.replace(/^Invalid input: /, '')} (${shown})`);
   }
-  const config = parsed.data;
+  // Unset, the grading pool follows the worker's concurrency (one warm container per slot).
+  const config: AppConfig = { ...parsed.data, SANDBOX_GRADING_POOL_SIZE: parsed.data.SANDBOX_GRADING_POOL_SIZE ?? Math.min(parsed.data.WORKER_CONCURRENCY, 32) };
   for (const [name, def, max] of [
     ['SANDBOX_DEFAULT_MEMORY_MIB', config.SANDBOX_DEFAULT_MEMORY_MIB, config.SANDBOX_MAX_MEMORY_MIB],
     ['SANDBOX_DEFAULT_TIME_SECONDS', config.SANDBOX_DEFAULT_TIME_SECONDS, config.SANDBOX_MAX_TIME_SECONDS],

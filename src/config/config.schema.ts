@@ -101,7 +101,11 @@ export const configSchema = z.object({
   SANDBOX_MAX_OUTPUT_BYTES: integer(1024, 1 << 30).default(8 << 20),
   /** Started, idle, single-use containers kept ready per worker (0 disables the pool). */
   SANDBOX_POOL_SIZE: integer(0, 32).default(0),
-  SANDBOX_GRADING_POOL_SIZE: integer(0, 32).default(0),
+  /**
+   * The same for grading runs (supervisor mode). Unset: one per grading slot (WORKER_CONCURRENCY, at
+   * most 32), so no grading makes its container on the hot path; 0 turns it off.
+   */
+  SANDBOX_GRADING_POOL_SIZE: integer(0, 32).optional(),
   /** LTI 1.3: the public base URL of memgrade as platforms reach it (e.g. https://memgrade.example.edu); empty means "from the request". */
   LTI_PUBLIC_URL: url(['http:', 'https:']).optional(),
   /** LTI 1.3: the course platforms registered dynamically belong to. */
@@ -135,4 +139,4 @@ export const configSchema = z.object({
   SUBMISSION_PRIORITY_WINDOW_MINUTES: integer(1, 7 * 24 * 60).default(60),
 });
 
-export type AppConfig = z.infer<typeof configSchema>;
+export type AppConfig = Omit<z.infer<typeof configSchema>, 'SANDBOX_GRADING_POOL_SIZE'> & { SANDBOX_GRADING_POOL_SIZE: number };

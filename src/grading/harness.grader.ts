@@ -39,6 +39,9 @@ export class HarnessGrader extends SubmissionGrader {
       labels: { 'memgrade.submission': input.submissionId },
       // The result is stored and announced while the engine removes the container.
       removeAfterReturn: true,
+      // The judge reads its key before anything else: a warm grading container has it started,
+      // imports done, waiting for the key (sandbox/harness/memgrade_harness/supervisor.py).
+      startsAhead: true,
     });
     if (run.verdict === 'sandbox_error') throw new InfrastructureError(run.error ?? 'the sandbox failed');
 

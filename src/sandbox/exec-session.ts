@@ -36,29 +36,47 @@ export interface ExecutionRecord {
   error: string | null;
 }
 
+/** A program's exec, created and started, whose stdin (when it has one) is still open. */
+export interface StartedProgram {
+  exec: Docker.Exec;
+  stream: Duplex;
+  hasStdin: boolean;
+}
+
 /**
- * Runs the program in a started container with `docker exec`, with the time limit's clock running
- * and its output streamed and capped, and observes it until it ends or is killed (for the time or
- * the output limit). Reads the memory cgroup before the container can go. Throws only when the
- * engine fails mid-way; a program that cannot even start comes back as a record with `error`.
+ * Creates and starts the program's exec. Its output waits in the stream until runProgram reads
+ * it, and a program with stdin blocks on it until then: a pool can start one ahead of its run.
  */
-export async function runProgram(container: Docker.Container, program: ProgramToRun, memory: MemoryProbe): Promise<ExecutionRecord> {
-  const { argv, user, env, stdin, limits } = program;
+export async function startProgram(container: Docker.Container, program: Pick<ProgramToRun, 'argv' | 'user' | 'env'> & { hasStdin: boolean }): Promise<StartedProgram> {
+  const { argv, user, env, hasStdin } = program;
+  const exec = await container.exec({
+    Cmd: argv,
+    User: user,
+    WorkingDir: TASK_DIR,
+    Env: env,
+    AttachStdin: hasStdin,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const stream = await exec.start({ hijack: true, stdin: hasStdin });
+  return { exec, stream, hasStdin };
+}
+
+/**
+ * Runs the program in a started container with `docker exec` (or takes one started ahead, whose
+ * stdin is still unwritten), with the time limit's clock running from here and its output
+ * streamed and capped, and observes it until it ends or is killed (for the time or the output
+ * limit). Reads the memory cgroup before the container can go. Throws only when the engine fails
+ * mid-way; a program that cannot even start comes back as a record with `error`.
+ */
+export async function runProgram(container: Docker.Container, program: ProgramToRun, memory: MemoryProbe, startedAhead?: StartedProgram): Promise<ExecutionRecord> {
+  const { stdin, limits } = program;
   const hasStdin = stdin !== undefined;
   let exec: Docker.Exec;
   let stream: Duplex;
   try {
-    exec = await container.exec({
-      Cmd: argv,
-      User: user,
-      WorkingDir: TASK_DIR,
-      Env: env,
-      AttachStdin: hasStdin,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-    });
-    stream = await exec.start({ hijack: true, stdin: hasStdin });
+    ({ exec, stream } = startedAhead ?? (await startProgram(container, { ...program, hasStdin })));
   } catch (error) {
     const capture = new OutputCapture(limits.outputBytes);
     return { killedFor: null, exitCode: null, memory: null, wallMs: 0, capture, error: `could not start the program: ${describeError(error)}` };

@@ -17,6 +17,8 @@ export interface NormalisedRequest {
   archive: Buffer;
   extraLabels: Record<string, string>;
   stdin: string | Buffer | undefined;
+  /** The program may have been started ahead in a pooled container (SandboxRunRequest.startsAhead). */
+  startsAhead: boolean;
 }
 
 /**
@@ -41,5 +43,6 @@ export async function normaliseRequest(request: SandboxRunRequest, bounds: Sandb
   const archive = await buildTaskArchive(request.files, request.privateDirs);
   const extraLabels = request.labels ?? {};
   sandboxLabels(owner, 0, extraLabels); // validates the labels before anything is created
-  return { argv: request.argv, supervisor, user, env, limits, archive, extraLabels, stdin: request.stdin };
+  if (request.startsAhead && request.stdin === undefined) throw new SandboxRequestError('startsAhead needs stdin: the program waits on it');
+  return { argv: request.argv, supervisor, user, env, limits, archive, extraLabels, stdin: request.stdin, startsAhead: request.startsAhead === true };
 }

@@ -7,7 +7,7 @@ import { ContainerLifecycle } from './container-lifecycle';
 import { ContainerPools, HOLDER_MARGIN_SECONDS, type SandboxPoolCounts } from './container-pools';
 import type { SandboxOwner } from './container-spec';
 import { DOCKER_CLIENT } from './docker-client';
-import { runProgram, type ExecutionRecord } from './exec-session';
+import { runProgram, type ExecutionRecord, type StartedProgram } from './exec-session';
 import { MemoryProbe } from './memory-probe';
 import { currentProcessSpace, reapOrphanContainers } from './orphan-reaper';
 import { describeError, SandboxInfrastructureError } from './sandbox-errors';
@@ -38,8 +38,9 @@ export const SANDBOX_OPTIONS = Symbol('SANDBOX_OPTIONS');
  *
  * One run: check the request (sandbox-request.ts); take a started container from the pool or make
  * a hardened one whose command is an idle holder, files in /task (container-pools.ts,
- * container-lifecycle.ts); `docker exec` the program as a non-root user with the limits' clock
- * running, its output streamed and capped (exec-session.ts); read the memory cgroup while the
+ * container-lifecycle.ts); `docker exec` the program as a non-root user (or take the one the pool
+ * started ahead, waiting on stdin: startsAhead) with the limits' clock running, its output
+ * streamed and capped (exec-session.ts); read the memory cgroup while the
  * container still exists (memory-probe.ts); remove the container and its volume on every path,
  * including errors. Each container serves exactly one run.
  */
@@ -137,20 +138,23 @@ export class SandboxService implements OnModuleDestroy {
    * only for a malformed request (bad file path, empty argv, root user, reserved label, unknown privileges).
    */
   async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
-    const { supervisor, limits, archive, extraLabels, ...program } = await normaliseRequest(request, this.bounds, this.owner);
+    const { supervisor, limits, archive, extraLabels, startsAhead, ...program } = await normaliseRequest(request, this.bounds, this.owner);
     let container: Docker.Container | null = null;
+    let startedAhead: StartedProgram | null;
     try {
       try {
         // Each kind of run has its own pool: plain containers have no capabilities at all.
+        const pooled = await this.pools.acquire(supervisor, limits, archive, program, startsAhead);
+        startedAhead = pooled?.startedAhead ?? null;
         container =
-          (await this.pools.acquire(supervisor, limits, archive)) ??
+          pooled?.container ??
           (await this.lifecycle.createStarted({ limits, lifetimeSeconds: limits.timeSeconds + HOLDER_MARGIN_SECONDS, extraLabels, archive, supervisor }));
       } catch (error) {
         return failedRun(limits, `could not prepare the sandbox container: ${describeError(error)}`);
       }
       let record: ExecutionRecord;
       try {
-        record = await runProgram(container, { ...program, limits }, this.memory);
+        record = await runProgram(container, { ...program, limits }, this.memory, startedAhead ?? undefined);
       } catch (error) {
         return failedRun(limits, `the sandbox failed while the program ran: ${describeError(error)}`);
       }

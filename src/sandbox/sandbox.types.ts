@@ -50,6 +50,14 @@ export interface SandboxRunRequest {
    * Default false: the container is gone when run() resolves.
    */
   removeAfterReturn?: boolean;
+  /**
+   * The program reads its stdin before it looks at /task or does anything of the run (the grading
+   * harness's judge reads its run key first). A pooled container may then have it started already,
+   * with this argv, user and environment, blocked on stdin: the run delivers the files, then the
+   * stdin, and pays neither the exec nor the interpreter's start. Needs `stdin`. The time limit's
+   * clock starts when the stdin is written. Default false.
+   */
+  startsAhead?: boolean;
 }
 
 /**

@@ -7,11 +7,16 @@ import { createDockerClient } from '../../src/sandbox/docker-client';
 import { LABEL } from '../../src/sandbox/container-spec';
 import { SandboxService, type SandboxOptions } from '../../src/sandbox/sandbox.service';
 
-/** The configuration the sandbox tests run with: the environment's, with placeholders for what they never use. */
+/**
+ * The configuration the sandbox tests run with: the environment's, with placeholders for what they
+ * never use, and no warm pool unless a test asks for one (the grading pool is on by default in a
+ * worker; here each test counts the containers it makes).
+ */
 export function sandboxConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     DATABASE_URL: 'postgresql://unused@127.0.0.1:5432/unused',
     REDIS_URL: 'redis://127.0.0.1:6379',
+    SANDBOX_GRADING_POOL_SIZE: '0',
     ...process.env,
     ...overrides,
   });

@@ -142,6 +142,45 @@ describe('with a pool of grading containers', () => {
   });
 });
 
+describe('with a program started ahead in the grading pool (startsAhead)', () => {
+  const grading = makeSandboxService({ gradingPoolSize: 1 });
+  afterAll(async () => {
+    await grading.onModuleDestroy();
+    expect(await sandboxContainers(grading)).toEqual([]);
+  });
+  // Prints when it started, then (after its stdin) the stdin and a file of the run: files that only
+  // arrive after the start are there by the time the stdin is.
+  const program = {
+    argv: ['python3', '-c', 'import sys, time\nstart = time.time()\nline = sys.stdin.readline().strip()\nprint(start, time.time(), line, open("/task/note.txt").read())'],
+    privileges: 'supervisor' as const,
+    startsAhead: true,
+  };
+
+  it('starts the program in the next pooled containers, waiting on stdin; the run delivers files and stdin, once each', async () => {
+    await grading.warmUp();
+    // The first run teaches the pool its program; the container that replaces it starts it ahead.
+    const first = await grading.run({ ...program, files: { 'note.txt': 'one' }, stdin: 'key-1\n' });
+    expect(first).toMatchObject({ verdict: 'ok' });
+    expect(first.stdout.trim().split(' ').slice(2)).toEqual(['key-1', 'one']);
+    await grading.warmUp();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const before = Date.now() / 1000;
+    const second = await grading.run({ ...program, files: { 'note.txt': 'two' }, stdin: 'key-2\n' });
+    expect(second).toMatchObject({ verdict: 'ok' });
+    const [started, read, key, note] = second.stdout.trim().split(' ');
+    expect({ key, note }).toEqual({ key: 'key-2', note: 'two' });
+    // Started before the run began, and waited for its stdin until the run wrote it.
+    expect(Number(started)).toBeLessThan(before - 1);
+    expect(Number(read)).toBeGreaterThanOrEqual(before - 0.5);
+    expect(second.wallMs).toBeLessThan(1000 * (Number(read) - Number(started)));
+    expect(grading.poolCounts().grading).toMatchObject({ hits: 2, misses: 0 });
+    // Another program never gets the one started ahead: it runs afresh in the pooled container.
+    await grading.warmUp();
+    const other = await grading.run({ files: { 'note.txt': 'three' }, argv: ['python3', '-c', 'print(open("/task/note.txt").read())'], privileges: 'supervisor' });
+    expect(other).toMatchObject({ verdict: 'ok', stdout: 'three\n' });
+  });
+});
+
 /** Polls `condition` every 50 ms for up to 20 s. */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;

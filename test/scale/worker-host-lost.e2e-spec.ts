@@ -70,7 +70,9 @@ describe('scale-out: two workers on two Docker engines', () => {
     procs.push(api);
     await waitForListening(apiPort, api);
     const workerA = launch('worker.js', env); // the main engine (DOCKER_HOST of the suite, or the local socket)
-    const workerB = launch('worker.js', { ...env, DOCKER_HOST: secondHost });
+    // The second worker makes each grading's container on the spot: the lost run is found by its
+    // container's memgrade.submission label, which a pooled container (made ahead) cannot carry.
+    const workerB = launch('worker.js', { ...env, DOCKER_HOST: secondHost, SANDBOX_GRADING_POOL_SIZE: '0' });
     procs.push(workerA, workerB);
 
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }) });

@@ -10,8 +10,9 @@ none inherits it (fork + exec of a fresh interpreter).
 import ctypes
 import os
 import sys
+import time
 
-from . import frame, judge
+from . import frame, judge, timings
 
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
@@ -76,7 +77,10 @@ def main(argv=None):
                    help="start every process as a fresh interpreter (slower; for comparison)")
     p.add_argument("--workdir", default=None, help="where the private copy of the task goes (default: $TMPDIR or /tmp)")
     args = p.parse_args(argv)
+    waiting = time.monotonic()
     key = read_key(0)
+    # Started ahead in a warm grading container, the judge may have waited here for minutes.
+    timings.note_stdin_wait(time.monotonic() - waiting)
     harden_self()
     if len(key) < MIN_KEY_BYTES:
         sys.stderr.write("memgrade_harness: the run key on stdin must be at least %d bytes\n" % MIN_KEY_BYTES)

@@ -9,9 +9,21 @@ def ms(seconds):
     return round(seconds * 1000, 1)
 
 
+# Seconds the judge's process spent blocked on its stdin before it had the run key: a warm grading
+# container starts the judge ahead of its run, and that wait is not start-up (set by supervisor.main).
+_stdin_wait_s = 0.0
+
+
+def note_stdin_wait(seconds):
+    global _stdin_wait_s
+    _stdin_wait_s = seconds
+
+
 class Timings:
     def __init__(self):
-        self.data = {"processes": [], "judge_start_ms": _process_age_ms()}
+        age = _process_age_ms()
+        start = None if age is None else ms(max(0.0, age / 1000 - _stdin_wait_s))
+        self.data = {"processes": [], "judge_start_ms": start, "stdin_wait_ms": ms(_stdin_wait_s)}
         self._clock0 = time.monotonic()
 
     def lap(self, name, since):
