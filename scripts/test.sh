@@ -17,19 +17,26 @@ report_dir="$(mktemp -d)"
 trap 'rm -rf "$report_dir"' EXIT
 status=0
 
-if npm run --silent check > "$report_dir/check.out" 2>&1; then
-  tail -n 1 "$report_dir/check.out"
-else
-  cat "$report_dir/check.out" >&2
-  echo 'npm test: npm run check failed (above)' >&2
-  touch "$report_dir/check.failed"
-  status=1
-fi
+# The checks (one core: tsc, eslint, pyright) run beside the unit, medium and harness tests (mostly
+# waiting on Postgres and Docker), and are waited for before the e2e specs, which need both cores.
+npm run --silent check > "$report_dir/check.out" 2>&1 &
+check_pid=$!
+report_check() {
+  if wait "$check_pid"; then
+    tail -n 1 "$report_dir/check.out"
+  else
+    cat "$report_dir/check.out" >&2
+    echo 'npm test: npm run check failed (above)' >&2
+    touch "$report_dir/check.failed"
+    status=1
+  fi
+}
 npx jest --selectProjects unit --passWithNoTests --json --outputFile="$report_dir/unit.json" "$@" || status=1
 # The medium specs clone their own databases (no run lock); two workers, one database each.
 npx jest --selectProjects medium --maxWorkers=2 --passWithNoTests --json --outputFile="$report_dir/medium.json" "$@" || status=1
 # The harness's Python tests run in the sandbox image (scripts/harness-tests.sh says why).
 bash scripts/harness-tests.sh 2>&1 | tee "$report_dir/harness.log" || status=1
+report_check
 # The e2e specs run on E2E_WORKERS Jest workers (default 2), one file at a time each, every worker
 # with its own database and Redis database (test/setup/test-env.ts); they share the Docker engine.
 npx jest --selectProjects e2e --maxWorkers="${E2E_WORKERS:-2}" --passWithNoTests --json --outputFile="$report_dir/e2e.json" "$@" || status=1

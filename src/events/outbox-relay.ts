@@ -79,16 +79,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async deliver(row: ClaimedRow): Promise<void> {
     const event = { id: row.id, type: row.type, submissionId: row.submission_id, payload: row.payload, createdAt: row.created_at } as DomainEvent;
     const done = new Set(row.handled ?? []);
-    const failures: string[] = [];
-    for (const subscriber of this.outbox.subscribers()) {
-      if (done.has(subscriber.name)) continue;
-      try {
-        await subscriber.handle(event);
-        await this.events.markHandledBy(row.id, subscriber.name);
-      } catch (error) {
-        failures.push(`${subscriber.name}: ${(error as Error).message}`);
-      }
-    }
+    // Side by side: the subscribers do not depend on each other, and the live status page should
+    // not wait for the webhook and LMS queries (each success is recorded on its own).
+    const outcomes = await Promise.all(
+      this.outbox
+        .subscribers()
+        .filter((subscriber) => !done.has(subscriber.name))
+        .map(async (subscriber) => {
+          try {
+            await subscriber.handle(event);
+            await this.events.markHandledBy(row.id, subscriber.name);
+            return null;
+          } catch (error) {
+            return `${subscriber.name}: ${(error as Error).message}`;
+          }
+        }),
+    );
+    const failures = outcomes.filter((failure): failure is string => failure !== null);
     if (!failures.length) {
       await this.events.markDispatched(row.id);
       return;

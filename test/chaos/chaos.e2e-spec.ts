@@ -213,13 +213,27 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
     let left: unknown[];
     // A container whose removal failed while the engine was gone is its worker's to reap once it is
     // older than ORPHAN_GRACE_SECONDS (60 s): the grace that protects a container being created.
+    // A live worker's warm pool (SANDBOX_GRADING_POOL_SIZE, on by default) is its own, not left
+    // behind: the worker removes it when it stops, and a worker started later reaps what a stopped
+    // or killed one could not remove (both checked after this).
+    const running = (proc: Proc) => proc.child.exitCode === null && proc.child.signalCode === null;
+    const oursOf = async () => (await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=1`] } })).filter((c) => ours.has(c.Labels[LABEL.pid]));
     const reapStarted = Date.now();
     const containersDeadline = reapStarted + 120_000;
     do {
-      left = (await docker.listContainers({ all: true, filters: { label: [`${LABEL.sandbox}=1`] } })).filter((c) => ours.has(c.Labels[LABEL.pid]));
+      const live = new Set(procs.filter(running).map((p) => String(p.child.pid)));
+      left = (await oursOf()).filter((c) => !(c.Labels[LABEL.pooled] === '1' && live.has(c.Labels[LABEL.pid])));
       if (left.length) await sleep(500);
     } while (left.length && Date.now() < containersDeadline);
     const containersGoneMs = Date.now() - reapStarted;
+    const workers = procs.filter((p) => running(p) && p !== api);
+    for (const worker of workers) await kill(worker, 'SIGTERM');
+    startWorkerProcess(); // its containers are not in `ours`
+    let leftAfterStop = await oursOf();
+    for (const stopDeadline = Date.now() + 60_000; leftAfterStop.length && Date.now() < stopDeadline;) {
+      await sleep(500);
+      leftAfterStop = await oursOf();
+    }
 
     const figures = {
       outageSeconds: OUTAGE_MS / 1000,
@@ -245,6 +259,7 @@ describe(`chaos: a burst through worker and API kills, Postgres, Redis and Docke
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
     expect(receivedIds.size).toBe(accepted.length + 2); // the burst and the two quiet runs
     expect(left).toEqual([]);
+    expect(leftAfterStop).toEqual([]);
     expect(statuses.get(500) ?? 0).toBe(0);
     expect([...statuses.keys()].filter((status) => status >= 500 && status !== 503)).toEqual([]);
   });
