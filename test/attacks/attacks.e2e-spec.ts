@@ -19,6 +19,7 @@ const attacks = readdirSync(`${__dirname}/../fixtures/attacks`)
 // (alternating, so each attack meets exercises of every kind); which half changes day by day, so
 // consecutive runs cover the whole matrix. `npm run test:slow` (ATTACK_MATRIX=full) sends them all.
 const half = process.env.ATTACK_MATRIX === 'full' ? null : Number(process.env.ATTACK_HALF ?? Math.floor(Date.now() / 86_400_000) % 2);
+if (half !== null && half !== 0 && half !== 1) throw new Error(`ATTACK_HALF must be 0 or 1 (got ${process.env.ATTACK_HALF})`);
 const attacksFor = (exercise: string) => attacks.filter((_, i) => half === null || (i + exercises.indexOf(exercise)) % 2 === half);
 
 /**
@@ -26,8 +27,9 @@ const attacksFor = (exercise: string) => attacks.filter((_, i) => half === null 
  * frame/trace/gc access, signal handlers, ctypes, module patching, equals-everything objects,
  * BaseException at assertion points, output and fd forgery, /proc reading, reading the tests).
  * Each solves nothing; each is submitted over the public API to catalog exercises (every one in
- * `npm run test:slow`, half of them in `npm test`: see `half`), for every student file. None may earn a point, every one leaves a flag (or an evidence mark) for the
- * instructor, and no student output carries the instructor's tests or plan.
+ * `npm run test:slow`, half of them in `npm test`: see `half`), for every student file. None may
+ * earn a point, every one leaves a flag (or an evidence mark) for the instructor, and no student
+ * output carries the instructor's tests or plan.
  */
 describe('submissions that solve nothing earn nothing, however they attack the grader', () => {
   let app: INestApplication;
