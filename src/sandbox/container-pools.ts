@@ -79,7 +79,7 @@ export class ContainerPools {
     try {
       return { container, ahead: new ProgramStartedAhead(program, await startProgram(container, { ...program, hasStdin: true })) };
     } catch (error) {
-      this.options.logger.warn(`could not start the program ahead in pooled sandbox container ${container.id.slice(0, 12)}: ${describeError(error)}`);
+      this.options.logger.warn({ containerId: container.id.slice(0, 12), error: describeError(error) }, 'could not start the program ahead in a pooled sandbox container');
       return { container, ahead: null };
     }
   }
@@ -120,7 +120,7 @@ export class ContainerPools {
       // Whether the program is still waiting is asked while the files go in: no extra round trip on the path.
       const [, waiting] = await Promise.all([container.putArchive(archive, { path: TASK_DIR }), ahead?.waiting() ?? false]);
       if (ahead && !waiting) {
-        this.options.logger.warn(`the program started ahead in pooled sandbox container ${container.id.slice(0, 12)} has ended; starting it afresh`);
+        this.options.logger.warn({ containerId: container.id.slice(0, 12) }, 'the program started ahead in a pooled sandbox container has ended; starting it afresh');
         ahead.discard();
       }
       return { container, startedAhead: waiting ? ahead!.started : null };

@@ -57,7 +57,6 @@ export class SandboxPool {
    */
   async acquire(limits: SandboxLimits): Promise<PoolEntry | null> {
     const now = Date.now();
-    const wanted = limits;
     this.limits = { ...this.limits, memoryMiB: limits.memoryMiB, cpus: limits.cpus, pids: limits.pids };
     while (this.idle.length > 0) {
       const entry = this.idle.shift()!;
@@ -65,10 +64,10 @@ export class SandboxPool {
         void this.dispose(entry);
         continue;
       }
-      if (!sameResources(wanted, entry.limits)) {
+      if (!sameResources(limits, entry.limits)) {
         try {
-          const memory = wanted.memoryMiB * 1024 * 1024;
-          await entry.container.update({ Memory: memory, MemorySwap: memory, NanoCpus: Math.round(wanted.cpus * 1e9), PidsLimit: wanted.pids });
+          const memory = limits.memoryMiB * 1024 * 1024;
+          await entry.container.update({ Memory: memory, MemorySwap: memory, NanoCpus: Math.round(limits.cpus * 1e9), PidsLimit: limits.pids });
         } catch (error) {
           this.options.logger.warn?.(`could not resize a pooled sandbox container: ${(error as Error).message}`);
           void this.dispose(entry);
@@ -95,10 +94,8 @@ export class SandboxPool {
       const making: Promise<void> = this.options
         .create(limits, this.options.lifetimeSeconds)
         .then(async (entry) => {
-          if (this.closed) {
-            entry.ahead?.discard();
-            await this.options.remove(entry.container);
-          } else this.idle.push({ ...entry, limits, createdAt: Date.now() });
+          if (this.closed) await this.dispose(entry);
+          else this.idle.push({ ...entry, limits, createdAt: Date.now() });
         })
         .catch((error: Error) => this.options.logger.warn?.(`could not make a pooled sandbox container: ${error.message}`))
         .finally(() => this.pending.delete(making));
