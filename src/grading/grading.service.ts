@@ -49,7 +49,9 @@ export class GradingService {
 
   private async run(submission: SubmissionToGrade, startedAt: Date): Promise<GradeRunResult> {
     const submissionId = submission.id;
-    await this.events.publish({ submissionId, status: 'running' });
+    // Not awaited: the grading need not wait for Redis. It never throws, and commands on one
+    // connection go out in order, so "running" still precedes the "graded" published after the store.
+    void this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
     const outcome = await this.grader.grade({
       submissionId,

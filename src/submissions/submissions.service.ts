@@ -8,6 +8,7 @@ import { SubmissionBackpressureService } from '../backpressure/submission-backpr
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { may, refusal } from '../access/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
+import type { EffectivePolicy } from '../deadlines/deadline-policy';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { SubmissionLatenessView } from '../deadlines/dto/deadline-views.dto';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -135,13 +136,18 @@ export class SubmissionsService {
   }
 
   async get(principal: Principal, id: string): Promise<SubmissionDetail> {
-    const { submission, staff } = await this.findReadable(principal, id, (readable) => this.submissions.getWithLatestResult(readable));
-    const lateness = await this.deadlines.latenessOfSubmission(
-      submission.exerciseVersion.exerciseId,
-      submission.userId,
-      submission.createdAt,
-      submission.status === 'graded' ? submission.score : null,
-    );
+    // The deadline policy is read while the access check runs (both need only the loaded row); it is
+    // used only once the caller may see the submission.
+    let policy: Promise<EffectivePolicy> | undefined;
+    const { submission, staff } = await this.findReadable(principal, id, async (readable) => {
+      const loaded = await this.submissions.getWithLatestResult(readable);
+      if (loaded) {
+        policy = this.deadlines.policyOfSubmission(loaded);
+        policy.catch(() => undefined); // awaited below; not unhandled when the access check throws first
+      }
+      return loaded;
+    });
+    const lateness = this.deadlines.latenessOfSubmission(await policy!, submission.createdAt, submission.status === 'graded' ? submission.score : null);
     const { exercise } = submission.exerciseVersion;
     const view = { ...toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
     // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
