@@ -74,6 +74,7 @@ describe('OutboxRelay.dispatch with the event as recorded', () => {
     const { relay, early, writes, answerClaim } = setUp([row]);
     early.failuresLeft = 1;
     const dispatching = relay.dispatch(EVENT_ID, recorded);
+    await new Promise((r) => setImmediate(r));
     answerClaim();
     await dispatching;
     expect(early.calls.map((call) => call.claimedYet)).toEqual([false, true]);

@@ -60,6 +60,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const row of rows) await this.deliver(row, early);
     } catch (error) {
       this.logger.warn({ eventId, error: (error as Error).message }, 'event not dispatched now (the poll will)');
+    } finally {
+      // Not left running past the dispatch (shutdown waits for dispatches) when no row was delivered here.
+      if (early) await Promise.all(early.values());
     }
   }
 
@@ -88,10 +91,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (!subscriber.early) continue;
       calls.set(
         subscriber.name,
-        subscriber.handle(event).then(
-          () => true,
-          () => false,
-        ),
+        Promise.resolve()
+          .then(() => subscriber.handle(event))
+          .then(
+            () => true,
+            () => false,
+          ),
       );
     }
     return calls;
