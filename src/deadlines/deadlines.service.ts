@@ -41,9 +41,14 @@ export class DeadlinesService {
     ]);
   }
 
-  /** How one submission stands against its student's deadline (the submission view). */
-  async latenessOfSubmission(exerciseId: string, userId: string, createdAt: Date, score: number | null): Promise<SubmissionLatenessView> {
-    const policy = await this.repository.policy(exerciseId, userId);
+  /** The policy a stored submission is judged by: its student's on its exercise (the course is the exercise's). */
+  policyOfSubmission(submission: { userId: string; exerciseVersion: { exercise: { id: string; courseId: string } } }): Promise<EffectivePolicy> {
+    const { exercise } = submission.exerciseVersion;
+    return this.repository.policyInCourse(exercise.courseId, exercise.id, submission.userId);
+  }
+
+  /** How one submission stands against its student's deadline under `policy` (policyOfSubmission): the submission view. */
+  latenessOfSubmission(policy: EffectivePolicy, createdAt: Date, score: number | null): SubmissionLatenessView {
     const lateness = latenessOf(policy, createdAt);
     return toLatenessView(policy, lateness, score === null ? null : countedScore(score, lateness));
   }

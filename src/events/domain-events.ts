@@ -29,5 +29,11 @@ export type NewDomainEvent = Pick<DomainEvent, 'type' | 'submissionId' | 'payloa
 export interface EventSubscriber {
   /** Stable: stored in the event's `handled` list. */
   readonly name: string;
+  /**
+   * Best effort and harmless when repeated (live status): the relay of the process that committed
+   * the event calls it at once, side by side with claiming the event, rather than after the claim.
+   * It may then be called again, by whichever relay claimed the event, should that be another.
+   */
+  readonly early?: boolean;
   handle(event: DomainEvent): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DomainEvent } from './domain-events';
+import type { DomainEvent, NewDomainEvent } from './domain-events';
 import { type ClaimedRow, OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
@@ -36,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.outbox.onRecorded((eventId) => this.track(this.dispatch(eventId)));
+    this.outbox.onRecorded((eventId, event) => this.track(this.dispatch(eventId, event)));
     this.timer = setInterval(() => void this.poll(), OUTBOX_POLL_MS);
     this.timer.unref();
   }
@@ -48,13 +48,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Dispatches one event now, if it is still undispatched and nobody holds it. */
-  async dispatch(eventId: string): Promise<void> {
+  /**
+   * Dispatches one event now, if it is still undispatched and nobody holds it. `recorded`, the event
+   * as its producer just committed it: the early subscribers are called at once, side by side with
+   * the claim (deliver() then only records them handled, or calls again one that failed).
+   */
+  async dispatch(eventId: string, recorded?: NewDomainEvent): Promise<void> {
+    const early = recorded ? this.callEarly({ ...recorded, id: eventId, createdAt: new Date() } as DomainEvent) : undefined;
     try {
       const rows = await this.events.claimOne(eventId, LEASE_SECONDS);
-      for (const row of rows) await this.deliver(row);
+      for (const row of rows) await this.deliver(row, early);
     } catch (error) {
       this.logger.warn({ eventId, error: (error as Error).message }, 'event not dispatched now (the poll will)');
+    } finally {
+      // Not left running past the dispatch (shutdown waits for dispatches) when no row was delivered here.
+      if (early) await Promise.all(early.values());
     }
   }
 
@@ -76,7 +84,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
+  /** Calls the early subscribers with the event; per subscriber name, whether its call succeeded. */
+  private callEarly(event: DomainEvent): Map<string, Promise<boolean>> {
+    const calls = new Map<string, Promise<boolean>>();
+    for (const subscriber of this.outbox.subscribers()) {
+      if (!subscriber.early) continue;
+      calls.set(
+        subscriber.name,
+        Promise.resolve()
+          .then(() => subscriber.handle(event))
+          .then(
+            () => true,
+            () => false,
+          ),
+      );
+    }
+    return calls;
+  }
+
+  private async deliver(row: ClaimedRow, early?: Map<string, Promise<boolean>>): Promise<void> {
     const event = { id: row.id, type: row.type, submissionId: row.submission_id, payload: row.payload, createdAt: row.created_at } as DomainEvent;
     const done = new Set(row.handled ?? []);
     // Side by side: the subscribers do not depend on each other, and the live status page should
@@ -87,7 +113,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .filter((subscriber) => !done.has(subscriber.name))
         .map(async (subscriber) => {
           try {
-            await subscriber.handle(event);
+            // Called already (dispatch with the recorded event): a failure there is one more try here.
+            if (!(await early?.get(subscriber.name))) await subscriber.handle(event);
             await this.events.markHandledBy(row.id, subscriber.name);
             return null;
           } catch (error) {

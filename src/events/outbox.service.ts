@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import type { EventSubscriber, NewDomainEvent } from './domain-events';
 
-type Wakeup = (eventId: string) => void;
+type Wakeup = (eventId: string, event?: NewDomainEvent) => void;
 
 /**
  * The producer's and the subscribers' side of the outbox. A producer records an event inside its own
@@ -24,9 +24,12 @@ export class OutboxService {
     return id;
   }
 
-  /** After the commit: hand the event to the relay of this process, if it runs one (else its poll finds it). */
-  dispatchSoon(eventId: string): void {
-    this.wakeup?.(eventId);
+  /**
+   * After the commit: hand the event to the relay of this process, if it runs one (else its poll
+   * finds it). With the event as recorded, the relay need not wait for its claim to call the early subscribers.
+   */
+  dispatchSoon(eventId: string, event?: NewDomainEvent): void {
+    this.wakeup?.(eventId, event);
   }
 
   subscribe(subscriber: EventSubscriber): void {

@@ -7,6 +7,8 @@ import { SubmissionEventsService } from './submission-events.service';
 @Injectable()
 export class StatusEventsSubscriber implements EventSubscriber, OnModuleInit {
   readonly name = 'live-status';
+  /** A status event twice is harmless (a stream sends each status once): it goes out without waiting for the claim. */
+  readonly early = true;
 
   constructor(
     private readonly outbox: OutboxService,

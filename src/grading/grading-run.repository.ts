@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
@@ -85,8 +86,13 @@ export class GradingRunRepository {
     return this.prisma.$transaction(async (tx) => {
       const last = await tx.gradingResult.findFirst({ where: { submissionId }, orderBy: { run: 'desc' }, select: { run: true } });
       const run = (last?.run ?? 0) + 1;
+      // The run and its tests as two inserts that return nothing: a nested create reads the run back
+      // (one more statement), and inserts its tests one by one.
+      const resultId = randomUUID();
       await tx.gradingResult.create({
+        select: { id: true },
         data: {
+          id: resultId,
           submissionId,
           run,
           verdict: outcome.verdict,
@@ -100,22 +106,26 @@ export class GradingRunRepository {
           outputSections: (result.outputSections ?? undefined) as object[] | undefined,
           flags: outcome.flags as object[],
           report: outcome.report as object,
-          tests: {
-            create: outcome.tests.map((test, position) => ({
-              position,
-              name: test.name,
-              score: test.score,
-              maxScore: test.maxScore,
-              passed: test.passed,
-              message: test.message,
-              hidden: test.hidden,
-              detail: test.detail,
-              measurements: (test.measurements ?? {}) as object,
-            })),
-          },
         },
       });
-      await tx.submission.update({
+      if (outcome.tests.length) {
+        await tx.testResult.createMany({
+          data: outcome.tests.map((test, position) => ({
+            gradingResultId: resultId,
+            position,
+            name: test.name,
+            score: test.score,
+            maxScore: test.maxScore,
+            passed: test.passed,
+            message: test.message,
+            hidden: test.hidden,
+            detail: test.detail,
+            measurements: (test.measurements ?? {}) as object,
+          })),
+        });
+      }
+      // updateMany: the row is not read back.
+      await tx.submission.updateMany({
         where: { id: submissionId },
         data: {
           status: 'graded',

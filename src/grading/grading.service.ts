@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ExerciseSpec } from '../exercises/exercise-spec';
-import { DomainEventType } from '../events/domain-events';
+import { DomainEventType, type NewDomainEvent } from '../events/domain-events';
 import { OutboxService } from '../events/outbox.service';
 import { SubmissionEventsService } from '../events/submission-events.service';
 import { flagSeverityOfRun } from '../results/flag-summary';
@@ -49,7 +49,9 @@ export class GradingService {
 
   private async run(submission: SubmissionToGrade, startedAt: Date): Promise<GradeRunResult> {
     const submissionId = submission.id;
-    await this.events.publish({ submissionId, status: 'running' });
+    // Not awaited: the grading need not wait for Redis. It never throws, and commands on one
+    // connection go out in order, so "running" still precedes the "graded" published after the store.
+    void this.events.publish({ submissionId, status: 'running' });
     const version = submission.exerciseVersion;
     const outcome = await this.grader.grade({
       submissionId,
@@ -59,9 +61,9 @@ export class GradingService {
       exerciseFiles: version.files as Record<string, string>,
       studentFiles: submission.files as Record<string, string>,
     });
-    const eventId = await this.store(submissionId, outcome, startedAt);
+    const { eventId, event } = await this.store(submissionId, outcome, startedAt);
     // Live status, webhooks and the LMS score follow from the event stored with the result.
-    this.outbox.dispatchSoon(eventId);
+    this.outbox.dispatchSoon(eventId, event);
     return 'graded';
   }
 
@@ -89,16 +91,17 @@ export class GradingService {
 
   /**
    * Stores one grading run and its tests, the submission's new score and the submission.graded
-   * event (its id is returned), atomically: the event exists exactly when the result does.
+   * event (its id and content are returned), atomically: the event exists exactly when the result does.
    */
-  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<string> {
+  private async store(submissionId: string, outcome: GradeOutcome, startedAt: Date): Promise<{ eventId: string; event: NewDomainEvent }> {
     const score = outcome.tests.reduce((sum, test) => sum + test.score, 0);
     const maxScore = outcome.tests.reduce((sum, test) => sum + test.maxScore, 0);
     const finishedAt = new Date();
     const outputSections = parseOutputSections(outcome.outputSections);
     const flagSeverity = flagSeverityOfRun(outcome.flags, outcome.tests);
-    return this.runs.storeRun({ submissionId, outcome, outputSections, score, maxScore, flagSeverity, startedAt, finishedAt }, (tx, run) =>
-      this.outbox.record(tx, { type: DomainEventType.submissionGraded, submissionId, payload: { run, score } }),
-    );
+    return this.runs.storeRun({ submissionId, outcome, outputSections, score, maxScore, flagSeverity, startedAt, finishedAt }, async (tx, run) => {
+      const event: NewDomainEvent = { type: DomainEventType.submissionGraded, submissionId, payload: { run, score } };
+      return { eventId: await this.outbox.record(tx, event), event };
+    });
   }
 }

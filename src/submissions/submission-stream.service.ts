@@ -21,7 +21,8 @@ export class SubmissionStreamService {
   ) {}
 
   async watch(principal: Principal, id: string): Promise<Observable<MessageEvent>> {
-    await this.submissions.findReadable(principal, id); // 404 before any event is sent
+    // 404 before any event is sent; each status then re-reads it knowing what never changes (its version, course, student).
+    const { submission: opened } = await this.submissions.findReadable(principal, id);
     return new Observable<MessageEvent>((subscriber) => {
       let lastStatus = '';
       let chain = Promise.resolve();
@@ -30,7 +31,7 @@ export class SubmissionStreamService {
         chain = chain.then(async () => {
           if (subscriber.closed) return;
           try {
-            const view = await this.submissions.get(principal, id);
+            const view = await this.submissions.get(principal, id, opened);
             if (view.status !== lastStatus) {
               lastStatus = view.status;
               subscriber.next({ type: 'status', id: `${id}:${view.status}`, data: view });

@@ -8,6 +8,7 @@ import { SubmissionBackpressureService } from '../backpressure/submission-backpr
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { may, refusal } from '../access/course-capabilities';
 import { CoursesService } from '../courses/courses.service';
+import type { EffectivePolicy } from '../deadlines/deadline-policy';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { SubmissionLatenessView } from '../deadlines/dto/deadline-views.dto';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -23,10 +24,11 @@ import type { CreateSubmissionDto } from './dto/create-submission.dto';
 import type { ListSubmissionsDto } from './dto/list-submissions.dto';
 import { checkSubmissionFiles } from './submission-files';
 import { toSubmissionView, type SubmissionView } from './submission-view';
-import { SubmissionRepository, type SubmissionWithCourse } from './submission.repository';
+import { SubmissionRepository, type SubmissionWithCourse, type SubmissionWithLatestResult } from './submission.repository';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const notFoundError = (id: string) => new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);
 
 export interface CreatedSubmission {
   id: string;
@@ -134,14 +136,15 @@ export class SubmissionsService {
     return { id: submission.id, status: submission.status, replayed: false, ...(replaced.length ? { replaced } : {}) };
   }
 
-  async get(principal: Principal, id: string): Promise<SubmissionDetail> {
-    const { submission, staff } = await this.findReadable(principal, id, (readable) => this.submissions.getWithLatestResult(readable));
-    const lateness = await this.deadlines.latenessOfSubmission(
-      submission.exerciseVersion.exerciseId,
-      submission.userId,
-      submission.createdAt,
-      submission.status === 'graded' ? submission.score : null,
-    );
+  /**
+   * The caller's view of a submission. `opened`: the same submission as a status stream read it when
+   * it opened (submission-stream.service.ts): its user, version and course never change, so the
+   * row with its latest run, the version with its course, the access check and the deadline policy
+   * are read side by side, everything as fresh as on a first read.
+   */
+  async get(principal: Principal, id: string, opened?: SubmissionWithCourse): Promise<SubmissionDetail> {
+    const { submission, staff, policy } = opened ? await this.reread(principal, opened) : await this.readWithPolicy(principal, id);
+    const lateness = this.deadlines.latenessOfSubmission(policy, submission.createdAt, submission.status === 'graded' ? submission.score : null);
     const { exercise } = submission.exerciseVersion;
     const view = { ...toSubmissionView(submission, `${exercise.course.slug}/${exercise.slug}`, staff, { withOutput: true }), lateness };
     // A queued submission says where it stands in the queue and how long it may wait (backpressure/).
@@ -246,6 +249,32 @@ export class SubmissionsService {
     return { id, status: 'queued' };
   }
 
+  /** A first read: the submission, then its deadline policy side by side with the access check. */
+  private async readWithPolicy(principal: Principal, id: string): Promise<{ submission: SubmissionWithLatestResult; staff: boolean; policy: EffectivePolicy }> {
+    let policy: Promise<EffectivePolicy> | undefined;
+    const { submission, staff } = await this.findReadable(principal, id, async (readable) => {
+      const loaded = await this.submissions.getWithLatestResult(readable);
+      if (loaded) {
+        policy = this.deadlines.policyOfSubmission(loaded);
+        policy.catch(() => undefined); // awaited below; not unhandled when the access check throws first
+      }
+      return loaded;
+    });
+    return { submission, staff, policy: await policy! };
+  }
+
+  /** A read of a submission read before (`opened`): its four reads side by side (see get). */
+  private async reread(principal: Principal, opened: SubmissionWithCourse): Promise<{ submission: SubmissionWithLatestResult; staff: boolean; policy: EffectivePolicy }> {
+    const [row, version, staff, policy] = await Promise.all([
+      this.submissions.getLatestResultOf(opened.id),
+      this.submissions.versionWithCourse(opened.exerciseVersionId),
+      this.mayRead(principal, opened),
+      this.deadlines.policyOfSubmission(opened),
+    ]);
+    if (!row || !version) throw notFoundError(opened.id);
+    return { submission: { ...row, exerciseVersion: version }, staff, policy };
+  }
+
   /**
    * The submission and whether the caller sees it as staff; 404 for what is not theirs to see.
    * `load` reads it (by default with its course; a caller that shows more loads more in the same query).
@@ -255,15 +284,19 @@ export class SubmissionsService {
     id: string,
     load: (id: string) => Promise<S | null> = (readable) => this.submissions.getWithCourse(readable) as Promise<S | null>,
   ): Promise<{ submission: S; staff: boolean }> {
-    const notFound = new NotFoundError(`submission ${id} does not exist`, [{ field: 'id', reason: 'no such submission' }]);
-    if (!UUID.test(id)) throw notFound;
+    if (!UUID.test(id)) throw notFoundError(id);
     const submission = await load(id);
-    if (!submission) throw notFound;
+    if (!submission) throw notFoundError(id);
+    return { submission, staff: await this.mayRead(principal, submission) };
+  }
+
+  /** Whether the caller reads the submission as staff; a NotFoundError when it is not theirs to see. */
+  private async mayRead(principal: Principal, submission: SubmissionWithCourse): Promise<boolean> {
     const staff = await this.access.canReadAll(principal, submission.exerciseVersion.exercise.courseId);
-    if (!staff && submission.userId !== principal.userId) throw notFound;
+    if (!staff && submission.userId !== principal.userId) throw notFoundError(submission.id);
     // An lms key acts on behalf of the course's students: not for one who left the roster.
-    if (principal.role === 'lms' && !(await this.access.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFound;
-    return { submission, staff };
+    if (principal.role === 'lms' && !(await this.access.isEnrolled(submission.userId, submission.exerciseVersion.exercise.courseId))) throw notFoundError(submission.id);
+    return staff;
   }
 
   private replay(earlier: { id: string; status: string; requestHash: string | null }, requestHash: string): CreatedSubmission {

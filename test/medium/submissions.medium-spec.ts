@@ -156,6 +156,27 @@ describe('SubmissionsService', () => {
     await expect(submissions.get(student.principal, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('re-reads for a status stream (what it opened with known) the view a first read gives, fresh, and nothing once the reader may no longer see it', async () => {
+    const { course, exercise, student, classmate, instructor } = await newClass();
+    const { id } = await submissions.create(student.principal, { exercise, files: solution() });
+    const { submission: opened } = await submissions.findReadable(student.principal, id);
+    const first = await submissions.get(student.principal, id, opened);
+    expect(first).toEqual(await submissions.get(student.principal, id));
+    await graded(id, 1);
+    // The status, the latest run and a deadline set since the stream opened are read again.
+    await ctx.prisma.exerciseDeadline.create({ data: { exerciseId: opened.exerciseVersion.exercise.id, dueAt: new Date(Date.now() - 60_000), latePolicy: 'marked' } });
+    const reread = await submissions.get(student.principal, id, opened);
+    expect(reread).toEqual(await submissions.get(student.principal, id));
+    expect(reread).toMatchObject({ status: 'graded', score: 1, tests: [expect.objectContaining({ name: 'visible of run 1' }), expect.anything()] });
+    expect(reread.lateness).not.toEqual(first.lateness);
+    const { submission: openedByStaff } = await submissions.findReadable(instructor.principal, id);
+    expect(await submissions.get(instructor.principal, id, openedByStaff)).toEqual(await submissions.get(instructor.principal, id));
+    // A reader who left the course since (a staff member unenrolled) no longer sees it; a classmate never did.
+    await ctx.prisma.enrolment.deleteMany({ where: { courseId: course.id, userId: instructor.userId } });
+    await expect(submissions.get(instructor.principal, id, openedByStaff)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(submissions.get(classmate.principal, id, opened)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('lists a student their own submissions and an instructor the whole course, newest first, page by page', async () => {
     const { course, exercise, student, classmate, instructor } = await newClass();
     const mine = [];
