@@ -2,9 +2,10 @@
 // measured in the same run on the same API process (autocannon from this process; the API runs as
 // `node dist/main.js` in a child, as in production, on its own database memgrade_bench and Redis
 // database nobody else uses (1–12), both emptied first; no worker, so POSTed submissions stay queued).
-// Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200; BENCH_LOG_LEVEL=info, the
-// default level, logs every request as production does; any other variable, e.g.
-// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API; BENCH_CPU_PROF=dir profiles the API)
+// Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200, RATE=1000 requests/s of the
+// fixed-rate GET; BENCH_LOG_LEVEL=info, the default level, logs every request as production does; any other
+// variable, e.g. SUBMISSION_MAX_QUEUED_PER_EXERCISE=0 or API_PROCESSES, passes through to the API; BENCH_CPU_PROF=dir
+// profiles the API)
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 // autocannon ships no types; the part used here is typed below.
@@ -30,6 +31,7 @@ interface AutocannonResult {
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const STUDENTS = Number(process.env.STUDENTS ?? 200);
+const RATE = Number(process.env.RATE ?? 1000);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const ROOT = resolve(__dirname, '../../..');
 
@@ -128,12 +130,17 @@ async function measure(label: string, entry: string): Promise<Measured> {
     await waitForHealth(`${url}/health`);
     const rssBefore = await rssMiB(api.pid!);
     let next = 0;
-    const run = (title: string, options: Record<string, unknown>) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, title, ...options });
+    // autocannon takes the path from the URL (a `path` option is ignored, and every request would be GET /).
+    const run = (title: string, path: string, options: Record<string, unknown> = {}) =>
+      autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: DURATION, title, ...options });
     // Warm-up, not reported.
     await autocannon({ url: `${url}/api/v1/submissions/${graded.id}`, connections: CONNECTIONS, duration: 2, headers: { authorization: `Bearer ${owner.key}` } });
     const results: [string, AutocannonResult][] = [];
-    results.push(['GET /health', await run('health', { path: '/health' })]);
-    results.push(['GET /api/v1/submissions/{id}', await run('get', { path: `/api/v1/submissions/${graded.id}`, headers: { authorization: `Bearer ${owner.key}` } })]);
+    results.push(['GET /health', await run('health', '/health')]);
+    const get = { headers: { authorization: `Bearer ${owner.key}` } };
+    results.push(['GET /api/v1/submissions/{id}', await run('get', `/api/v1/submissions/${graded.id}`, get)]);
+    // The same at a fixed rate (the target is a p99 at RATE requests/s, not at saturation).
+    results.push([`GET /api/v1/submissions/{id} @${RATE}/s`, await run('get-rate', `/api/v1/submissions/${graded.id}`, { ...get, overallRate: RATE })]);
     // Database transactions (each statement outside a transaction is one) per POST, from Postgres's own counters.
     const transactions = async () => {
       const { Client } = await import('pg');
@@ -146,7 +153,7 @@ async function measure(label: string, entry: string): Promise<Measured> {
     const transactionsBefore = await transactions();
     results.push([
       'POST /api/v1/submissions',
-      await run('post', {
+      await run('post', '/api/v1/submissions', {
         requests: [
           {
             method: 'POST',
@@ -195,14 +202,14 @@ async function main(): Promise<void> {
 
   console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process, no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`);
   console.log(
-    `${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`,
+    `${'route'.padEnd(38)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`,
   );
   for (let i = 0; i < measured[0].results.length; i++) {
     for (const m of measured) {
       const [route, r] = m.results[i];
       const health = m.results[0][1];
       console.log(
-        `${route.padEnd(32)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
+        `${route.padEnd(38)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
       );
     }
   }
