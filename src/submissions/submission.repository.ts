@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 
-/** A submission with its exercise version, exercise and course: what access and views need. */
-const withCourse = { exerciseVersion: { include: { exercise: { include: { course: true } } } } } as const;
+/**
+ * A submission with its exercise version, exercise and course: what access and views need. Not the
+ * version's spec and files (an exercise's tests and starter files, read on every GET otherwise).
+ */
+const withCourse = { exerciseVersion: { select: { id: true, exerciseId: true, number: true, maxScore: true, status: true, exercise: { include: { course: true } } } } } as const;
 /** The latest grading run with its tests, as the submission's view shows it. */
 const latestResult = { orderBy: { run: 'desc' }, take: 1, include: { tests: true } } as const satisfies Prisma.Submission$resultsArgs;
 
