@@ -1,14 +1,17 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { apiProcessCount, runApiPrimary } from './api-cluster';
 import { ApiKeysService } from './auth/api-keys.service';
 import { closeOnSignals } from './common/shutdown';
 import { CatalogService } from './exercises/catalog.service';
 import { loadConfigOrExit } from './config/config.loader';
+import type { AppConfig } from './config/config.schema';
 import { createHttpApp } from './http-app';
 import { saveGeneratedAdminToken } from './auth/admin-token-file';
+import { inApiCluster } from './metrics/cluster-metrics';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const app = await createHttpApp(config);
+/** What runs once however many API processes serve: the admin key, the shipped catalog. */
+async function startOnce(app: INestApplication, config: AppConfig): Promise<void> {
   const { generated } = await app.get(ApiKeysService).ensureAdmin(config.MEMGRADE_ADMIN_TOKEN);
   if (generated) {
     const path = saveGeneratedAdminToken(generated);
@@ -16,9 +19,26 @@ async function main(): Promise<void> {
   }
   // The shipped catalog becomes course python-memory; unchanged exercises cost nothing.
   if (config.PUBLISH_CATALOG) await app.get(CatalogService).publishCatalog();
+}
+
+async function serve(app: INestApplication, config: AppConfig): Promise<void> {
   closeOnSignals(app, (error) => process.stderr.write(`memgrade: API did not stop cleanly: ${error.message}\n`));
   await app.listen(config.PORT);
   process.stdout.write(`memgrade API listening on http://localhost:${config.PORT} (OpenAPI: /docs, /openapi.json)\n`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  // One of several API processes (api-cluster.ts): the primary did the one-time start-up.
+  if (inApiCluster()) return serve(await createHttpApp(config), config);
+  const processes = apiProcessCount(config.API_PROCESSES);
+  const app = await createHttpApp(config);
+  await startOnce(app, config);
+  if (processes === 1) return serve(app, config);
+  // The primary serves no requests: it starts the API processes, which share PORT.
+  await app.close();
+  runApiPrimary(processes, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(`memgrade API: ${processes} processes on port ${config.PORT} (API_PROCESSES=${config.API_PROCESSES})\n`);
 }
 
 main().catch((error: Error) => {
