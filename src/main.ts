@@ -1,14 +1,18 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { INestApplication } from '@nestjs/common';
-import { apiProcessCount, runApiPrimary } from './api-cluster';
-import { ApiKeysService } from './auth/api-keys.service';
-import { closeOnSignals } from './common/shutdown';
-import { CatalogService } from './exercises/catalog.service';
+import { apiProcessCount, runApiPrimary, START_UP_PROCESS } from './api-cluster';
 import { loadConfigOrExit } from './config/config.loader';
 import type { AppConfig } from './config/config.schema';
-import { createHttpApp } from './http-app';
-import { saveGeneratedAdminToken } from './auth/admin-token-file';
 import { inApiCluster } from './metrics/cluster-metrics';
+import { ApiKeysService } from './auth/api-keys.service';
+import { saveGeneratedAdminToken } from './auth/admin-token-file';
+import { closeOnSignals } from './common/shutdown';
+import { CatalogService } from './exercises/catalog.service';
+import { createHttpApp } from './http-app';
+
+// The application is built only where it runs: the primary of several API processes never builds one.
+const createApp = (config: AppConfig) => createHttpApp(config);
 
 /** What runs once however many API processes serve: the admin key, the shipped catalog. */
 async function startOnce(app: INestApplication, config: AppConfig): Promise<void> {
@@ -29,14 +33,21 @@ async function serve(app: INestApplication, config: AppConfig): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  // One of several API processes (api-cluster.ts): the primary did the one-time start-up.
-  if (inApiCluster()) return serve(await createHttpApp(config), config);
+  // One of several API processes (api-cluster.ts): the start-up process did the one-time start-up.
+  if (inApiCluster()) return serve(await createApp(config), config);
+  if (cluster.isWorker && process.env[START_UP_PROCESS] === '1') {
+    const app = await createApp(config);
+    await startOnce(app, config);
+    await app.close();
+    process.exit(0);
+  }
   const processes = apiProcessCount(config.API_PROCESSES);
-  const app = await createHttpApp(config);
-  await startOnce(app, config);
-  if (processes === 1) return serve(app, config);
-  // The primary serves no requests: it starts the API processes, which share PORT.
-  await app.close();
+  if (processes === 1) {
+    const app = await createApp(config);
+    await startOnce(app, config);
+    return serve(app, config);
+  }
+  // The primary serves no requests: a start-up process runs first, then the API processes, which share PORT.
   runApiPrimary(processes, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(`memgrade API: ${processes} processes on port ${config.PORT} (API_PROCESSES=${config.API_PROCESSES})\n`);
 }
