@@ -2,9 +2,10 @@
 // measured in the same run on the same API process (autocannon from this process; the API runs as
 // `node dist/main.js` in a child, as in production, on its own database memgrade_bench and Redis
 // database nobody else uses (1–12), both emptied first; no worker, so POSTed submissions stay queued).
-// Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200; BENCH_LOG_LEVEL=info, the
-// default level, logs every request as production does; any other variable, e.g.
-// SUBMISSION_MAX_QUEUED_PER_EXERCISE=0, passes through to the API; BENCH_CPU_PROF=dir profiles the API)
+// Run: npm run bench:api   (DURATION=10 seconds per route, CONNECTIONS=20, STUDENTS=200, RATE=1000 requests/s of the
+// fixed-rate GET; BENCH_LOG_LEVEL=info, the default level, logs every request as production does; any other
+// variable, e.g. SUBMISSION_MAX_QUEUED_PER_EXERCISE=0 or API_PROCESSES, passes through to the API; BENCH_CPU_PROF=dir
+// profiles the API)
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 // autocannon ships no types; the part used here is typed below.
@@ -16,7 +17,7 @@ import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { recreateDatabase, dropDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
-import { rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { treeCpuMs, treeRssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -25,11 +26,13 @@ interface AutocannonResult {
   errors: number;
   timeouts: number;
   statusCodeStats?: Record<string, { count: number }>;
+  cpuMsPerRequest?: number;
 }
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const STUDENTS = Number(process.env.STUDENTS ?? 200);
+const RATE = Number(process.env.RATE ?? 1000);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const ROOT = resolve(__dirname, '../../..');
 
@@ -125,15 +128,24 @@ async function measure(label: string, entry: string): Promise<Measured> {
   });
   const url = `http://127.0.0.1:${PORT}`;
   try {
-    await waitForHealth(`${url}/health`);
-    const rssBefore = await rssMiB(api.pid!);
+    await waitForHealth(`${url}/health`, 90_000);
+    const rssBefore = await treeRssMiB(api.pid!);
     let next = 0;
-    const run = (title: string, options: Record<string, unknown>) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, title, ...options });
+    // autocannon takes the path from the URL (a `path` option is ignored, and every request would be GET /).
+    // Each run also records the API's CPU time per request (cpuMsPerRequest): unlike req/s, it does not move with the machine's load.
+    const run = async (title: string, path: string, options: Record<string, unknown> = {}) => {
+      const cpuBefore = await treeCpuMs(api.pid!);
+      const result = await autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: DURATION, title, ...options });
+      return { ...result, cpuMsPerRequest: ((await treeCpuMs(api.pid!)) - cpuBefore) / Math.max(1, result.requests.total) };
+    };
     // Warm-up, not reported.
     await autocannon({ url: `${url}/api/v1/submissions/${graded.id}`, connections: CONNECTIONS, duration: 2, headers: { authorization: `Bearer ${owner.key}` } });
     const results: [string, AutocannonResult][] = [];
-    results.push(['GET /health', await run('health', { path: '/health' })]);
-    results.push(['GET /api/v1/submissions/{id}', await run('get', { path: `/api/v1/submissions/${graded.id}`, headers: { authorization: `Bearer ${owner.key}` } })]);
+    results.push(['GET /health', await run('health', '/health')]);
+    const get = { headers: { authorization: `Bearer ${owner.key}` } };
+    results.push(['GET /api/v1/submissions/{id}', await run('get', `/api/v1/submissions/${graded.id}`, get)]);
+    // The same at a fixed rate (the target is a p99 at RATE requests/s, not at saturation).
+    results.push([`GET /api/v1/submissions/{id} @${RATE}/s`, await run('get-rate', `/api/v1/submissions/${graded.id}`, { ...get, overallRate: RATE })]);
     // Database transactions (each statement outside a transaction is one) per POST, from Postgres's own counters.
     const transactions = async () => {
       const { Client } = await import('pg');
@@ -146,7 +158,7 @@ async function measure(label: string, entry: string): Promise<Measured> {
     const transactionsBefore = await transactions();
     results.push([
       'POST /api/v1/submissions',
-      await run('post', {
+      await run('post', '/api/v1/submissions', {
         requests: [
           {
             method: 'POST',
@@ -168,7 +180,7 @@ async function measure(label: string, entry: string): Promise<Measured> {
     await new Promise((r) => setTimeout(r, 1500));
     const posts = results[results.length - 1][1].requests.total;
     const transactionsPerPost = (await transactions()) - transactionsBefore - 1;
-    const rssAfter = await rssMiB(api.pid!);
+    const rssAfter = await treeRssMiB(api.pid!);
     const queued = await redis.zcard('memgrade:grading:prioritized');
     return { label, results, queued, rssBefore, rssAfter, transactionsPerPost: transactionsPerPost / Math.max(1, posts) };
   } finally {
@@ -193,23 +205,26 @@ async function main(): Promise<void> {
   const measured: Measured[] = [];
   for (let round = 0; round < rounds; round++) for (const [label, entry] of builds) measured.push(await measure(rounds > 1 ? `${label} #${round + 1}` : label, entry));
 
-  console.log(`API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, one API process, no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`);
+  const processes = process.env.API_PROCESSES ?? '1';
   console.log(
-    `${'route'.padEnd(32)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)}`,
+    `API throughput, ${DURATION} s per route, ${CONNECTIONS} connections, API_PROCESSES=${processes} (this build), no worker${builds.length > 1 ? `; before = ${builds[0][1]}` : ''}`,
+  );
+  console.log(
+    `${'route'.padEnd(38)} ${'build'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'req/s ÷ health'.padStart(15)} ${'p99 ÷ health'.padStart(13)} ${'API CPU ms/req'.padStart(15)}`,
   );
   for (let i = 0; i < measured[0].results.length; i++) {
     for (const m of measured) {
       const [route, r] = m.results[i];
       const health = m.results[0][1];
       console.log(
-        `${route.padEnd(32)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)}`,
+        `${route.padEnd(38)} ${m.label.padEnd(12)} ${r.requests.average.toFixed(0).padStart(8)} ${String(r.latency.p50).padStart(8)} ${String(r.latency.p99).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(8)} ${(r.requests.average / health.requests.average).toFixed(2).padStart(15)} ${(r.latency.p99 / Math.max(1, health.latency.p99)).toFixed(2).padStart(13)} ${(r.cpuMsPerRequest ?? 0).toFixed(2).padStart(15)}`,
       );
     }
   }
   console.log('');
   for (const m of measured)
     console.log(
-      `${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`,
+      `${m.label}: POSTs accepted and queued: ${m.queued} jobs in the grading queue; ${m.transactionsPerPost.toFixed(1)} database statements/transactions per POST; API RSS (all its processes) ${m.rssBefore} MiB before, ${m.rssAfter} MiB after`,
     );
 }
 

@@ -43,6 +43,26 @@ export async function rssMiB(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/** Resident memory of a process and its children (the API's processes with API_PROCESSES > 1), in MiB. */
+export async function treeRssMiB(pid: number): Promise<number> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const pids = children.split(/\s+/).filter(Boolean).map(Number);
+  return (await rssMiB(pid)) + (await Promise.all(pids.map((child) => rssMiB(child)))).reduce((a, b) => a + b, 0);
+}
+
+/** CPU time (user + system) a process and its children have used so far, in ms: what a request costs, whatever the machine's load. */
+export async function treeCpuMs(pid: number): Promise<number> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const ms = async (of: number) => {
+    const stat = await readFile(`/proc/${of}/stat`, 'utf8').catch(() => '');
+    // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  };
+  const pids = [pid, ...children.split(/\s+/).filter(Boolean).map(Number)];
+  return (await Promise.all(pids.map(ms))).reduce((a, b) => a + b, 0);
+}
+
 /** The environment of a bench's own API and worker processes: production mode, no catalog, no rate limit in the way. */
 export function benchStackEnv(DATABASE_URL: string, REDIS_URL: string, port: number): Record<string, string> {
   return {

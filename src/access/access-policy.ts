@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors';
 import type { Course, Prisma } from '../generated/prisma/client';
+import type { CourseRole } from '../generated/prisma/enums';
 import { CourseAccessRepository } from './course-access.repository';
 import { may, refusal, STAFF_ROLES, type CourseActor, type CourseCapability } from './course-capabilities';
+
+/** The caller's actor in a course, given their roster role there (read only for people: admin and lms keys need none). */
+function actorOf(principal: Principal, courseId: string, rosterRole: CourseRole | null): CourseActor | null {
+  if (principal.role === 'admin') return 'admin';
+  if (principal.role === 'lms') return principal.courseId === courseId ? 'lms' : null;
+  return rosterRole;
+}
 
 /**
  * Who may see and do what in a course, for every controller and service: the rules are the map in
@@ -22,6 +30,18 @@ export class AccessPolicy {
   async findFor(principal: Principal, slug: string, capability: CourseCapability): Promise<Course> {
     const course = await this.repository.courseBySlug(slug);
     const actor = course ? await this.actorIn(principal, course.id) : null;
+    return this.allowedOrThrow(slug, course, actor, capability);
+  }
+
+  /**
+   * findVisible for a caller that read the course (null: none has this slug) and the caller's
+   * roster role in it itself, in a statement that reads more (a POST's submission target).
+   */
+  visibleOrThrow(principal: Principal, slug: string, read: { course: Course; rosterRole: CourseRole | null } | null): Course {
+    return this.allowedOrThrow(slug, read?.course ?? null, read ? actorOf(principal, read.course.id, read.rosterRole) : null, 'view');
+  }
+
+  private allowedOrThrow(slug: string, course: Course | null, actor: CourseActor | null, capability: CourseCapability): Course {
     if (!course || !may(actor, 'view')) throw new NotFoundError(`course "${slug}" does not exist`, [{ field: 'course', reason: `no course "${slug}"` }]);
     if (!may(actor, capability)) throw new ForbiddenError(refusal(actor!, capability, course.slug));
     return course;
@@ -34,8 +54,7 @@ export class AccessPolicy {
 
   /** Who the caller is in the course (admin, its lms key, or their roster role), or null for nobody there. */
   async actorIn(principal: Principal, courseId: string): Promise<CourseActor | null> {
-    if (principal.role === 'admin') return 'admin';
-    if (principal.role === 'lms') return principal.courseId === courseId ? 'lms' : null;
+    if (principal.role === 'admin' || principal.role === 'lms') return actorOf(principal, courseId, null);
     return this.repository.rosterRole(principal.userId, courseId);
   }
 

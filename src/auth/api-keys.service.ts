@@ -25,20 +25,18 @@ export class ApiKeysService {
    * the secret, so saying it was revoked or expired tells them nothing they could not try).
    */
   async check(secret: string): Promise<{ principal: Principal } | { refused: string }> {
-    const key = await this.keys.findByHash(hashApiKey(secret));
+    const key = await this.keys.findToCheck(hashApiKey(secret));
     if (!key) return { refused: 'unknown API key' };
     const signInLink = key.expiresAt ? 'this sign-in link' : 'this API key';
     if (key.revokedAt) return { refused: `${signInLink} was revoked at ${key.revokedAt.toISOString()}${key.expiresAt ? '; ask your LMS for a new link' : ''}` };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { refused: `this sign-in link expired at ${key.expiresAt.toISOString()}; ask your LMS for a new link` };
     // A person's key bound to a course (a sign-in key an LMS handed out) works while they are on its roster.
-    if (key.courseId && key.user.role !== 'lms' && key.user.role !== 'admin') {
-      if (!(await this.keys.isEnrolled(key.courseId, key.userId))) return { refused: `${signInLink} belongs to a course whose roster no longer has you` };
-    }
+    if (key.courseId && key.role !== 'lms' && key.role !== 'admin' && !key.enrolled) return { refused: `${signInLink} belongs to a course whose roster no longer has you` };
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort and at most once a minute per key: authentication must not wait for a write.
       void this.keys.touchLastUsed(key.id).catch(() => undefined);
     }
-    return { principal: { keyId: key.id, userId: key.userId, role: key.user.role, courseId: key.courseId, expiresAt: key.expiresAt } };
+    return { principal: { keyId: key.id, userId: key.userId, role: key.role, courseId: key.courseId, expiresAt: key.expiresAt } };
   }
 
   async issue(userId: string, name: string, options: { courseId?: string; secret?: string; expiresAt?: Date; issuedByKeyId?: string } = {}): Promise<IssuedKey> {

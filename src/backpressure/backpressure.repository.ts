@@ -27,6 +27,27 @@ export class BackpressureRepository {
     });
   }
 
+  /**
+   * countCreatedBetween and queuedUngradedNewestFirst in one statement (a POST needs both; Prisma
+   * would send one per query and one more per relation it filters on).
+   */
+  async countAndQueued(
+    userId: string,
+    exerciseId: string,
+    since: Date,
+    before: Date,
+    exceptId: string,
+  ): Promise<{ earlier: number; queued: { id: string; jobId: string | null }[] }> {
+    const [row] = await this.prisma.$queryRaw<{ earlier: number; queued: { id: string; jobId: string | null }[] }[]>`
+      SELECT (count(*) FILTER (WHERE s.created_at >= ${since} AND s.created_at < ${before}))::int AS earlier,
+             COALESCE(json_agg(json_build_object('id', s.id, 'jobId', s.job_id) ORDER BY s.created_at DESC, s.id DESC)
+                        FILTER (WHERE s.status = 'queued' AND s.score IS NULL AND s.id <> ${exceptId}::uuid), '[]'::json) AS queued
+        FROM submissions s
+        JOIN exercise_versions v ON v.id = s.exercise_version_id
+       WHERE s.user_id = ${userId}::uuid AND v.exercise_id = ${exerciseId}::uuid`;
+    return row;
+  }
+
   /** Ends the submission as `error` with `reason` if it is still queued without a score; false when it was not (nothing changed). */
   async endReplaced(submissionId: string, reason: string): Promise<boolean> {
     const { count } = await this.prisma.submission.updateMany({

@@ -7,6 +7,12 @@ import { GRADING_QUEUE } from '../queue/queues';
 import { submissionPriority } from '../queue/grading-priority';
 import { BackpressureRepository } from './backpressure.repository';
 
+/** A queued submission of the student's, as replaceOlderQueued ends it. */
+export interface QueuedSubmission {
+  id: string;
+  jobId: string | null;
+}
+
 /** The reason a replaced submission ends with (GET shows it as errorReason). */
 export function replacedReason(newerId: string, limit: number): string {
   return (
@@ -40,14 +46,26 @@ export class SubmissionBackpressureService {
   }
 
   /**
+   * priorityFor and, when SUBMISSION_MAX_QUEUED_PER_EXERCISE is set, the student's queued
+   * submissions that replaceOlderQueued would read, in one statement (every POST needs both).
+   */
+  async priorityAndQueued(userId: string, exerciseId: string, newest: { id: string; createdAt: Date }): Promise<{ priority: number; queued?: QueuedSubmission[] }> {
+    if (!this.config.values.SUBMISSION_MAX_QUEUED_PER_EXERCISE) return { priority: await this.priorityFor(userId, exerciseId, newest.createdAt) };
+    const since = new Date(newest.createdAt.getTime() - this.config.values.SUBMISSION_PRIORITY_WINDOW_MINUTES * 60_000);
+    const { earlier, queued } = await this.submissions.countAndQueued(userId, exerciseId, since, newest.createdAt, newest.id);
+    return { priority: submissionPriority(earlier), queued };
+  }
+
+  /**
    * Keeps the student's newest SUBMISSION_MAX_QUEUED_PER_EXERCISE queued submissions of the exercise
    * and ends the older queued ones (never one that is running) with the reason; their jobs leave
    * the queue. Returns the ids it ended. A job a worker took in the same instant is graded anyway.
    */
-  async replaceOlderQueued(userId: string, exerciseId: string, newestId: string): Promise<string[]> {
+  async replaceOlderQueued(userId: string, exerciseId: string, newestId: string, readBefore?: QueuedSubmission[]): Promise<string[]> {
     const limit = this.config.values.SUBMISSION_MAX_QUEUED_PER_EXERCISE;
     if (!limit) return [];
-    const queued = await this.submissions.queuedUngradedNewestFirst(userId, exerciseId, newestId);
+    // `readBefore`: the list priorityAndQueued read after the newest was stored (the enqueue between changes no row).
+    const queued = readBefore ?? (await this.submissions.queuedUngradedNewestFirst(userId, exerciseId, newestId));
     const older = queued.slice(limit - 1);
     const replaced: string[] = [];
     for (const submission of older) {

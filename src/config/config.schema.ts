@@ -19,6 +19,8 @@ const url = (protocols: string[]) =>
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(1, 65535).default(3000),
+  /** API processes sharing PORT (node:cluster); 0 = one per core of this host. */
+  API_PROCESSES: integer(0, 64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { CourseRole, LatePolicy } from '../generated/prisma/enums';
 import type { EffectivePolicy } from './deadline-policy';
-import { attemptsUsed, loadPolicy, loadPolicyInCourse, type Db } from './deadline-store';
+import { attemptsUsed, loadPolicy, loadPolicyAndRole, loadPolicyInCourse, type Db } from './deadline-store';
 
 /** A deadline's stored settings, as written. */
 export interface SettingsData {
@@ -35,6 +35,11 @@ export class DeadlineRepository {
   /** The same as policy(), outside a transaction, for an exercise of a known course (its reads side by side). */
   policyInCourse(courseId: string, exerciseId: string, userId: string): Promise<EffectivePolicy> {
     return loadPolicyInCourse(this.prisma, courseId, exerciseId, userId);
+  }
+
+  /** The policy with the user's role on the exercise's course roster (null when not on it), in one statement. */
+  policyAndRole(exerciseId: string, userId: string, db: Db = this.prisma) {
+    return loadPolicyAndRole(db, exerciseId, userId);
   }
 
   attemptsUsed(userId: string, exerciseId: string, db: Db = this.prisma): Promise<number> {

@@ -29,8 +29,9 @@ export class DeadlinesService {
    * deadlines: course staff and admins submitting as themselves are not.
    */
   async admitOrRefuse(tx: Db, courseId: string, exerciseId: string, userId: string, acceptedAt: Date): Promise<void> {
-    if ((await this.repository.rosterRole(courseId, userId, tx)) !== 'student') return;
-    const policy = await this.repository.policy(exerciseId, userId, tx);
+    // The exercise's course is `courseId`: its roster role comes with the policy, in one statement.
+    const { policy, rosterRole } = await this.repository.policyAndRole(exerciseId, userId, tx);
+    if (rosterRole !== 'student') return;
     if (!policy.dueAt && policy.maxAttempts === null) return;
     // Counting and storing under one lock: only a limit needs it.
     if (policy.maxAttempts !== null) await this.repository.lockAttempts(tx, exerciseId, userId);

@@ -1,5 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import type { Course } from '../generated/prisma/client';
+import type { CourseRole, ValidationStatus } from '../generated/prisma/enums';
+
+/** What a new submission is checked against: the course, the caller's roster role there, the exercise's current version. */
+export interface SubmitTarget {
+  course: Course;
+  rosterRole: CourseRole | null;
+  version: { id: string; exerciseId: string; status: ValidationStatus; maxScore: number; spec: unknown } | null;
+}
+
+interface SubmitTargetRow {
+  id: string;
+  slug: string;
+  title: string;
+  gradebookPolicy: string;
+  createdAt: Date;
+  rosterRole: CourseRole | null;
+  versionId: string | null;
+  exerciseId: string | null;
+  status: ValidationStatus | null;
+  maxScore: number | null;
+  spec: unknown;
+}
 
 /** The queries of exercises as the API reads them: a course's exercises, their versions, the current one. */
 @Injectable()
@@ -23,13 +46,23 @@ export class ExerciseRepository {
     );
   }
 
-  /** The current version's id, exercise, status, score and spec, without its files (only the worker reads those). */
-  async currentVersionToSubmitTo(courseId: string, slug: string) {
-    const exercise = await this.prisma.exercise.findUnique({
-      where: { courseId_slug: { courseId, slug } },
-      select: { currentVersion: { select: { id: true, exerciseId: true, status: true, maxScore: true, spec: true } } },
-    });
-    return exercise?.currentVersion ?? null;
+  /**
+   * A POST's reads in one statement (each is one more with Prisma): the course by its slug, the
+   * user's role on its roster, and the current version of its exercise `exerciseSlug` (without its
+   * files); null when there is no such course.
+   */
+  async submitTarget(courseSlug: string, exerciseSlug: string, userId: string): Promise<SubmitTarget | null> {
+    const [row] = await this.prisma.$queryRaw<SubmitTargetRow[]>`
+      SELECT c.id, c.slug, c.title, c.gradebook_policy AS "gradebookPolicy", c.created_at AS "createdAt", en.role::text AS "rosterRole",
+             v.id AS "versionId", v.exercise_id AS "exerciseId", v.status::text AS status, v.max_score AS "maxScore", v.spec
+        FROM courses c
+        LEFT JOIN enrolments en ON en.course_id = c.id AND en.user_id = ${userId}::uuid
+        LEFT JOIN exercises e ON e.course_id = c.id AND e.slug = ${exerciseSlug}
+        LEFT JOIN exercise_versions v ON v.id = e.current_version_id
+       WHERE c.slug = ${courseSlug}`;
+    if (!row) return null;
+    const { rosterRole, versionId, exerciseId, status, maxScore, spec, ...course } = row;
+    return { course, rosterRole, version: versionId ? { id: versionId, exerciseId: exerciseId!, status: status!, maxScore: maxScore!, spec } : null };
   }
 
   /** The exercise with its current version (files included). */

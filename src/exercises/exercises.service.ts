@@ -75,8 +75,10 @@ export class ExercisesService {
    */
   async versionToSubmitTo(principal: Principal, reference: string) {
     const [courseSlug, exerciseSlug] = reference.split('/');
-    const course = await this.access.findVisible(principal, courseSlug);
-    const version = await this.repository.currentVersionToSubmitTo(course.id, exerciseSlug);
+    // One statement for what findVisible and the current version would read in four with Prisma.
+    const target = await this.repository.submitTarget(courseSlug, exerciseSlug ?? '', principal.userId);
+    const course = this.access.visibleOrThrow(principal, courseSlug, target && { course: target.course, rosterRole: target.rosterRole });
+    const version = target!.version;
     if (!version || version.status !== 'valid') throw notPublished(reference, courseSlug, exerciseSlug);
     return { course, version, spec: version.spec as unknown as ExerciseSpec };
   }

@@ -34,6 +34,8 @@ export class QueueMetricsCollector {
       help: 'Jobs in each queue by state (waiting = ready to run; prioritized = ready, ordered by priority)',
       labelNames: ['queue', 'state'],
       registers: [registry.registry],
+      // Every API process reads the same shared queues: aggregated across processes, the value is one of them, not their sum.
+      aggregator: 'max',
       async collect() {
         this.reset();
         const counts = await withTimeout(Promise.all(queues.map((queue) => queue.getJobCounts(...STATES))));
@@ -47,6 +49,7 @@ export class QueueMetricsCollector {
       help: 'How long the job that runs next in each queue has been waiting since it was queued (0 when none waits)',
       labelNames: ['queue'],
       registers: [registry.registry],
+      aggregator: 'max',
       async collect() {
         this.reset();
         const ages = await withTimeout(Promise.all(queues.map((queue) => nextJobAgeSeconds(queue))));

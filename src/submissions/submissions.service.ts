@@ -129,9 +129,9 @@ export class SubmissionsService {
       throw error;
     }
     // Back-pressure (backpressure/): resubmissions queue behind first tries; only the newest few wait.
-    const priority = await this.backpressure.priorityFor(userId, version.exerciseId, submission.createdAt);
+    const { priority, queued } = await this.backpressure.priorityAndQueued(userId, version.exerciseId, submission);
     const enqueued = await this.gradingQueue.enqueueNew(submission.id, priority);
-    const replaced = await this.backpressure.replaceOlderQueued(userId, version.exerciseId, submission.id);
+    const replaced = await this.backpressure.replaceOlderQueued(userId, version.exerciseId, submission.id, queued);
     this.logger.log({ submissionId: submission.id, exercise: dto.exercise, enqueued, priority }, 'submission accepted');
     return { id: submission.id, status: submission.status, replayed: false, ...(replaced.length ? { replaced } : {}) };
   }
