@@ -143,16 +143,6 @@ export class SubmissionRepository {
     };
   }
 
-  /** The submission with its latest grading run, without its version (see versionWithCourse). */
-  getLatestResultOf(id: string) {
-    return this.prisma.submission.findUnique({ where: { id }, include: { results: latestResult } });
-  }
-
-  /** An exercise version with its exercise and course (a submission's, read beside getLatestResultOf). */
-  versionWithCourse(exerciseVersionId: string) {
-    return this.prisma.exerciseVersion.findUnique({ where: { id: exerciseVersionId }, include: { exercise: { include: { course: true } } } });
-  }
-
   findByIdempotencyKey(apiKeyId: string, idempotencyKey: string) {
     return this.prisma.submission.findUnique({ where: { apiKeyId_idempotencyKey: { apiKeyId, idempotencyKey } } });
   }

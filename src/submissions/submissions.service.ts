@@ -263,16 +263,15 @@ export class SubmissionsService {
     return { submission, staff, policy: await policy! };
   }
 
-  /** A read of a submission read before (`opened`): its four reads side by side (see get). */
+  /** A read of a submission read before (`opened`): its three reads side by side (see get). */
   private async reread(principal: Principal, opened: SubmissionWithCourse): Promise<{ submission: SubmissionWithLatestResult; staff: boolean; policy: EffectivePolicy }> {
-    const [row, version, staff, policy] = await Promise.all([
-      this.submissions.getLatestResultOf(opened.id),
-      this.submissions.versionWithCourse(opened.exerciseVersionId),
+    const [submission, staff, policy] = await Promise.all([
+      this.submissions.getWithLatestResult(opened.id),
       this.mayRead(principal, opened),
       this.deadlines.policyOfSubmission(opened),
     ]);
-    if (!row || !version) throw notFoundError(opened.id);
-    return { submission: { ...row, exerciseVersion: version }, staff, policy };
+    if (!submission) throw notFoundError(opened.id);
+    return { submission, staff, policy };
   }
 
   /**
