@@ -34,20 +34,23 @@ grade() { # image exercise
   echo "bench-cpu-key-0123456789abcdef0123" | docker run -i --rm --init --user 0:0 --cap-drop ALL --cap-add SETUID --cap-add SETGID \
     --cap-add KILL --security-opt no-new-privileges --read-only --tmpfs /tmp:rw,nosuid,nodev,noexec,size=64m,mode=1777 \
     --network none --pids-limit 128 --cpus 2 --memory "${mem}m" --memory-swap "${mem}m" -v "$work/$2:/task:ro" "$1" \
-    sh -c 'python3 -m memgrade_harness --task /task > /tmp/frame; s=$?; cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || sed -n "s/^usage_usec //p" /sys/fs/cgroup/cpu.stat; tail -n +2 /tmp/frame; exit $s' \
+    sh -c 'a=$(date +%s%N); python3 -m memgrade_harness --task /task > /tmp/frame; s=$?; b=$(date +%s%N); cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || sed -n "s/^usage_usec //p" /sys/fs/cgroup/cpu.stat; echo $(( (b - a) / 1000 )); tail -n +2 /tmp/frame; exit $s' \
     | python3 -c '
 import json, sys
-lines = sys.stdin.read().split("\n", 1)
+lines = sys.stdin.read().split("\n", 2)
 cpu = int(lines[0]); cpu_s = cpu / 1e9 if cpu > 10**8 else cpu / 1e6
-doc = json.loads(lines[1])
-print("%.2f %.2f %d/%d" % (cpu_s, doc["duration_ms"] / 1000, doc["score"], doc["max_score"]))'
+wall_s = int(lines[1]) / 1e6
+doc = json.loads(lines[2])
+print("%.2f %.2f %.3f %d/%d" % (cpu_s, doc["duration_ms"] / 1000, wall_s - doc["duration_ms"] / 1000, doc["score"], doc["max_score"]))'
 }
-printf '%-20s %-7s %8s %10s %8s\n' exercise image cpu_s harness_s score
+# outside_s: the judge process's wall time (exec to exit) less the document's duration_ms: its
+# interpreter start before its clock, and everything after the answer (clean-up, exit).
+printf '%-20s %-7s %8s %10s %10s %8s\n' exercise image cpu_s harness_s outside_s score
 for ex in ${exercises[*]}; do
   for ((i = 0; i < runs; i++)); do
     for side in before after; do
       image="$before"; [[ $side == after ]] && image="$after"
-      printf '%-20s %-7s %s\n' "$ex" "$side" "$(grade "$image" "$ex" | awk '{printf "%8s %10s %8s", $1, $2, $3}')"
+      printf '%-20s %-7s %s\n' "$ex" "$side" "$(grade "$image" "$ex" | awk '{printf "%8s %10s %10s %8s", $1, $2, $3, $4}')"
     done
   done
 done

@@ -137,15 +137,26 @@ class Judge:
 
     def cleanup(self):
         if self.zygote is not None:
-            self.zygote.close()
+            self.zygote.kill()
         if self.work:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
 def judge(task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, seed=None,
-          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, use_zygote=True):
-    """Grade the task; return the result document (a dict)."""
+          reference_uid=REFERENCE_UID, reference_gid=REFERENCE_GID, use_zygote=True, emit=None):
+    """Grade the task; return the result document (a dict).  *emit*, when given, is handed the
+    document before the clean-up, so the answer does not wait for it."""
     j = Judge(task_dir, uid, gid, drop, workroot, reference_uid, reference_gid, seed, use_zygote)
+    try:
+        doc = _decide(j)
+        if emit is not None:
+            emit(doc)
+        return doc
+    finally:
+        j.cleanup()
+
+
+def _decide(j):
     t0 = time.monotonic()
     try:
         return j.grade()
@@ -157,5 +168,3 @@ def judge(task_dir, uid=DEFAULT_UID, gid=DEFAULT_GID, drop=True, workroot=None, 
                  for t in ((j.plan or {}).get("tests") or [])]
         return j.document("harness_error", tests, [], t0,
                           error="%s: %s\n%s" % (type(exc).__name__, exc, traceback.format_exc()[-4000:]))
-    finally:
-        j.cleanup()
