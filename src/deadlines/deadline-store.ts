@@ -78,19 +78,6 @@ export async function loadPolicy(db: Db, exerciseId: string, userId: string | nu
   return (await loadPolicyAndRole(db, exerciseId, userId)).policy;
 }
 
-/**
- * The same policy when the exercise's course is known (a stored submission's), outside a transaction:
- * its three reads side by side instead of one after another.
- */
-export async function loadPolicyInCourse(db: Db, courseId: string, exerciseId: string, userId: string): Promise<EffectivePolicy> {
-  const [own, courseDefault, extension] = await Promise.all([
-    db.exerciseDeadline.findUnique({ where: { exerciseId } }),
-    db.courseDeadline.findUnique({ where: { courseId } }),
-    db.deadlineExtension.findUnique({ where: { exerciseId_userId: { exerciseId, userId } } }),
-  ]);
-  return resolvePolicy(toSettings(courseDefault), toSettings(own), extension && { dueAt: extension.dueAt, extraAttempts: extension.extraAttempts });
-}
-
 /** Every policy of a course at once (the gradebook): (exercise, student) → policy, from three queries. */
 export async function loadCoursePolicies(db: Db, courseId: string): Promise<(exerciseId: string, userId: string) => EffectivePolicy> {
   const [courseDefault, own, extensions] = await Promise.all([

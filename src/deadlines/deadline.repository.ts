@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { CourseRole, LatePolicy } from '../generated/prisma/enums';
 import type { EffectivePolicy } from './deadline-policy';
-import { attemptsUsed, loadPolicy, loadPolicyAndRole, loadPolicyInCourse, type Db } from './deadline-store';
+import { attemptsUsed, loadPolicy, loadPolicyAndRole, type Db } from './deadline-store';
 
 /** A deadline's stored settings, as written. */
 export interface SettingsData {
@@ -30,11 +30,6 @@ export class DeadlineRepository {
   /** The student's policy on the exercise: the course default, the exercise's own, their extension. */
   policy(exerciseId: string, userId: string | null, db: Db = this.prisma): Promise<EffectivePolicy> {
     return loadPolicy(db, exerciseId, userId);
-  }
-
-  /** The same as policy(), outside a transaction, for an exercise of a known course (its reads side by side). */
-  policyInCourse(courseId: string, exerciseId: string, userId: string): Promise<EffectivePolicy> {
-    return loadPolicyInCourse(this.prisma, courseId, exerciseId, userId);
   }
 
   /** The policy with the user's role on the exercise's course roster (null when not on it), in one statement. */

@@ -42,10 +42,9 @@ export class DeadlinesService {
     ]);
   }
 
-  /** The policy a stored submission is judged by: its student's on its exercise (the course is the exercise's). */
-  policyOfSubmission(submission: { userId: string; exerciseVersion: { exercise: { id: string; courseId: string } } }): Promise<EffectivePolicy> {
-    const { exercise } = submission.exerciseVersion;
-    return this.repository.policyInCourse(exercise.courseId, exercise.id, submission.userId);
+  /** The policy a stored submission is judged by: its student's on its exercise (one statement). */
+  policyOfSubmission(submission: { userId: string; exerciseVersion: { exercise: { id: string } } }): Promise<EffectivePolicy> {
+    return this.repository.policy(submission.exerciseVersion.exercise.id, submission.userId);
   }
 
   /** How one submission stands against its student's deadline under `policy` (policyOfSubmission): the submission view. */
