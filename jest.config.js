@@ -46,5 +46,15 @@ module.exports = {
       // Real containers and real queues: seconds, not milliseconds.
       setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
     },
+    // What `npm run test:slow` adds to the e2e specs (same set-up): too long for every run.
+    {
+      ...shared,
+      displayName: 'slow',
+      testMatch: ['<rootDir>/test/**/*.slow-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
+    },
   ],
 };

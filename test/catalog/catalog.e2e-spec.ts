@@ -4,6 +4,7 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { CATALOG_COURSE, CATALOG_DIR, CatalogService, type CatalogReport } from '../../src/exercises/catalog.service';
 import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
+import type { ValidationReport } from '../../src/grading/exercise-validation';
 import { fixture, TestData } from '../support/fixtures';
 import { waitForGraded, waitUntil } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
@@ -26,9 +27,9 @@ const attacksFor = (exercise: string) => attacks.filter((_, i) => half === null 
 /**
  * The shipped catalog through the whole platform, as at start-up: published into course
  * python-memory and validated by a worker in the sandbox (fourteen validations of ten gradings
- * each: this file does it once for both parts below), then each exercise's reference and starter
- * over the API, and our attack suite, none of which may earn a point. (The determinism spec grades
- * without the platform and measures its own figures.)
+ * each: this file does it once for both parts below), then each exercise's reference, starter and
+ * wrong answer over the API (graded as validation graded them: repeatable), and our attack suite,
+ * none of which may earn a point.
  */
 describe('the shipped catalog', () => {
   let app: INestApplication;
@@ -80,21 +81,41 @@ describe('the shipped catalog', () => {
     16 * 60_000,
   );
 
+  /**
+   * Each exercise's reference, starter and wrong answer over the API, graded in fresh sandboxes
+   * with the figures publishing stored. Validation graded the same three once already: the second
+   * grading must give every test the same score and pass, and the same verdict (so every grader is
+   * repeatable in `npm test`; `npm run test:slow` adds determinism.slow-spec.ts, 30 runs each).
+   */
   describe('over the API', () => {
     it.each(folders)(
-      '%s: the reference earns full marks and the starter does not',
+      '%s: the reference earns full marks, the starter and the wrong answer do not, each as validation graded it',
       async (folder) => {
         const key = await newStudent();
         const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
-        const submit = async (from: string) => {
+        const submit = async (from: 'reference' | 'starter' | 'wrong') => {
           const body = { exercise: `${CATALOG_COURSE.slug}/${folder}`, files: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]])) };
           const created = await request(app.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send(body).expect(202);
-          return waitForGraded(app, key, created.body.id, 5 * 60_000);
+          const view = await waitForGraded(app, key, created.body.id, 5 * 60_000);
+          const stored = await prisma.gradingResult.findFirstOrThrow({ where: { submissionId: created.body.id }, include: { tests: { orderBy: { position: 'asc' } } } });
+          return { from, view, stored };
         };
-        const [reference, starter] = await Promise.all([submit('reference'), submit('starter')]);
-        expect({ status: reference.status, score: reference.score }).toEqual({ status: 'graded', score: reference.maxScore });
-        expect(starter.status).toBe('graded');
-        expect(starter.score).toBeLessThan(starter.maxScore);
+        const [reference, starter, wrong] = await Promise.all([submit('reference'), submit('starter'), submit('wrong')]);
+        expect({ status: reference.view.status, score: reference.view.score }).toEqual({ status: 'graded', score: reference.view.maxScore });
+        for (const { view } of [starter, wrong]) {
+          expect(view.status).toBe('graded');
+          expect(view.score).toBeLessThan(view.maxScore);
+        }
+        const version = await prisma.exerciseVersion.findFirstOrThrow({ where: { exercise: { slug: folder, course: { slug: CATALOG_COURSE.slug } }, status: 'valid' } });
+        const validated = version.validation as unknown as ValidationReport;
+        const outcome = (verdict: string, tests: readonly { name: string; score: number; passed: boolean }[]) => ({
+          verdict,
+          tests: tests.map((t) => [t.name, t.score, t.passed]),
+        });
+        for (const { from, stored } of [reference, starter, wrong]) {
+          const first = validated[from];
+          expect({ from, outcome: outcome(stored.verdict, stored.tests) }).toEqual({ from, outcome: first && outcome(first.verdict, first.tests) });
+        }
       },
       10 * 60_000,
     );

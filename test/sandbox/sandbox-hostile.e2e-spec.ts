@@ -88,11 +88,14 @@ describe('hostile programs', () => {
   it.concurrent('1 GiB on stdout is cut at the cap, killed, and does not grow the worker', async () => {
     const outputBytes = 256 * 1024;
     const rssBefore = process.memoryUsage().rss;
-    const result = await runHostile('stdout_flood', 'output_limit', { limits: { timeSeconds: 10, outputBytes } });
+    const timeSeconds = 10;
+    const result = await runHostile('stdout_flood', 'output_limit', { limits: { timeSeconds, outputBytes } });
     expect(result.stdout.length).toBe(outputBytes);
     expect(result.stdoutTruncated).toBe(true);
     expect(result.stderrTruncated).toBe(false);
-    expect(result.wallMs).toBeLessThan(5000);
+    // The verdict says the cap stopped it; the wall clock only that the time limit did not (a
+    // tighter bound failed at 5.5 s while the rest of the suite loaded both cores).
+    expect(result.wallMs).toBeLessThan(timeSeconds * 1000);
     // Other cases run meanwhile, so this is loose; a buffered flood would be ≥ 1 GiB.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 * 1024);
   });
