@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/config.loader';
 import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
+import { solutionFiles } from '../src/grading/exercise-validation';
 import { dropDatabase, recreateDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
@@ -94,7 +95,7 @@ export async function measurePlatformShare(
       const folder = resolve(catalogDir, slug);
       const stored = await data.newExercise(course.id, folder);
       const { spec, files } = loadExerciseFolder(folder);
-      const studentFiles = Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]]));
+      const studentFiles = solutionFiles(spec, files, 'reference');
       const samples: Omit<ShareRow, 'slug'>[] = [];
       // One warm-up run per exercise (not counted): the first grading of an image on a fresh worker pays for caches.
       for (let i = 0; i <= runs; i++) {

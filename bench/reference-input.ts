@@ -1,4 +1,5 @@
 import type { ParsedExercise } from '../src/exercises/format/exercise-format';
+import { solutionFiles } from '../src/grading/exercise-validation';
 import type { GradeInput } from '../src/results/grade-outcome';
 
 /** What a grader needs to grade an exercise's reference solution as a student's submission. */
@@ -9,6 +10,6 @@ export function referenceGradeInput({ spec, files }: Pick<ParsedExercise, 'spec'
     spec,
     exerciseFiles: files,
     referenceFigures: {},
-    studentFiles: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]])),
+    studentFiles: solutionFiles(spec, files, 'reference'),
   };
 }

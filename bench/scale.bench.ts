@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config/config.loader';
 import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
+import { solutionFiles } from '../src/grading/exercise-validation';
 import { decodeResultFrame } from '../src/grading/harness/result-frame';
 import { buildHarnessTask, HARNESS_PRIVATE_DIRS, HARNESS_TASK_DIR } from '../src/grading/harness/harness-task';
 import { resolveSandboxImage } from '../src/sandbox/sandbox-image';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     const folder = join(catalog, slug);
     const stored = await data.newExercise(course.id, folder);
     const { spec, files } = loadExerciseFolder(folder);
-    const studentFiles = Object.fromEntries(spec.studentFiles.map((n) => [n, files[`reference/${n}`]]));
+    const studentFiles = solutionFiles(spec, files, 'reference');
     for (let i = 0; i < REPEAT; i++) burst.push({ exercise: `${course.slug}/${stored.slug}`, slug, files: studentFiles });
   }
   const students: string[] = [];

@@ -63,6 +63,16 @@ export interface ValidationOutcome {
   referenceFigures: Record<string, Record<string, number>>;
 }
 
+/** One solution folder of an exercise (reference/, starter/, wrong/ …): its file for each student file. */
+export function solutionFiles(spec: ExerciseSpec, files: Record<string, string>, folder: string): Record<string, string> {
+  return Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${folder}/${name}`]]));
+}
+
+/** Whether the folder has a wrong answer (wrong/ is optional) for every student file. */
+export function hasWrongAnswer(spec: ExerciseSpec, files: Record<string, string>): boolean {
+  return spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
+}
+
 /**
  * The rules a version must pass to be published, by grading its own solutions exactly as students'
  * are graded: the reference earns full marks (after its peaks are measured for relative budgets),
@@ -76,10 +86,10 @@ export async function validateExercise(
   onProgress: ValidationProgress = () => undefined,
 ): Promise<ValidationOutcome> {
   const started = Date.now();
-  const solution = (folder: string) => Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${folder}/${name}`]]));
+  const solution = (folder: string) => solutionFiles(spec, files, folder);
   const run = (folder: string, referenceFigures: Record<string, unknown>, studentFiles = solution(folder)) =>
     grade({ submissionId: `validation-${exerciseSlug}-${folder}`, exerciseSlug, spec, exerciseFiles: files, referenceFigures, studentFiles });
-  const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
+  const hasWrong = hasWrongAnswer(spec, files);
   const nothings = nullSubmissions(spec.studentFiles, solution('reference'));
   const steps: ValidationStep[] = [`reference (measuring, ${REFERENCE_RUNS} runs)`, 'reference', 'starter', ...(hasWrong ? ['wrong'] : []), ...nothings.map((n) => n.name)].map(
     (name) => ({ name, state: 'waiting' }),

@@ -4,10 +4,11 @@ import request from 'supertest';
 import { PrismaService } from '../../src/database/prisma.service';
 import { CATALOG_COURSE, CATALOG_DIR, CatalogService, type CatalogReport } from '../../src/exercises/catalog.service';
 import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
-import type { ValidationReport } from '../../src/grading/exercise-validation';
+import { hasWrongAnswer, solutionFiles, type ValidationReport } from '../../src/grading/exercise-validation';
 import { fixture, TestData } from '../support/fixtures';
 import { waitForGraded, waitUntil } from '../support/integrations';
 import { startApi, startWorker } from '../support/platform';
+import { repeatableOutcome } from '../support/repeatable';
 
 const folders = readdirSync(CATALOG_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -93,15 +94,13 @@ describe('the shipped catalog', () => {
         const key = await newStudent();
         const { spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
         const submit = async (from: 'reference' | 'starter' | 'wrong') => {
-          const body = { exercise: `${CATALOG_COURSE.slug}/${folder}`, files: Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]])) };
+          const body = { exercise: `${CATALOG_COURSE.slug}/${folder}`, files: solutionFiles(spec, files, from) };
           const created = await request(app.getHttpServer()).post('/api/v1/submissions').set('Authorization', `Bearer ${key}`).send(body).expect(202);
           const view = await waitForGraded(app, key, created.body.id, 5 * 60_000);
           const stored = await prisma.gradingResult.findFirstOrThrow({ where: { submissionId: created.body.id }, include: { tests: { orderBy: { position: 'asc' } } } });
           return { from, view, stored };
         };
-        // wrong/ is optional in an exercise folder (every shipped one has it).
-        const hasWrong = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined);
-        const [reference, ...others] = await Promise.all([submit('reference'), submit('starter'), ...(hasWrong ? [submit('wrong')] : [])]);
+        const [reference, ...others] = await Promise.all([submit('reference'), submit('starter'), ...(hasWrongAnswer(spec, files) ? [submit('wrong')] : [])]);
         expect({ status: reference.view.status, score: reference.view.score }).toEqual({ status: 'graded', score: reference.view.maxScore });
         for (const { view } of others) {
           expect(view.status).toBe('graded');
@@ -109,13 +108,9 @@ describe('the shipped catalog', () => {
         }
         const version = await prisma.exerciseVersion.findFirstOrThrow({ where: { exercise: { slug: folder, course: { slug: CATALOG_COURSE.slug } }, status: 'valid' } });
         const validated = version.validation as unknown as ValidationReport;
-        const outcome = (verdict: string, tests: readonly { name: string; score: number; passed: boolean }[]) => ({
-          verdict,
-          tests: tests.map((t) => [t.name, t.score, t.passed]),
-        });
         for (const { from, stored } of [reference, ...others]) {
           const first = validated[from];
-          expect({ from, outcome: outcome(stored.verdict, stored.tests) }).toEqual({ from, outcome: first && outcome(first.verdict, first.tests) });
+          expect({ from, outcome: repeatableOutcome(stored.verdict, stored.tests) }).toEqual({ from, outcome: first && repeatableOutcome(first.verdict, first.tests) });
         }
       },
       10 * 60_000,

@@ -4,12 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '../../src/config/config.module';
 import { CATALOG_DIR } from '../../src/exercises/catalog.service';
 import { loadExerciseFolder } from '../../src/exercises/format/exercise-folder';
-import { REFERENCE_RUNS } from '../../src/grading/exercise-validation';
+import { hasWrongAnswer, REFERENCE_RUNS, solutionFiles } from '../../src/grading/exercise-validation';
 import { referenceFiguresOf } from '../../src/grading/harness/harness-result';
 import type { GradeOutcome } from '../../src/results/grade-outcome';
 import { HarnessGrader } from '../../src/grading/harness.grader';
 import { SandboxModule } from '../../src/sandbox';
 import { testConfig } from '../support/platform';
+import { repeatableOutcome } from '../support/repeatable';
 
 // `npm run test:slow` only: every catalog solution RUNS times. (`npm test` grades each of them twice,
 // in the catalog spec: once in validation and once over the API.) REFERENCE_RUNS more of the
@@ -21,8 +22,7 @@ const folders = readdirSync(CATALOG_DIR, { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 
-/** What must not change between runs of one submission: every test's score and pass. */
-const fingerprint = (outcome: GradeOutcome) => JSON.stringify([outcome.verdict, outcome.tests.map((t) => [t.name, t.score, t.passed])]);
+const fingerprint = (outcome: GradeOutcome) => JSON.stringify(repeatableOutcome(outcome.verdict, outcome.tests));
 
 /**
  * Determinism of every grader: the reference and the wrong answer (the starter where there is no
@@ -49,16 +49,16 @@ describe(`catalog graders are deterministic (${RUNS} runs each)`, () => {
     async (folder) => {
       const { slug, spec, files } = loadExerciseFolder(`${CATALOG_DIR}/${folder}`);
       // The reference's figures as publishing measures them (the full validation is the catalog spec's).
-      const reference = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`reference/${name}`]]));
+      const reference = solutionFiles(spec, files, 'reference');
       const measuring = await Promise.all(
         Array.from({ length: REFERENCE_RUNS }, () =>
           grader.grade({ submissionId: `determinism-${slug}-figures`, exerciseSlug: slug, spec, exerciseFiles: files, referenceFigures: {}, studentFiles: reference }),
         ),
       );
       const referenceFigures = referenceFiguresOf(measuring);
-      const wrongFolder = spec.studentFiles.every((name) => files[`wrong/${name}`] !== undefined) ? 'wrong' : 'starter';
+      const wrongFolder = hasWrongAnswer(spec, files) ? 'wrong' : 'starter';
       for (const from of ['reference', wrongFolder]) {
-        const studentFiles = Object.fromEntries(spec.studentFiles.map((name) => [name, files[`${from}/${name}`]]));
+        const studentFiles = solutionFiles(spec, files, from);
         const prints = new Map<string, number>();
         const queue = Array.from({ length: RUNS }, (_, i) => i);
         await Promise.all(
