@@ -7,7 +7,7 @@ from memgrade_harness import answer, fail, memory, record, student, test
 
 import readings
 
-N_LOAD = 500000
+N_LOAD = 250000
 N_RESCALE = 1000000
 
 
@@ -42,8 +42,8 @@ def _():
     sensor = readings.draw()
     m.load_readings(readings.lines(10, sensor), 10)
     res = memory.assert_peak_below(lambda: m.load_readings(readings.lines(N_LOAD, sensor), N_LOAD),
-                                   relative_to_reference=2.5, absolute_mib=12,
-                                   what="load_readings() of 500,000 readings")
+                                   relative_to_reference=2.5, absolute_mib=6,
+                                   what="load_readings() of 250,000 readings")
     record(array_mib=round(N_LOAD * 8 / 1048576.0, 2))
     _must_be_array(res.retval, "load_readings()", np.float64)
     answer("sample", _sample(res.retval))

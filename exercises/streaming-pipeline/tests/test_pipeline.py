@@ -43,9 +43,9 @@ def _():
     m = student("solution")
     start = logdata.start()
     m.summarize(logdata.log_lines(100, start=start))                 # warm-up (imports, caches)
-    res = memory.assert_peak_below(lambda: m.summarize(logdata.log_lines(150000, start=start)),
+    res = memory.assert_peak_below(lambda: m.summarize(logdata.log_lines(75000, start=start)),
                                    relative_to_reference=25, absolute_mib=2,
-                                   what="summarize() over 150,000 log lines")
+                                   what="summarize() over 75,000 log lines")
     answer("summary", logdata.plain_summary(res.retval))
 
 
@@ -69,7 +69,7 @@ def _():
 def _():
     m = student("solution")
     start = logdata.start()
-    path = logdata.write_log(100000, start=start)
+    path = logdata.write_log(50000, start=start)
     try:
         with open(path) as f:
             m.summarize(f.readlines()[:50])             # warm-up
@@ -77,8 +77,8 @@ def _():
             with open(path) as f:
                 return m.summarize(f)
         res = memory.assert_peak_below(run, relative_to_reference=25, absolute_mib=2,
-                                       what="summarize() over a 100,000-line file")
-        exp_requests = logdata.expected_summary(list(logdata.log_lines(100000, start=start)))["requests"]
+                                       what="summarize() over a 50,000-line file")
+        exp_requests = logdata.expected_summary(list(logdata.log_lines(50000, start=start)))["requests"]
         got = res.retval.get("requests") if isinstance(res.retval, dict) else None
         assert got == exp_requests, "summarize(file): requests is %r, expected %r" % (got, exp_requests)
         answer("summary", logdata.plain_summary(res.retval))
