@@ -1,4 +1,4 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
@@ -7,6 +7,7 @@ import { ExerciseValidationService } from './exercise-validation.service';
 import { ExerciseDefectError } from '../results/grade-outcome';
 import { GradingService } from './grading.service';
 import { InfrastructureBreaker } from './infrastructure-breaker';
+import { QuietWorkerHost } from '../queue/quiet-worker-host';
 
 /** How long a job postponed by an outage waits before it is tried again (the breaker pauses this worker meanwhile). */
 export const OUTAGE_RETRY_DELAY_MS = 5_000;
@@ -28,7 +29,7 @@ const startedGrading = (error: unknown) => (error as { gradingStarted?: unknown 
  * submission ends as `error` with the reason, so nothing stays queued.
  */
 @Processor(GRADING_QUEUE, { maxStalledCount: 5 })
-export class GradingProcessor extends WorkerHost implements OnModuleInit, OnModuleDestroy {
+export class GradingProcessor extends QuietWorkerHost implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GradingProcessor.name);
 
   constructor(

@@ -1,10 +1,11 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { TRY_RUN_STALE_MS, TRY_RUNS_QUEUE, TryRunJob, type TryRunPayload, type TryRunResult } from '../queue/try-runs';
 import { SandboxService } from '../sandbox';
 import { describeTryRun, expiredTryRun, tryRunRequest } from './try-run';
+import { QuietWorkerHost } from '../queue/quiet-worker-host';
 
 /**
  * Runs "Run" requests (issue 12, item 2) on their own queue, so a burst of them never holds up
@@ -13,7 +14,7 @@ import { describeTryRun, expiredTryRun, tryRunRequest } from './try-run';
  * turns into a verdict and this returns an outcome: a try-run job does not fail for the student's code.
  */
 @Processor(TRY_RUNS_QUEUE)
-export class TryRunProcessor extends WorkerHost implements OnModuleInit, OnModuleDestroy {
+export class TryRunProcessor extends QuietWorkerHost implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TryRunProcessor.name);
 
   constructor(

@@ -1,6 +1,7 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
-import type { JobsOptions } from 'bullmq';
+import { BullModule, InjectQueue } from '@nestjs/bullmq';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { logQueueErrors } from '../queue/queue-error-logger';
 
 /** Score posts and roster syncs go out through this queue (worker only consumes it). */
 export const LTI_QUEUE = 'lti';
@@ -31,4 +32,10 @@ export function scoreJobOptions(firstRetryMs: number, attempts: number): JobsOpt
 }
 
 @Module({ imports: [BullModule.registerQueue({ name: LTI_QUEUE })], exports: [BullModule] })
-export class LtiQueueModule {}
+export class LtiQueueModule implements OnModuleInit {
+  constructor(@InjectQueue(LTI_QUEUE) private readonly queue: Queue) {}
+
+  onModuleInit(): void {
+    logQueueErrors(this.queue);
+  }
+}

@@ -1,14 +1,15 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { LTI_QUEUE, LtiJob, type PostScorePayload, type SyncRosterPayload } from './lti-queue';
 import { LtiRosterService } from './lti-roster.service';
 import { LtiScoresService } from './lti-scores.service';
+import { QuietWorkerHost } from '../queue/quiet-worker-host';
 
 /** Score posts and roster syncs (worker only). A failure throws, so BullMQ retries with backoff. */
 // Each job may hold a database connection while it waits on the platform: few at a time.
 @Processor(LTI_QUEUE, { concurrency: 4 })
-export class LtiProcessor extends WorkerHost implements OnModuleDestroy {
+export class LtiProcessor extends QuietWorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(LtiProcessor.name);
 
   constructor(

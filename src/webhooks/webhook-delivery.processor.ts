@@ -1,4 +1,4 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { OutboundPolicy } from '../common/http/outbound-url';
@@ -8,6 +8,7 @@ import { WEBHOOKS_QUEUE, WebhookJob, type DeliverWebhookPayload } from '../queue
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { postWebhook } from './webhook-sender';
 import { signatureHeader, WEBHOOK_HEADERS } from './webhook-signature';
+import { QuietWorkerHost } from '../queue/quiet-worker-host';
 
 /** Deliveries sent at once per worker: they wait on the network, not on the CPU. */
 export const WEBHOOK_CONCURRENCY = 16;
@@ -28,7 +29,7 @@ export type DeliveryJobResult = 'delivered' | 'gone' | 'skipped' | 'abandoned';
  * hang never hold up grading.
  */
 @Processor(WEBHOOKS_QUEUE, { concurrency: WEBHOOK_CONCURRENCY })
-export class WebhookDeliveryProcessor extends WorkerHost implements OnModuleDestroy {
+export class WebhookDeliveryProcessor extends QuietWorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
   constructor(
