@@ -1,7 +1,51 @@
-// What the benchmarks that run the compiled API and workers share: a Redis database nobody uses,
-// waiting for /health, a process's resident memory.
+// What the benchmarks that run the compiled API and workers share: a database and a Redis database
+// of their own, waiting for /health, a process's resident memory.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config/config.loader';
+import { applyMigrations } from '../src/database/migrator';
+import { PrismaService } from '../src/database/prisma.service';
+import { dropDatabase, recreateDatabase } from '../test/setup/databases';
+import { TestData } from '../test/support/fixtures';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/** A bench's own stack: <name>_<suffix> migrated from scratch, an unused Redis database emptied, and a client of each. */
+export interface BenchStack {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  redis: Redis;
+  prisma: PrismaService;
+  data: TestData;
+  /** Disconnects, empties the Redis database and drops the database (kept with KEEP_BENCH_DB). */
+  close(): Promise<void>;
+}
+
+export async function freshBenchStack(suffix: string): Promise<BenchStack> {
+  const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
+  base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_${suffix}`;
+  const DATABASE_URL = base.toString();
+  await recreateDatabase(DATABASE_URL);
+  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
+  const REDIS_URL = await unusedRedisDatabase(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  const prisma = new PrismaService({ values: loadConfig({ ...process.env, DATABASE_URL, REDIS_URL }) });
+  return {
+    DATABASE_URL,
+    REDIS_URL,
+    redis,
+    prisma,
+    data: new TestData(prisma),
+    close: async () => {
+      await prisma.$disconnect();
+      await redis.flushdb();
+      redis.disconnect();
+      if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+    },
+  };
+}
 
 /** A Redis database nobody uses (no keys, no client): another run's worker there would take our jobs. */
 export async function unusedRedisDatabase(redisBase: string): Promise<string> {

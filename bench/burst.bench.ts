@@ -10,16 +10,11 @@
 // default the one-test fixture test/fixtures/exercises/imports, since the subject is the platform,
 // not a grader; any other variable, e.g. WORKER_CONCURRENCY or API_PROCESSES, passes through)
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config/config.loader';
-import { applyMigrations } from '../src/database/migrator';
-import { PrismaService } from '../src/database/prisma.service';
+import type { PrismaService } from '../src/database/prisma.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { solutionFiles } from '../src/grading/exercise-validation';
-import { dropDatabase, recreateDatabase } from '../test/setup/databases';
-import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
-import { benchStackEnv, rssMiB, treeRssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { benchStackEnv, freshBenchStack, rssMiB, treeRssMiB, waitForHealth } from './bench-stack';
 
 const BURST = Number(process.env.BURST ?? 10_000);
 const STUDENTS = Number(process.env.STUDENTS ?? 2_000);
@@ -31,10 +26,6 @@ const EXERCISE = resolve(ROOT, process.env.EXERCISE ?? 'test/fixtures/exercises/
 /** How long the grading phase may take before the bench gives up and reports what did not end. */
 const GRADING_LIMIT_MS = Number(process.env.GRADING_LIMIT_MINUTES ?? 180) * 60_000;
 
-const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
-base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_burst`;
-const DATABASE_URL = base.toString();
-
 interface Memory {
   api: number;
   workers: number[];
@@ -42,13 +33,8 @@ interface Memory {
 
 async function main(): Promise<void> {
   if (!(BURST > 0 && STUDENTS > 0 && CLIENTS > 0 && WORKERS > 0)) throw new Error('BURST, STUDENTS, CLIENTS and WORKERS must be positive');
-  await recreateDatabase(DATABASE_URL);
-  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
-  const REDIS_URL = await unusedRedisDatabase(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  const redis = new Redis(REDIS_URL);
-  await redis.flushdb();
-  const prisma = new PrismaService({ values: loadConfig({ ...process.env, DATABASE_URL, REDIS_URL }) });
-  const data = new TestData(prisma);
+  const stack = await freshBenchStack('bench_burst');
+  const { DATABASE_URL, REDIS_URL, redis, prisma, data } = stack;
 
   const course = await data.newCourse('bench-burst');
   const stored = await data.newExercise(course.id, EXERCISE);
@@ -129,10 +115,7 @@ async function main(): Promise<void> {
     console.log(`memory: before ${mib(before)}; highest ${mib(highest)}; after ${mib(after)}`);
   } finally {
     for (const proc of [...workers, api]) await kill(proc, 'SIGTERM');
-    await prisma.$disconnect();
-    await redis.flushdb();
-    redis.disconnect();
-    if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+    await stack.close();
   }
 }
 

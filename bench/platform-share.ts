@@ -4,16 +4,10 @@
 // Redis database of the bench's own. One submission at a time; "event" is the `graded` status event
 // arriving on GET /submissions/{id}/events, opened right after the POST.
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config/config.loader';
-import { applyMigrations } from '../src/database/migrator';
-import { PrismaService } from '../src/database/prisma.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { solutionFiles } from '../src/grading/exercise-validation';
-import { dropDatabase, recreateDatabase } from '../test/setup/databases';
-import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
-import { benchStackEnv, unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { benchStackEnv, freshBenchStack, waitForHealth } from './bench-stack';
 
 export interface ShareRow {
   slug: string;
@@ -59,16 +53,8 @@ export async function measurePlatformShare(
   dist = resolve(ROOT, 'dist'),
   overrides: Record<string, string> = {},
 ): Promise<{ rows: ShareRow[]; settings: string }> {
-  const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
-  base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_grading`;
-  const DATABASE_URL = base.toString();
-  await recreateDatabase(DATABASE_URL);
-  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
-  const REDIS_URL = await unusedRedisDatabase(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  const redis = new Redis(REDIS_URL);
-  await redis.flushdb();
-  const prisma = new PrismaService({ values: loadConfig({ ...process.env, DATABASE_URL, REDIS_URL }) });
-  const data = new TestData(prisma);
+  const stack = await freshBenchStack('bench_grading');
+  const { DATABASE_URL, REDIS_URL, prisma, data } = stack;
   const course = await data.newCourse('bench-grading');
   const student = await data.newUser('student');
   await data.enrol(course.id, student.id, 'student');
@@ -137,10 +123,7 @@ export async function measurePlatformShare(
     }
   } finally {
     for (const proc of procs.reverse()) await kill(proc, 'SIGTERM');
-    await prisma.$disconnect();
-    await redis.flushdb();
-    redis.disconnect();
-    if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+    await stack.close();
   }
   return { rows, settings };
 }

@@ -13,10 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/config.loader';
-import { applyMigrations } from '../src/database/migrator';
-import { PrismaService } from '../src/database/prisma.service';
 import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { solutionFiles } from '../src/grading/exercise-validation';
 import { decodeResultFrame } from '../src/grading/harness/result-frame';
@@ -24,10 +21,8 @@ import { buildHarnessTask, HARNESS_PRIVATE_DIRS, HARNESS_TASK_DIR } from '../src
 import { resolveSandboxImage } from '../src/sandbox/sandbox-image';
 import { clampLimits, limitBoundsFromConfig } from '../src/sandbox/sandbox-limits';
 import { buildTaskArchive } from '../src/sandbox/task-archive';
-import { dropDatabase, recreateDatabase } from '../test/setup/databases';
-import { TestData } from '../test/support/fixtures';
 import { kill, launch, type Proc } from '../test/support/processes';
-import { benchStackEnv, rssMiB, unusedRedisDatabase, waitForHealth } from './bench-stack';
+import { benchStackEnv, freshBenchStack, rssMiB, waitForHealth } from './bench-stack';
 
 const run = promisify(execFile);
 const REPEAT = Number(process.env.REPEAT ?? 2);
@@ -36,10 +31,6 @@ const ROOT = resolve(__dirname, '../../..');
 const CORES = availableParallelism();
 const SECOND_ENGINE = process.env.SECOND_DOCKER_HOST ?? 'unix:///run/memgrade-docker-2.sock';
 const MAIN_ENGINE = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-
-const base = new URL(process.env.DATABASE_URL || 'postgresql://memgrade:memgrade@127.0.0.1:5432/memgrade');
-base.pathname = `/${base.pathname.slice(1) || 'memgrade'}_bench_scale`;
-const DATABASE_URL = base.toString();
 
 interface BurstItem {
   exercise: string;
@@ -56,14 +47,8 @@ interface Phase {
 }
 
 async function main(): Promise<void> {
-  await recreateDatabase(DATABASE_URL);
-  await applyMigrations(DATABASE_URL, resolve(ROOT, 'prisma/migrations'));
-  const REDIS_URL = await unusedRedisDatabase(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  const redis = new Redis(REDIS_URL);
-  await redis.flushdb();
-  const config = loadConfig({ ...process.env, DATABASE_URL, REDIS_URL });
-  const prisma = new PrismaService({ values: config });
-  const data = new TestData(prisma);
+  const stack = await freshBenchStack('bench_scale');
+  const { DATABASE_URL, REDIS_URL, prisma, data } = stack;
 
   // The catalog, stored as the platform stores a published version; one student per submission, so
   // the queued limit and priorities treat every submission alike.
@@ -145,10 +130,7 @@ async function main(): Promise<void> {
     phases.push(await rawDockerRuns(burst, CORES));
   } finally {
     for (const proc of procs) await kill(proc, 'SIGTERM');
-    await prisma.$disconnect();
-    await redis.flushdb();
-    redis.disconnect();
-    if (!process.env.KEEP_BENCH_DB) await dropDatabase(DATABASE_URL);
+    await stack.close();
   }
 
   const [one, two, raw] = phases;
@@ -166,7 +148,8 @@ async function main(): Promise<void> {
  * on stdin, the same capabilities and limits; the frame is verified as the worker verifies it.
  */
 async function rawDockerRuns(burst: BurstItem[], concurrency: number): Promise<Phase> {
-  const config = loadConfig({ DATABASE_URL, REDIS_URL: 'redis://127.0.0.1', ...process.env });
+  // Read for the sandbox's settings only (image, limit bounds): no database is opened.
+  const config = loadConfig({ DATABASE_URL: 'postgresql://unused@127.0.0.1/unused', REDIS_URL: 'redis://127.0.0.1', ...process.env });
   const image = resolveSandboxImage(config.SANDBOX_IMAGE);
   const bounds = limitBoundsFromConfig(config);
   const dirs: string[] = [];
