@@ -11,12 +11,18 @@ const QUIET_MS = 30_000;
  * BullMQ prints each one to the console. One warning per queue per 30 s is enough: /health says more.
  */
 export function logQueueErrors(queue: Queue, logger: Logger = new Logger('Queues')): void {
+  const warn = throttledWarning(logger);
+  queue.on('error', (error: Error) => warn(`queue ${queue.name}: ${error.message}`));
+}
+
+/** A warning that is logged at most once per 30 s (BullMQ queues and workers repeat their errors while Redis is away). */
+export function throttledWarning(logger: Logger): (message: string) => void {
   let lastLogged = 0;
-  queue.on('error', (error: Error) => {
+  return (message) => {
     if (Date.now() - lastLogged < QUIET_MS) return;
     lastLogged = Date.now();
-    logger.warn(`queue ${queue.name}: ${error.message}`);
-  });
+    logger.warn(message);
+  };
 }
 
 /** The listener for the queues this module registers (a module that registers its own, e.g. LTI's, calls logQueueErrors). */

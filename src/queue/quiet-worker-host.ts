@@ -1,7 +1,6 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-
-const QUIET_MS = 30_000;
+import { throttledWarning } from './queue-error-logger';
 
 /**
  * A BullMQ worker host that listens for its worker's "error" events: a worker emits one on every
@@ -9,13 +8,10 @@ const QUIET_MS = 30_000;
  * One warning per worker per 30 s is enough (as logQueueErrors does for queues): /health says more.
  */
 export abstract class QuietWorkerHost extends WorkerHost {
-  private readonly errorLogger = new Logger('Workers');
-  private errorLoggedAt = 0;
+  private readonly warn = throttledWarning(new Logger('Workers'));
 
   @OnWorkerEvent('error')
   onWorkerError(error: Error): void {
-    if (Date.now() - this.errorLoggedAt < QUIET_MS) return;
-    this.errorLoggedAt = Date.now();
-    this.errorLogger.warn(`worker ${this.worker.name}: ${error.message}`);
+    this.warn(`worker ${this.worker.name}: ${error.message}`);
   }
 }
