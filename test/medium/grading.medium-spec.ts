@@ -280,6 +280,12 @@ describe("GradingService storing what a stub grader in the sandbox's place retur
       event: 'submission.graded',
       data: { course: course.slug, submission: { id, status: 'graded', score: 2, tests: [{ name: 'keeps no reference' }, { name: 'hidden budget', detail: 'peak 41.2 MiB' }] } },
     });
-    expect(await ctx.queue(WEBHOOKS_QUEUE).getJob(delivery.id)).toMatchObject({ data: { deliveryId: delivery.id } });
+    // The row is stored before its job is queued (webhook-dispatcher.ts): wait for the job, not only the row.
+    const job = await waitUntil(
+      () => ctx.queue(WEBHOOKS_QUEUE).getJob(delivery.id),
+      (found) => found !== undefined,
+      { what: 'the delivery job' },
+    );
+    expect(job).toMatchObject({ data: { deliveryId: delivery.id } });
   });
 });
