@@ -14,6 +14,7 @@ import { HarnessGrader } from '../src/grading/harness.grader';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
 import { referenceGradeInput } from './reference-input';
+import { median } from './stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BASELINE_COMMIT = process.env.BASELINE_COMMIT ?? 'c3663a2';
@@ -56,8 +57,6 @@ function baselineTree(): Tree {
   };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const trees = [baselineTree(), currentTree()];

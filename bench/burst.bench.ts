@@ -15,6 +15,7 @@ import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { solutionFiles } from '../src/grading/exercise-validation';
 import { kill, launch, type Proc } from '../test/support/processes';
 import { benchStackEnv, freshBenchStack, rssMiB, treeRssMiB, waitForHealth } from './bench-stack';
+import { quantile } from './stats';
 
 const BURST = Number(process.env.BURST ?? 10_000);
 const STUDENTS = Number(process.env.STUDENTS ?? 2_000);
@@ -153,12 +154,6 @@ async function waitAllEnded(prisma: PrismaService, count: number, withinMs: numb
     if (ended >= count || Date.now() > deadline) return ended;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-}
-
-function quantile(values: number[], q: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 main().catch((error) => {

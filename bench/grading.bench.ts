@@ -16,6 +16,7 @@ import { referenceGradeInput } from './reference-input';
 import { createDockerClient } from '../src/sandbox/docker-client';
 import { SandboxService } from '../src/sandbox/sandbox.service';
 import { measurePlatformShare } from './platform-share';
+import { median } from './stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 // Run from the repository root (npm run bench:grading): the compiled bench lives elsewhere.
@@ -34,8 +35,6 @@ const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
 const shareFolder = process.env.PLATFORM_EXERCISE ? resolve(process.env.PLATFORM_EXERCISE) : null;
 const shareDir = shareFolder ? resolve(shareFolder, '..') : CATALOG_DIR;
 const shareExercises = shareFolder ? [shareFolder.split('/').pop()!] : exercises;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   await sandbox.ping();

@@ -14,6 +14,7 @@ import { createDockerClient } from '../src/sandbox/docker-client';
 import { resolveSandboxImage } from '../src/sandbox/sandbox-image';
 import { SandboxService } from '../src/sandbox/sandbox.service';
 import { referenceGradeInput } from './reference-input';
+import { median } from './stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BASELINE_IMAGE = process.env.BASELINE_IMAGE ?? 'memgrade-sandbox:4c4ac265191be7ae';
@@ -34,7 +35,6 @@ const exercises = readdirSync(CATALOG_DIR, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–').padStart(6);
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–').padStart(6);
 

@@ -8,6 +8,7 @@ import { loadExerciseFolder } from '../src/exercises/format/exercise-folder';
 import { solutionFiles } from '../src/grading/exercise-validation';
 import { kill, launch, type Proc } from '../test/support/processes';
 import { benchStackEnv, freshBenchStack, waitForHealth } from './bench-stack';
+import { median } from './stats';
 
 export interface ShareRow {
   slug: string;
@@ -23,7 +24,6 @@ export interface ShareRow {
 
 const ROOT = resolve(__dirname, '../../..');
 const PORT = Number(process.env.BENCH_PORT ?? 3919);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Reads the SSE stream until a `status` event says graded or error; resolves with its arrival time. */
 async function finalEventAt(url: string, key: string): Promise<number> {
