@@ -8,8 +8,10 @@ set -euo pipefail
 # Where the time went, phase by phase (printed before the summary line; CI should stay under 20 minutes).
 phases=()
 phase_started=$SECONDS
+# With the 1-minute load average at its end: a slow run on a busy machine says so (a CI run once
+# took 25 min where the same tree took 15 on an idle machine).
 phase_done() {
-  phases+=("$1 $((SECONDS - phase_started)) s")
+  phases+=("$1 $((SECONDS - phase_started)) s (load $(cut -d' ' -f1 /proc/loadavg))")
   phase_started=$SECONDS
 }
 # Sourced, not run after `||`: bash ignores `set -e` inside a command list, and a failed set-up

@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
+import { within } from '../../src/common/time/within';
 import { PrismaService } from '../../src/database/prisma.service';
 import { WorkerHeartbeatService } from '../../src/grading/worker-heartbeat.service';
 import { GRADING_QUEUE } from '../../src/queue/queues';
@@ -13,7 +14,7 @@ import { LABEL } from '../../src/sandbox/container-spec';
 import { currentProcessSpace } from '../../src/sandbox/orphan-reaper';
 import { fixture, TestData } from '../support/fixtures';
 import { waitForGraded, waitUntil } from '../support/integrations';
-import { startApi, startWorker } from '../support/platform';
+import { closeWithin, startApi, startWorker } from '../support/platform';
 import { startPrivateRedis } from '../support/private-redis';
 import { startTcpProxy, viaProxy } from '../support/tcp-proxy';
 import { freePort } from '../support/integrations';
@@ -45,7 +46,7 @@ describe('outages of Postgres and Docker cost the student nothing; orphans are r
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await app?.get<Queue>(getQueueToken(GRADING_QUEUE)).obliterate({ force: true });
-    await app?.close();
+    await closeWithin(app, 'the API');
   });
 
   async function studentWithExercise() {
@@ -68,7 +69,7 @@ describe('outages of Postgres and Docker cost the student nothing; orphans are r
 
   async function workerVia(overrides: Record<string, string>): Promise<INestApplicationContext> {
     const worker = await startWorker(overrides);
-    cleanups.push(() => worker.close());
+    cleanups.push(() => closeWithin(worker, 'a worker'));
     return worker;
   }
 
@@ -181,6 +182,8 @@ describe('a Redis restart without persistence', () => {
   it('loses no submission accepted while Redis was down, and spends no attempt on it', async () => {
     const port = await freePort();
     let redis = await startPrivateRedis(port);
+    let redisDown = false;
+    let failure: Error | undefined;
     const REDIS_URL = `redis://127.0.0.1:${port}/0`;
     const app = await startApi({ REDIS_URL });
     const worker = await startWorker({ REDIS_URL });
@@ -197,19 +200,36 @@ describe('a Redis restart without persistence', () => {
       expect(quiet).toMatchObject({ status: 'graded', score: 1 });
 
       await redis.stop();
-      // Accepted while Redis is gone: stored queued, its job not queued (the sweeper's work).
-      const accepted = await submit();
+      redisDown = true;
+      // Accepted while Redis is gone: stored queued, its job not queued (the sweeper's work). The
+      // POST must answer while Redis is gone (it is only restarted after the answer).
+      const accepted = await submit().timeout(15_000);
       expect(accepted.status).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       redis = await startPrivateRedis(port);
-      const graded = await waitForGraded(app, student.key, accepted.body.id, 90_000);
+      redisDown = false;
+      const graded = await waitForGraded(app, student.key, accepted.body.id, 90_000).catch(async (error: Error) => {
+        // Say where it stopped: the stored row, and what the queue holds for it.
+        const row = await app
+          .get(PrismaService)
+          .submission.findUnique({ where: { id: accepted.body.id }, select: { status: true, jobId: true, sweeps: true, attempts: true, errorReason: true } });
+        const queue = app.get<Queue>(getQueueToken(GRADING_QUEUE));
+        const state = row?.jobId ? await within(queue.getJobState(row.jobId), 2_000, 'Redis').catch((e: Error) => e.message) : 'no job id';
+        throw new Error(`${error.message}; submission ${JSON.stringify(row)}; job ${state}`);
+      });
       expect(graded).toMatchObject({ status: 'graded', verdict: quiet.verdict, score: quiet.score });
       expect(await app.get(PrismaService).submission.findUniqueOrThrow({ where: { id: accepted.body.id }, select: { attempts: true } })).toEqual({ attempts: 1 });
-    } finally {
-      await worker.close().catch(() => undefined);
-      await app.close().catch(() => undefined);
-      await redis.stop();
+    } catch (error) {
+      failure = error as Error;
     }
+    // Bounded (closing needs Redis): a close that hangs fails here instead of leaking into the
+    // next file, and never hides the failure that came first.
+    if (redisDown) redis = await startPrivateRedis(port);
+    const closed = await Promise.allSettled([closeWithin(worker, 'the worker'), closeWithin(app, 'the API')]);
+    await redis.stop();
+    if (failure) throw failure;
+    const hung = closed.find((result) => result.status === 'rejected');
+    if (hung) throw hung.reason;
   });
 });
 

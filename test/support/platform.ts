@@ -1,8 +1,10 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { OutboundPolicy, type HostResolver } from '../../src/common/http/outbound-url';
+import { within } from '../../src/common/time/within';
 import { loadConfig } from '../../src/config/config.loader';
 import type { AppConfig } from '../../src/config/config.schema';
+import { PrismaService } from '../../src/database/prisma.service';
 import { createHttpApp } from '../../src/http-app';
 import { WorkerModule } from '../../src/worker.module';
 
@@ -34,4 +36,22 @@ export async function startWorker(overrides: Record<string, string> = {}): Promi
   worker.get(OutboundPolicy).useResolver(offlineResolver);
   await worker.init();
   return worker;
+}
+
+/**
+ * Closes an API or worker, or fails after `withinMs` naming `what`. One that hangs (a queue client
+ * wedged by a Redis fault, say) has its database pool closed first, so it cannot outlive its file and
+ * break the next file of the same Jest worker.
+ */
+export async function closeWithin(context: INestApplicationContext | undefined, what: string, withinMs = 20_000): Promise<void> {
+  if (!context) return;
+  try {
+    await within(context.close(), withinMs, `${what}'s close()`);
+  } catch (error) {
+    await context
+      .get(PrismaService, { strict: false })
+      ?.$disconnect()
+      .catch(() => undefined);
+    throw error;
+  }
 }
