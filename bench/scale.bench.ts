@@ -23,6 +23,7 @@ import { clampLimits, limitBoundsFromConfig } from '../src/sandbox/sandbox-limit
 import { buildTaskArchive } from '../src/sandbox/task-archive';
 import { kill, launch, type Proc } from '../test/support/processes';
 import { benchStackEnv, freshBenchStack, rssMiB, waitForHealth } from './bench-stack';
+import { cpuSnapshot, cpuSpent, formatCpu, type CpuGroup } from './cpu-accounting';
 
 const run = promisify(execFile);
 const REPEAT = Number(process.env.REPEAT ?? 2);
@@ -44,7 +45,20 @@ interface Phase {
   seconds: number;
   perMinute: number;
   workerRssMiB?: string;
+  /** CPU seconds per grading: the machine's, then by process group (cpu-accounting.ts). */
+  cpuPerGrading: string;
 }
+
+/** The process groups a phase's CPU is split into; the API's and the workers' by pid. */
+const cpuGroups = (api: Proc | undefined, workers: Proc[]): CpuGroup[] => [
+  ['api', new Set(api ? [api.child.pid!] : [])],
+  ['workers', new Set(workers.map((w) => w.child.pid!))],
+  ['dockerd', (comm) => comm === 'dockerd'],
+  ['containerd + shims', (comm) => comm.startsWith('containerd')],
+  ['docker CLI', (comm) => comm === 'docker'],
+  ['postgres', (comm) => comm === 'postgres'],
+  ['redis', (comm) => comm === 'redis-server'],
+];
 
 async function main(): Promise<void> {
   const stack = await freshBenchStack('bench_scale');
@@ -95,6 +109,7 @@ async function main(): Promise<void> {
         if (Date.now() > deadline) throw new Error(`${workers.length} workers did not beat: ${workers.map((w) => w.output.join('')).join('\n')}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+      const cpuBefore = await cpuSnapshot();
       const started = performance.now();
       const ids = await Promise.all(
         burst.map(async (item) => {
@@ -114,11 +129,12 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = cpuSpent(cpuBefore, await cpuSnapshot(), cpuGroups(api, workers));
       const ended = await prisma.submission.findMany({ where: { id: { in: ids } }, select: { status: true, score: true, maxScore: true } });
       const wrong = ended.filter((s) => s.status !== 'graded' || s.score !== s.maxScore).length;
       if (wrong) console.warn(`${name}: ${wrong} of ${ids.length} submissions did not end graded with full marks`);
       const rss = (await Promise.all(workers.map((w) => rssMiB(w.child.pid!)))).join(' + ');
-      return { name, graded: ids.length, seconds, perMinute: (ids.length / seconds) * 60, workerRssMiB: rss };
+      return { name, graded: ids.length, seconds, perMinute: (ids.length / seconds) * 60, workerRssMiB: rss, cpuPerGrading: formatCpu(cpu, ids.length) };
     };
 
     const first = await workerOn(MAIN_ENGINE);
@@ -138,6 +154,8 @@ async function main(): Promise<void> {
   console.log(`${'phase'.padEnd(44)} ${'graded'.padStart(6)} ${'seconds'.padStart(8)} ${'per min'.padStart(8)}  worker RSS MiB`);
   for (const p of phases)
     console.log(`${p.name.padEnd(44)} ${String(p.graded).padStart(6)} ${p.seconds.toFixed(1).padStart(8)} ${p.perMinute.toFixed(1).padStart(8)}  ${p.workerRssMiB ?? '–'}`);
+  console.log('\nCPU seconds per grading (machine, then by process group):');
+  for (const p of phases) console.log(`${p.name.padEnd(44)} ${p.cpuPerGrading}`);
   console.log(`\ntwo workers on two engines ÷ one: ${(two.perMinute / one.perMinute).toFixed(2)}× (target ≥ 1.8×; both engines share this machine's ${CORES} cores)`);
   console.log(`one worker ÷ raw parallel docker run at concurrency ${CORES}: ${(one.perMinute / raw.perMinute).toFixed(2)}× (target ≥ 0.9×)`);
 }
@@ -169,6 +187,7 @@ async function rawDockerRuns(burst: BurstItem[], concurrency: number): Promise<P
   }
   let next = 0;
   let failed = 0;
+  const cpuBefore = await cpuSnapshot();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -234,9 +253,16 @@ async function rawDockerRuns(burst: BurstItem[], concurrency: number): Promise<P
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSpent(cpuBefore, await cpuSnapshot(), cpuGroups(undefined, []));
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   if (failed) console.warn(`raw docker run: ${failed} of ${tasks.length} runs gave no valid result frame`);
-  return { name: `raw parallel docker run, concurrency ${concurrency}`, graded: tasks.length, seconds, perMinute: (tasks.length / seconds) * 60 };
+  return {
+    name: `raw parallel docker run, concurrency ${concurrency}`,
+    graded: tasks.length,
+    seconds,
+    perMinute: (tasks.length / seconds) * 60,
+    cpuPerGrading: formatCpu(cpu, tasks.length),
+  };
 }
 
 main().catch((error) => {
