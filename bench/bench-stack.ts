@@ -8,6 +8,7 @@ import { applyMigrations } from '../src/database/migrator';
 import { PrismaService } from '../src/database/prisma.service';
 import { dropDatabase, recreateDatabase } from '../test/setup/databases';
 import { TestData } from '../test/support/fixtures';
+import { cpuMsOfStat } from './cpu-accounting';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -97,12 +98,7 @@ export async function treeRssMiB(pid: number): Promise<number> {
 /** CPU time (user + system) a process and its children have used so far, in ms: what a request costs, whatever the machine's load. */
 export async function treeCpuMs(pid: number): Promise<number> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const ms = async (of: number) => {
-    const stat = await readFile(`/proc/${of}/stat`, 'utf8').catch(() => '');
-    // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks (100/s).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
-  };
+  const ms = async (of: number) => cpuMsOfStat(await readFile(`/proc/${of}/stat`, 'utf8').catch(() => ''));
   const pids = [pid, ...children.split(/\s+/).filter(Boolean).map(Number)];
   return (await Promise.all(pids.map(ms))).reduce((a, b) => a + b, 0);
 }

@@ -6,6 +6,13 @@ import { readdir, readFile } from 'node:fs/promises';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** A process's own CPU time (user + system) from the text of its /proc/<pid>/stat; 0 for an empty one. */
+export function cpuMsOfStat(stat: string): number {
+  // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * TICK_MS;
+}
+
 export interface CpuSnapshot {
   busyMs: number;
   processes: Map<number, { comm: string; ms: number }>;
@@ -21,10 +28,7 @@ export async function cpuSnapshot(): Promise<CpuSnapshot> {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     if (!stat) continue;
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    // After the command: utime and stime are the 12th and 13th fields.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    processes.set(Number(entry), { comm, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS });
+    processes.set(Number(entry), { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ms: cpuMsOfStat(stat) });
   }
   return { busyMs, processes };
 }
