@@ -26,7 +26,7 @@ async function startOnce(app: INestApplication, config: AppConfig): Promise<void
 }
 
 async function serve(app: INestApplication, config: AppConfig): Promise<void> {
-  closeOnSignals(app, (error) => process.stderr.write(`memgrade: API did not stop cleanly: ${error.message}\n`));
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_SECONDS * 1000, (error) => process.stderr.write(`memgrade: API did not stop cleanly: ${error.message}\n`));
   await app.listen(config.PORT);
   process.stdout.write(`memgrade API listening on http://localhost:${config.PORT} (OpenAPI: /docs, /openapi.json)\n`);
 }

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  closeOnSignals(app, (error) => process.stderr.write(`memgrade: worker did not stop cleanly: ${error.message}\n`));
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_SECONDS * 1000, (error) => process.stderr.write(`memgrade: worker did not stop cleanly: ${error.message}\n`));
   // Containers left by a worker that died (SIGKILL, power loss) are removed before taking new work.
   await app.get(SandboxService).reapOrphans();
   // Warm containers for the first gradings (no-op without pools); refilled after each run.

@@ -87,6 +87,12 @@ export const configSchema = z.object({
    * as error with the reason).
    */
   GRADING_OUTAGE_GRACE_SECONDS: integer(60, 7 * 24 * 3600).default(3600),
+  /**
+   * How long a stopping process (SIGTERM) may take to finish its requests and running jobs and close
+   * its connections before it exits anyway (code 1): a grading cut off then is graded again by another
+   * worker once its job's lock expires (a stalled job), and an API request cut off is the client's to repeat.
+   */
+  SHUTDOWN_TIMEOUT_SECONDS: integer(1, 3600).default(60),
   /** How often a worker removes orphaned sandbox containers (besides at start and when Docker comes back). */
   SANDBOX_REAP_INTERVAL_SECONDS: integer(1, 3600).default(30),
   /** Image that runs submissions; empty means the tag scripts/sandbox-image.sh builds from sandbox/. */

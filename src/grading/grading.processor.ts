@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
-import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Logger, type OnModuleInit } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { GRADING_QUEUE, GradingJob, type GradeSubmissionPayload, type ValidateExercisePayload } from '../queue/queues';
@@ -29,7 +29,7 @@ const startedGrading = (error: unknown) => (error as { gradingStarted?: unknown 
  * submission ends as `error` with the reason, so nothing stays queued.
  */
 @Processor(GRADING_QUEUE, { maxStalledCount: 5 })
-export class GradingProcessor extends QuietWorkerHost implements OnModuleInit, OnModuleDestroy {
+export class GradingProcessor extends QuietWorkerHost implements OnModuleInit {
   private readonly logger = new Logger(GradingProcessor.name);
 
   constructor(
@@ -46,16 +46,11 @@ export class GradingProcessor extends QuietWorkerHost implements OnModuleInit, O
     // While Postgres, Redis or Docker is down this worker takes no jobs (others may still be fine).
     this.breaker.subscribe({
       onOpen: () => void this.worker.pause(true).catch(() => undefined),
-      onClose: () => this.worker.resume(),
+      // A breaker that closes while the worker closes must not start it again.
+      onClose: () => {
+        if (!this.closing) void this.worker.resume().catch(() => undefined);
+      },
     });
-  }
-
-  /**
-   * Lets running jobs finish and takes no new ones before the database closes: @nestjs/bullmq would
-   * close the worker only at application shutdown, after Prisma has disconnected.
-   */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
   }
 
   async process(job: Job<GradeSubmissionPayload | ValidateExercisePayload>, token?: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Logger, type OnModuleInit } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { AppConfigService } from '../config/app-config';
 import { TRY_RUN_STALE_MS, TRY_RUNS_QUEUE, TryRunJob, type TryRunPayload, type TryRunResult } from '../queue/try-runs';
@@ -14,7 +14,7 @@ import { QuietWorkerHost } from '../queue/quiet-worker-host';
  * turns into a verdict and this returns an outcome: a try-run job does not fail for the student's code.
  */
 @Processor(TRY_RUNS_QUEUE)
-export class TryRunProcessor extends QuietWorkerHost implements OnModuleInit, OnModuleDestroy {
+export class TryRunProcessor extends QuietWorkerHost implements OnModuleInit {
   private readonly logger = new Logger(TryRunProcessor.name);
 
   constructor(
@@ -26,10 +26,6 @@ export class TryRunProcessor extends QuietWorkerHost implements OnModuleInit, On
 
   onModuleInit(): void {
     this.worker.concurrency = this.config.values.TRY_RUN_CONCURRENCY;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.worker.close();
   }
 
   async process(job: Job<TryRunPayload>): Promise<TryRunResult> {

@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { LTI_QUEUE, LtiJob, type PostScorePayload, type SyncRosterPayload } from './lti-queue';
 import { LtiRosterService } from './lti-roster.service';
@@ -9,7 +9,7 @@ import { QuietWorkerHost } from '../queue/quiet-worker-host';
 /** Score posts and roster syncs (worker only). A failure throws, so BullMQ retries with backoff. */
 // Each job may hold a database connection while it waits on the platform: few at a time.
 @Processor(LTI_QUEUE, { concurrency: 4 })
-export class LtiProcessor extends QuietWorkerHost implements OnModuleDestroy {
+export class LtiProcessor extends QuietWorkerHost {
   private readonly logger = new Logger(LtiProcessor.name);
 
   constructor(
@@ -17,11 +17,6 @@ export class LtiProcessor extends QuietWorkerHost implements OnModuleDestroy {
     private readonly roster: LtiRosterService,
   ) {
     super();
-  }
-
-  /** Stop taking jobs while the database is still connected (as the webhook processor does). */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 
   async process(job: Job): Promise<unknown> {

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor } from '@nestjs/bullmq';
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { OutboundPolicy } from '../common/http/outbound-url';
 import { AppConfigService } from '../config/app-config';
@@ -29,7 +29,7 @@ export type DeliveryJobResult = 'delivered' | 'gone' | 'skipped' | 'abandoned';
  * hang never hold up grading.
  */
 @Processor(WEBHOOKS_QUEUE, { concurrency: WEBHOOK_CONCURRENCY })
-export class WebhookDeliveryProcessor extends QuietWorkerHost implements OnModuleDestroy {
+export class WebhookDeliveryProcessor extends QuietWorkerHost {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
 
   constructor(
@@ -38,15 +38,6 @@ export class WebhookDeliveryProcessor extends QuietWorkerHost implements OnModul
     private readonly outbound: OutboundPolicy,
   ) {
     super();
-  }
-
-  /**
-   * Stops taking deliveries and lets those in flight finish (at most WEBHOOK_TIMEOUT_MS) while the
-   * database is still connected: @nestjs/bullmq would close the worker only at application shutdown,
-   * after PrismaService has disconnected, and the last attempts could not record themselves.
-   */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 
   async process(job: Job<DeliverWebhookPayload & { outageSince?: number }>, token?: string): Promise<DeliveryJobResult> {

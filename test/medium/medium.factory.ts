@@ -11,7 +11,7 @@ import type { Role } from '../../src/generated/prisma/enums';
 import { SubmissionGrader } from '../../src/results/grade-outcome';
 import { GradingRunRepository } from '../../src/grading/grading-run.repository';
 import { GradingService } from '../../src/grading/grading.service';
-import { QueueModule } from '../../src/queue/queue.module';
+import { bullConnection, QueueModule } from '../../src/queue/queue.module';
 import { GRADING_QUEUE, gradingJobOptions, WEBHOOKS_QUEUE, webhookJobOptions } from '../../src/queue/queues';
 import { TRY_RUNS_QUEUE, tryRunJobOptions } from '../../src/queue/try-runs';
 import { OutboxRelayModule } from '../../src/events/events.module';
@@ -55,7 +55,7 @@ class MediumQueueModule {
     return {
       module: MediumQueueModule,
       imports: [
-        BullModule.forRoot({ connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix }),
+        BullModule.forRoot({ connection: bullConnection(redisUrl), prefix }),
         BullModule.registerQueue(
           { name: GRADING_QUEUE, defaultJobOptions: gradingJobOptions },
           { name: WEBHOOKS_QUEUE, defaultJobOptions: webhookJobOptions },

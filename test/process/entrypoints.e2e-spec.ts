@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '../setup/test-env';
 import { freePort } from '../support/integrations';
+import { startPrivateRedis } from '../support/private-redis';
 
 /**
  * The compiled entry points (dist/, built by `npm test`) as real processes: what an operator sees.
@@ -56,6 +57,29 @@ describe('entry points', () => {
     expect(result.status).toBe(78);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('memgrade: invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql:// (got "notaurl")\n');
+  });
+
+  it('a worker told to stop while its Redis is away closes and exits 0 within seconds', async () => {
+    const port = await freePort();
+    const redis = await startPrivateRedis(port);
+    // A bound well above the close, so that this sees the close finish rather than the bound cut it off.
+    const worker = launch('worker.js', { REDIS_URL: `redis://127.0.0.1:${port}/0`, SHUTDOWN_TIMEOUT_SECONDS: '30', WORKER_METRICS_PORT: '0' });
+    try {
+      await until('the worker started', async () => (worker.lines.some((line) => line.includes('memgrade worker started')) ? true : undefined), 30_000);
+      await redis.stop();
+      // Its connections are now between reconnect attempts: BullMQ's own close() never finished then.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const stopped = Date.now();
+      worker.process.kill('SIGTERM');
+      const exited = await Promise.race([
+        once(worker.process, 'exit').then(([code]) => code as number | null),
+        new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000)),
+      ]);
+      expect({ exited, withinSeconds: Date.now() - stopped < 10_000 }).toEqual({ exited: 0, withinSeconds: true });
+    } finally {
+      if (worker.process.exitCode === null) worker.process.kill('SIGKILL');
+      await redis.stop();
+    }
   });
 
   describe('API and worker processes', () => {
