@@ -53,7 +53,7 @@ export class GradingProcessor extends QuietWorkerHost implements OnModuleInit {
     });
   }
 
-  async process(job: Job<GradeSubmissionPayload | ValidateExercisePayload>, token?: string): Promise<string> {
+  protected async handle(job: Job<GradeSubmissionPayload | ValidateExercisePayload>, token?: string): Promise<string> {
     try {
       return await this.run(job);
     } catch (error) {

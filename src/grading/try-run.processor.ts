@@ -28,7 +28,7 @@ export class TryRunProcessor extends QuietWorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.values.TRY_RUN_CONCURRENCY;
   }
 
-  async process(job: Job<TryRunPayload>): Promise<TryRunResult> {
+  protected async handle(job: Job<TryRunPayload>): Promise<TryRunResult> {
     if (job.name !== TryRunJob.run) throw new UnrecoverableError(`unknown try-run job ${job.name}`);
     if (Date.now() - job.timestamp > TRY_RUN_STALE_MS) return expiredTryRun(job.data);
     const run = await this.sandbox.run(tryRunRequest(job.data));

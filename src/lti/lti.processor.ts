@@ -19,7 +19,7 @@ export class LtiProcessor extends QuietWorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  protected async handle(job: Job): Promise<unknown> {
     if (job.name === LtiJob.postScore) {
       const { linkUserId } = job.data as PostScorePayload;
       try {

@@ -1,6 +1,8 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import { closeWorker } from './close-worker';
+import { JobsInProgress } from './jobs-in-progress';
 import { throttledWarning } from './queue-error-logger';
 
 /**
@@ -16,6 +18,16 @@ export abstract class QuietWorkerHost extends WorkerHost implements OnModuleDest
   /** Set once the close began: nothing may resume the worker after that. */
   protected closing = false;
 
+  private readonly jobs = new JobsInProgress();
+
+  /** What one job of this queue does. */
+  protected abstract handle(job: Job, token?: string): Promise<unknown>;
+
+  /** BullMQ's entry for each job; counted, so that a close can tell when this process runs none. */
+  process(job: Job, token?: string): Promise<unknown> {
+    return this.jobs.run(() => this.handle(job, token));
+  }
+
   /**
    * Lets running jobs finish and takes no new ones while the database is still connected, so the
    * last jobs can record themselves: @nestjs/bullmq would close the worker only at application
@@ -23,7 +35,7 @@ export abstract class QuietWorkerHost extends WorkerHost implements OnModuleDest
    */
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
-    await closeWorker(this.worker);
+    await closeWorker(this.worker, this.jobs);
   }
 
   @OnWorkerEvent('error')

@@ -40,7 +40,7 @@ export class WebhookDeliveryProcessor extends QuietWorkerHost {
     super();
   }
 
-  async process(job: Job<DeliverWebhookPayload & { outageSince?: number }>, token?: string): Promise<DeliveryJobResult> {
+  protected async handle(job: Job<DeliverWebhookPayload & { outageSince?: number }>, token?: string): Promise<DeliveryJobResult> {
     try {
       return await this.deliver(job);
     } catch (error) {
