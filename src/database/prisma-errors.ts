@@ -5,8 +5,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
-/** Prisma's codes for "the database cannot be reached / the connection broke / the pool is exhausted". */
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for "the database cannot be reached / the connection broke / the pool is
+ * exhausted", and P2028: a transaction that could not start within its wait or ran out of its time,
+ * as happens when a burst of retries meets a database that just came back.
+ */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 /** What @prisma/adapter-pg reports as `meta.driverAdapterError.cause.kind` for the same. */
 const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseUnavailable']);
 /** Socket errors, and Postgres SQLSTATEs of class 08 (connection), 57P0x (shutting down / starting up), 53300 (too many connections). */
