@@ -1,5 +1,6 @@
 import type { RedisClient, Worker } from 'bullmq';
 import { within } from '../common/time/within';
+import { readyWithin } from '../redis/ready-within';
 
 /**
  * How long the close waits for a Redis that is away, once this process runs no job, before it lets
@@ -32,24 +33,14 @@ export async function closeWorker(worker: Worker, jobs: { none(): Promise<void> 
   await worker.pause(true);
   await jobs.none();
   // A worker whose connection was never ready has nothing on the wire to wait for either.
-  if (!main || !(await answering(main, REDIS_AWAY_PATIENCE_MS))) return worker.close(true);
+  const answering =
+    main &&
+    (await readyWithin(main, REDIS_AWAY_PATIENCE_MS).then(
+      () => true,
+      () => false,
+    ));
+  if (!answering) return worker.close(true);
   // The attempt's own failure (Redis away again) is the reconnect logic's to report, not the close's.
   if (blocking?.status === 'reconnecting') blocking.connect().catch(() => undefined);
   await worker.close();
-}
-
-/** Whether `client` is connected, or connects within `ms`. */
-async function answering(client: RedisClient, ms: number): Promise<boolean> {
-  if (client.status === 'ready') return true;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      resolve(false);
-    }, ms);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    client.once('ready', onReady);
-  });
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfigService } from '../config/app-config';
+import { readyWithin } from './ready-within';
 
 /**
  * A general-purpose Redis connection (health, worker heartbeats, rate limits). Commands fail at
@@ -23,19 +24,7 @@ export class RedisService implements OnModuleDestroy {
 
   /** PING, waiting up to `withinMs` for a connection that is still being made. */
   async ping(withinMs = 1_000): Promise<string> {
-    if (this.client.status !== 'ready') {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.client.off('ready', onReady);
-          reject(new Error(`redis not connected (${this.client.status})`));
-        }, withinMs);
-        const onReady = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        this.client.once('ready', onReady);
-      });
-    }
+    await readyWithin(this.client, withinMs);
     return this.client.ping();
   }
 
